@@ -1,0 +1,73 @@
+/*
+ * schema.h — how an ärende is laid out in the Xapian database: the contract between the indexer
+ * (writes) and search (reads). Change it only with a bump of PS_SCHEMA_VERSION; the indexer
+ * records the version in the database metadata and search refuses a mismatch.
+ *
+ * Unit: one Xapian document = one ärende as it appears in one source file. The same ärende in
+ * several files (2023.076 SN in seeds 000, 001, 002) gives several documents sharing the value
+ * PS_SLOT_KEY, on which search collapses, and the boolean term PS_PREFIX_KEY + key.
+ *
+ * Terms. Word terms come from the analyzer (analyzer.h), already case-folded and NFC:
+ *   ""   (no prefix) stems — the analyzer's PS_TERM_STEM terms (incl. -et conflation), with
+ *        positions; compound parts (PS_TERM_PART) at the whole word's position, lower wdf.
+ *   "E"  exact surface forms (PS_TERM_EXACT), with positions: ranks exact-word matches first.
+ *   "S"  title stems, with positions (the title is also indexed in the body namespace).
+ *   "XB" stems of the Beslut section, "XF" of Förslag till beslut, "XA" of Ärendebeskrivning,
+ *   "XK" of Bakgrund, "XM" of Sammanfattning, "XY" of Yttrande — section fields, without positions.
+ * Boolean filter terms (wdf 0), values lowercase NFC unless said otherwise:
+ *   "K"  kommun (e.g. "Kalingsås"),  "N" nämnd ("Nsocialnämnden"),  "Y" year ("Y2023"),
+ *   "T"  document type ("Tprotokoll"), "D" dnr normalized and lowercased ("D2023.076 sn") and
+ *        also its number part alone ("D2023.076"),  "A" ärende key,  "P" source path as given
+ *        to the indexer (delete all ärenden of a file),  "Q" unique id: path + "#" + index.
+ * Values:
+ *   PS_SLOT_DATE  "YYYY-MM-DD" (string order = date order; "" when unknown)
+ *   PS_SLOT_KEY   the ärende key (collapse key)
+ *   PS_SLOT_KOMMUN, PS_SLOT_NAMND, PS_SLOT_YEAR, PS_SLOT_TYPE: display forms, for facet counts
+ * Document data: a JSON object (UTF-8) with the keys
+ *   key, dnr, paragraf, title, namnd, kommun, date, type, handlaggare   (string or null)
+ *   path (as indexed), url (source URL or null), pages ([first, last] or [])
+ *   src_start, src_end (byte span of the ärende in the decoded source text)
+ *   body (the repaired body text), sections ([{"name","start","end"}], byte offsets into body),
+ *   refs (["KF § 94 2021-05-26", ...]), sources ({"field": "read"|"inferred"|"external"})
+ * Database metadata keys: "ps.schema" (PS_SCHEMA_VERSION), "ps.lexicon" (lexicon version),
+ *   "ps.last_run" (ISO 8601 time of the last completed index run), "ps.files" (the indexer's
+ *   file manifest).
+ */
+#ifndef PROTOKOLLSOK_SCHEMA_H
+#define PROTOKOLLSOK_SCHEMA_H
+
+#define PS_SCHEMA_VERSION "1"
+
+#define PS_PREFIX_EXACT "E"
+#define PS_PREFIX_TITLE "S"
+#define PS_PREFIX_BESLUT "XB"
+#define PS_PREFIX_FORSLAG "XF"
+#define PS_PREFIX_ARENDEBESKRIVNING "XA"
+#define PS_PREFIX_BAKGRUND "XK"
+#define PS_PREFIX_SAMMANFATTNING "XM"
+#define PS_PREFIX_YTTRANDE "XY"
+
+#define PS_PREFIX_KOMMUN "K"
+#define PS_PREFIX_NAMND "N"
+#define PS_PREFIX_YEAR "Y"
+#define PS_PREFIX_TYPE "T"
+#define PS_PREFIX_DNR "D"
+#define PS_PREFIX_KEY "A"
+#define PS_PREFIX_PATH "P"
+#define PS_PREFIX_ID "Q"
+
+enum {
+    PS_SLOT_DATE = 0,
+    PS_SLOT_KEY = 1,
+    PS_SLOT_KOMMUN = 2,
+    PS_SLOT_NAMND = 3,
+    PS_SLOT_YEAR = 4,
+    PS_SLOT_TYPE = 5
+};
+
+#define PS_META_SCHEMA "ps.schema"
+#define PS_META_LEXICON "ps.lexicon"
+#define PS_META_LAST_RUN "ps.last_run"
+#define PS_META_FILES "ps.files"
+
+#endif

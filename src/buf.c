@@ -1,0 +1,106 @@
+/*
+ * buf.c — growable NUL-terminated byte buffer (see buf.h).
+ */
+#include "protokollsok/buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ps_buf_init(ps_buf *b)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->failed = false;
+}
+
+void ps_buf_free(ps_buf *b)
+{
+    free(b->data);
+    ps_buf_init(b);
+}
+
+bool ps_buf_reserve(ps_buf *b, size_t extra)
+{
+    if (b->failed)
+        return false;
+    if (extra > (size_t)-1 / 2 - b->len) {
+        b->failed = true;
+        return false;
+    }
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p) {
+        b->failed = true;
+        return false;
+    }
+    b->data = p;
+    b->cap = cap;
+    return true;
+}
+
+void ps_buf_append(ps_buf *b, const char *data, size_t len)
+{
+    if (!ps_buf_reserve(b, len))
+        return;
+    if (len)
+        memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void ps_buf_puts(ps_buf *b, const char *s)
+{
+    ps_buf_append(b, s, strlen(s));
+}
+
+void ps_buf_putc(ps_buf *b, char c)
+{
+    ps_buf_append(b, &c, 1);
+}
+
+void ps_buf_printf(ps_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !ps_buf_reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void ps_buf_clear(ps_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+char *ps_buf_steal(ps_buf *b, size_t *len_out)
+{
+    if (b->failed) {
+        ps_buf_free(b);
+        return NULL;
+    }
+    char *p = b->data;
+    size_t len = b->len;
+    if (!p) {
+        p = calloc(1, 1);
+        len = 0;
+    }
+    if (len_out)
+        *len_out = len;
+    ps_buf_init(b);
+    return p;
+}
