@@ -1,0 +1,95 @@
+/*
+ * analyzer.h — the Swedish analyzer: one analyzer for indexing, querying and highlighting.
+ *
+ * Text in (UTF-8), tokens out through a callback, each with its byte span in the input, its
+ * position and the index terms it produces: the stem (libstemmer Swedish plus our -et
+ * conflation from the lexicon), the exact case-folded form, and compound parts, all at the
+ * token's position (like FTS5's colocated tokens).
+ *
+ * Lexicon: a compact file built at build time from Debian's Swedish word lists (see
+ * ps_lexicon_load); immutable once loaded and safe to share between threads. A ps_analyzer
+ * holds per-thread state (libstemmer) and must be used by one thread at a time.
+ *
+ * Ownership: ps_lexicon_load and ps_analyzer_new hand out objects owned by the caller (free
+ * with ps_lexicon_free / ps_analyzer_free). An analyzer borrows its lexicon, which must outlive
+ * it. Everything passed to a callback is valid only during that call.
+ */
+#ifndef PROTOKOLLSOK_ANALYZER_H
+#define PROTOKOLLSOK_ANALYZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "protokollsok/error.h"
+
+typedef struct ps_lexicon ps_lexicon;
+typedef struct ps_analyzer ps_analyzer;
+
+/* Load the lexicon from path; NULL path: $PROTOKOLLSOK_LEXICON, else the file built with this
+ * binary (PS_BUILD_DIR/share/lexicon.bin). PS_ERR_NOT_FOUND / PS_ERR_VERSION with a clear
+ * message when missing or of another format. */
+ps_status ps_lexicon_load(const char *path, ps_lexicon **out, ps_error *err);
+void ps_lexicon_free(ps_lexicon *lex);
+/* A short version string (format + content hash), recorded by the indexer in the index. */
+const char *ps_lexicon_version(const ps_lexicon *lex);
+/* The path it was loaded from (the indexer copies the file into the database directory). */
+const char *ps_lexicon_path(const ps_lexicon *lex);
+
+typedef enum {
+    PS_ANALYZER_SWEDISH = 0,       /* full analysis: -et conflation, compounds, special tokens */
+    PS_ANALYZER_EXACT_SNOWBALL = 1 /* stems exactly as libstemmer's Swedish; no lexicon needed */
+} ps_analyzer_mode;
+
+/* lex may be NULL only in PS_ANALYZER_EXACT_SNOWBALL mode. */
+ps_status ps_analyzer_new(const ps_lexicon *lex, ps_analyzer_mode mode, ps_analyzer **out,
+                          ps_error *err);
+void ps_analyzer_free(ps_analyzer *an);
+
+typedef enum {
+    PS_TERM_STEM = 0, /* the main index term: stem (with -et conflation in Swedish mode) */
+    PS_TERM_EXACT,    /* the case-folded NFC surface form */
+    PS_TERM_PART,     /* stem of a compound part or of an ellipsis completion
+                         ("kultur- och utbildningsförvaltningen" -> kulturförvaltning) */
+    PS_TERM_WHOLE     /* a multi-word unit kept whole: "2023.076 sn", "375 000", "§ 94" */
+} ps_term_kind;
+
+typedef struct {
+    const char *text; /* not NUL-terminated */
+    size_t len;
+    ps_term_kind kind;
+} ps_term;
+
+enum {
+    PS_TOKEN_STOPWORD = 1u << 0, /* a Snowball Swedish stop word (queries drop it outside phrases) */
+    PS_TOKEN_NUMBER = 1u << 1,
+    PS_TOKEN_DNR = 1u << 2,      /* diarienummer */
+    PS_TOKEN_DATE = 1u << 3,     /* ISO date */
+    PS_TOKEN_PARAGRAPH = 1u << 4,/* § reference */
+    PS_TOKEN_URL = 1u << 5,
+    PS_TOKEN_EMAIL = 1u << 6,
+    PS_TOKEN_ABBREV = 1u << 7,   /* t.ex., bl.a. */
+    PS_TOKEN_COMPOUND = 1u << 8  /* decomposed into parts */
+};
+
+typedef struct {
+    size_t start, end;    /* byte span in the input */
+    unsigned pos;         /* 1-based token position */
+    unsigned flags;       /* PS_TOKEN_* */
+    const char *norm;     /* case-folded NFC form, not NUL-terminated */
+    size_t norm_len;
+    const ps_term *terms; /* distinct terms, the PS_TERM_STEM one first */
+    size_t nterms;
+} ps_token;
+
+/* Called once per token in order; return false to stop. */
+typedef bool (*ps_token_fn)(void *ctx, const ps_token *tok);
+
+enum {
+    PS_ANALYZE_QUERY = 1u << 0 /* query side: same terms; marks stop words; no corpus learning */
+};
+
+/* Analyze text. Invalid UTF-8 is skipped (never crashes); PS_OK unless out of memory. */
+ps_status ps_analyzer_run(ps_analyzer *an, const char *text, size_t len, unsigned flags,
+                          ps_token_fn fn, void *ctx, ps_error *err);
+
+#endif

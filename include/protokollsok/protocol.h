@@ -1,0 +1,137 @@
+/*
+ * protocol.h — the protocol parser: one document's text in, its ärenden (agenda items) out.
+ *
+ * Pure: no I/O, no Xapian, no globals. Reads plain text, text extracted from PDF (hard line
+ * breaks, running headers; pages separated by form feeds '\f', as the PDF reader emits them)
+ * and markdown converted from PDF. Never crashes or loops on any input.
+ *
+ * Input bytes are first decoded (ps_protocol_decode): invalid UTF-8 is repaired with U+FFFD,
+ * Windows-1252/Latin-1 is detected and converted. All offsets below refer to that decoded
+ * UTF-8 text ("the source"), which ps_protocol_doc keeps.
+ *
+ * Ownership: ps_protocol_parse returns a ps_protocol_doc owned by the caller, freed with
+ * ps_protocol_doc_free, which frees every string, ärende and array inside it.
+ */
+#ifndef PROTOKOLLSOK_PROTOCOL_H
+#define PROTOKOLLSOK_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "protokollsok/error.h"
+
+/* Where a field's value came from. */
+typedef enum {
+    PS_FIELD_ABSENT = 0, /* no value (value is NULL) */
+    PS_FIELD_READ,       /* read from the text */
+    PS_FIELD_INFERRED,   /* inferred (series letters + known kommun, document date, ...) */
+    PS_FIELD_EXTERNAL    /* given by the caller (the indexer's manifest) */
+} ps_field_source;
+
+typedef struct {
+    char *value; /* NUL-terminated UTF-8, NULL when absent */
+    ps_field_source source;
+} ps_field;
+
+typedef enum {
+    PS_DOC_PROTOKOLL = 0,
+    PS_DOC_PROTOKOLLSUTDRAG,
+    PS_DOC_TJANSTESKRIVELSE,
+    PS_DOC_KALLELSE,
+    PS_DOC_YTTRANDE,
+    PS_DOC_OTHER
+} ps_doc_type;
+
+/* "protokoll", "protokollsutdrag", "tjänsteskrivelse", "kallelse", "yttrande", "övrigt". */
+const char *ps_doc_type_name(ps_doc_type type);
+
+/* A named section of an ärende's body: byte span [start, end) into ps_arende.body. */
+typedef struct {
+    char *name; /* as written, e.g. "Förslag till beslut" */
+    size_t start, end;
+} ps_section;
+
+/* A piece of the body copied from the source: body[body_start .. body_start+len) came from
+ * source bytes starting at src_start (repair may drop bytes between pieces, never inside one). */
+typedef struct {
+    size_t body_start, src_start, len;
+} ps_offset_piece;
+
+/* A reference to another decision, e.g. "KF § 94 2021-05-26". */
+typedef struct {
+    char *text;   /* as normalized: organ, paragraph, date */
+    size_t start; /* byte offset in body */
+} ps_reference;
+
+typedef struct {
+    char *key;          /* stable ASCII key, [a-z0-9._-] and ':' only. With a dnr:
+                           "<kommun-slug>:<dnr-slug>" ("alingsas:2023.076-sn"); without one:
+                           "<kommun-slug or okand>:<source-name-slug>-<n>" */
+    ps_field dnr;       /* normalized: "2023.076 SN", "KS 2023/123", "2023/45-1", "2021.012" */
+    ps_field paragraf;  /* "243" (digits only) for protocol paragraphs */
+    ps_field title;
+    ps_field namnd;     /* "Socialnämnden", "Socialnämndens arbetsutskott", ... */
+    ps_field kommun;    /* "Alingsås", "Köping" (without "kommun") */
+    ps_field date;      /* ISO "YYYY-MM-DD": meeting date for protocols, else document date */
+    ps_field handlaggare;
+    ps_doc_type type;
+    ps_field_source type_source;
+
+    char *body;         /* repaired body text, NUL-terminated UTF-8 (title not included) */
+    size_t body_len;
+    ps_section *sections;
+    size_t nsections;
+    ps_reference *refs;
+    size_t nrefs;
+    ps_offset_piece *pieces; /* sorted by body_start, covering every body byte not inserted by
+                                repair (joins insert a single space) */
+    size_t npieces;
+    size_t src_start, src_end; /* span of the ärende in the source */
+    int page_first, page_last; /* 1-based pages from '\f' separators; 0 when unknown */
+} ps_arende;
+
+typedef struct {
+    char *source;       /* the decoded UTF-8 source text (owned) */
+    size_t source_len;
+    ps_arende *arenden;
+    size_t narenden;
+    ps_doc_type type;   /* the document's type */
+    ps_field date;      /* the document's date */
+    ps_field namnd, kommun;
+    /* Warnings (repairs, skipped noise). Each a malloc'd message with its byte offset. */
+    char **warnings;
+    size_t nwarnings;
+} ps_protocol_doc;
+
+/* Metadata known from outside (the indexer's manifest) — overrides what the parser infers,
+ * recorded as PS_FIELD_EXTERNAL. Any field may be NULL. */
+typedef struct {
+    const char *source_name; /* file name for keys and messages, e.g. "004_034c7db9e8ee52a5.txt" */
+    const char *kommun;
+    const char *namnd;
+    const char *date;        /* ISO */
+    const char *type;        /* one of ps_doc_type_name's names */
+    size_t max_bytes;        /* 0: 50 MB. Larger input: PS_ERR_TOO_LARGE */
+} ps_protocol_opts;
+
+/* Decode raw bytes into UTF-8: detects Windows-1252/Latin-1 and converts; repairs invalid
+ * UTF-8 with U+FFFD. Rejects NUL bytes / binary data (PS_ERR_UNSUPPORTED, message with the
+ * offset) and empty input (PS_ERR_INVALID). *out malloc'd (caller frees). *note, if non-NULL,
+ * receives a malloc'd one-line description of any repair or conversion (or NULL). */
+ps_status ps_protocol_decode(const char *bytes, size_t len, char **out, size_t *out_len,
+                             char **note, ps_error *err);
+
+/* Parse raw bytes (decoded with ps_protocol_decode first). opts may be NULL. */
+ps_status ps_protocol_parse(const char *bytes, size_t len, const ps_protocol_opts *opts,
+                            ps_protocol_doc **out, ps_error *err);
+
+void ps_protocol_doc_free(ps_protocol_doc *doc);
+
+/* The document's ärenden as a JSON text (what `protokollsok parse` prints), malloc'd. */
+char *ps_protocol_doc_to_json(const ps_protocol_doc *doc, const char *path);
+
+/* Map a byte offset in an ärende body back to the source (nearest piece start when the byte
+ * was inserted by repair). */
+size_t ps_arende_source_offset(const ps_arende *a, size_t body_offset);
+
+#endif

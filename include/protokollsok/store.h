@@ -1,0 +1,173 @@
+/*
+ * store.h — the Xapian database behind a C API (implemented in src/store_xapian.cc).
+ *
+ * No C++ type or exception crosses this header: every function catches Xapian::Error and
+ * std::exception and returns a ps_status with the message in the caller's ps_error
+ * (PS_ERR_XAPIAN, or PS_ERR_LOCKED / PS_ERR_NOT_FOUND / PS_ERR_VERSION where Xapian says so).
+ *
+ * Threads: a ps_store handle is used by one thread at a time. Open one read-only handle per
+ * worker thread. Only one writable handle may exist per database (Xapian's lock); a second gets
+ * PS_ERR_LOCKED with a message saying another indexer is running.
+ *
+ * Ownership: objects returned through `**out` belong to the caller and are freed with the
+ * matching *_free / *_close. Strings handed in are copied unless said otherwise.
+ */
+#ifndef PROTOKOLLSOK_STORE_H
+#define PROTOKOLLSOK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protokollsok/error.h"
+
+typedef struct ps_store ps_store;
+typedef struct ps_store_doc ps_store_doc;
+typedef struct ps_store_query ps_store_query;
+typedef struct ps_store_results ps_store_results;
+
+typedef uint32_t ps_docid;
+
+/* ---- open / close ------------------------------------------------------------------------- */
+
+/* Open an existing database read-only. PS_ERR_NOT_FOUND (message names the path and says to run
+ * `protokollsok index`) when there is none. */
+ps_status ps_store_open_read(const char *path, ps_store **out, ps_error *err);
+
+/* Open a database for writing, creating it (and the directory) if missing. PS_ERR_LOCKED when
+ * another writer holds it. */
+ps_status ps_store_open_write(const char *path, ps_store **out, ps_error *err);
+
+/* Close and free; a writable store with an open transaction cancels it. NULL is ignored. */
+void ps_store_close(ps_store *store);
+
+/* Re-read the latest committed revision (readers in long-running servers). *changed is set to
+ * true when the revision moved. Also handles a database directory replaced by rename (--full):
+ * the handle is re-opened on the path. */
+ps_status ps_store_reopen(ps_store *store, bool *changed, ps_error *err);
+
+/* Number of documents; the committed revision (0 when unknown). */
+ps_status ps_store_doccount(ps_store *store, uint32_t *out, ps_error *err);
+ps_status ps_store_revision(ps_store *store, uint64_t *out, ps_error *err);
+/* Number of distinct terms; total size of the files in the database directory, in bytes. */
+ps_status ps_store_stats(ps_store *store, uint64_t *nterms, uint64_t *disk_bytes, ps_error *err);
+
+/* ---- metadata (user metadata, committed with the transaction) ---------------------------- */
+
+/* *out is a malloc'd NUL-terminated copy (caller frees), "" when the key is unset. */
+ps_status ps_store_get_metadata(ps_store *store, const char *key, char **out, ps_error *err);
+ps_status ps_store_set_metadata(ps_store *store, const char *key, const char *value, ps_error *err);
+
+/* ---- writing ------------------------------------------------------------------------------- */
+
+/* Transactions (writable stores). Changes outside a transaction are committed by
+ * ps_store_commit too. cancel drops everything since begin. */
+ps_status ps_store_begin(ps_store *store, ps_error *err);
+ps_status ps_store_commit(ps_store *store, ps_error *err);
+ps_status ps_store_cancel(ps_store *store, ps_error *err);
+
+/* A document under construction. NULL on out-of-memory. */
+ps_store_doc *ps_store_doc_new(void);
+void ps_store_doc_free(ps_store_doc *doc);
+/* A term at a position (positions start at 1), wdf increased by wdf_inc. */
+void ps_store_doc_add_posting(ps_store_doc *doc, const char *term, uint32_t pos, uint32_t wdf_inc);
+/* A term without position. */
+void ps_store_doc_add_term(ps_store_doc *doc, const char *term, uint32_t wdf_inc);
+/* A boolean filter term (wdf 0, no position). */
+void ps_store_doc_add_boolean(ps_store_doc *doc, const char *term);
+void ps_store_doc_set_value(ps_store_doc *doc, unsigned slot, const char *bytes, size_t len);
+void ps_store_doc_set_data(ps_store_doc *doc, const char *bytes, size_t len);
+
+/* Add doc, or replace the documents indexed by the unique term id_term (which the function
+ * also adds to doc). doc stays owned by the caller. */
+ps_status ps_store_replace(ps_store *store, const char *id_term, const ps_store_doc *doc,
+                           ps_error *err);
+/* Delete every document indexed by term (e.g. all ärenden of one source path). */
+ps_status ps_store_delete(ps_store *store, const char *term, ps_error *err);
+
+/* Call fn for each term in the database starting with prefix (id terms, wildcard expansion,
+ * facet lists). term is valid during the call only. fn returns false to stop early. */
+typedef bool (*ps_store_term_fn)(void *ctx, const char *term, size_t len, uint32_t termfreq);
+ps_status ps_store_each_term(ps_store *store, const char *prefix, ps_store_term_fn fn, void *ctx,
+                             ps_error *err);
+
+/* Data of the first document indexed by term (e.g. "Q" + id): *data malloc'd, caller frees.
+ * PS_ERR_NOT_FOUND when no document has the term. */
+ps_status ps_store_get_data_by_term(ps_store *store, const char *term, char **data, size_t *len,
+                                    ps_error *err);
+
+/* ---- queries ------------------------------------------------------------------------------- */
+/* Query nodes are built bottom-up; a combining constructor takes ownership of its subqueries
+ * (even on failure). Constructors return NULL only on out-of-memory. */
+
+ps_store_query *ps_store_query_term(const char *term, double weight_factor);
+ps_store_query *ps_store_query_phrase(const char *const *terms, size_t n, unsigned window);
+ps_store_query *ps_store_query_near(const char *const *terms, size_t n, unsigned window);
+ps_store_query *ps_store_query_and(ps_store_query **subs, size_t n);
+ps_store_query *ps_store_query_or(ps_store_query **subs, size_t n);
+/* Terms that mean the same (stem + -et form...): weighted as one term. */
+ps_store_query *ps_store_query_synonym(ps_store_query **subs, size_t n);
+ps_store_query *ps_store_query_and_not(ps_store_query *left, ps_store_query *right);
+/* left restricted to documents matching filter, filter adds no weight. */
+ps_store_query *ps_store_query_filter(ps_store_query *left, ps_store_query *filter);
+/* Boolean (weightless) query on a term. */
+ps_store_query *ps_store_query_boolean(const char *term);
+/* Documents whose value in slot is within [lo, hi] (string order); lo or hi NULL = open end. */
+ps_store_query *ps_store_query_value_range(unsigned slot, const char *lo, const char *hi);
+ps_store_query *ps_store_query_match_all(void);
+/* Multiply a subquery's weight by factor (>= 0). */
+ps_store_query *ps_store_query_scale(ps_store_query *sub, double factor);
+void ps_store_query_free(ps_store_query *q);
+/* Human-readable description (Xapian's), malloc'd; for debugging and --explain. */
+char *ps_store_query_describe(const ps_store_query *q);
+
+typedef enum { PS_SORT_RELEVANCE = 0, PS_SORT_VALUE_ASC, PS_SORT_VALUE_DESC } ps_store_sort;
+
+typedef struct {
+    uint32_t offset;
+    uint32_t limit;
+    int collapse_slot;          /* -1: no collapsing */
+    ps_store_sort sort;
+    unsigned sort_slot;         /* for PS_SORT_VALUE_*; ties broken by relevance */
+    const unsigned *facet_slots; /* count values in these slots over the whole match set */
+    size_t nfacets;
+    uint32_t check_at_least;    /* 0: Xapian's default */
+    double time_limit;          /* seconds; 0 = none */
+    double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen; /* all 0: Xapian's defaults */
+} ps_store_search_opts;
+
+/* Fill opts with defaults: offset 0, limit 10, no collapse, relevance, no facets. */
+void ps_store_search_opts_init(ps_store_search_opts *opts);
+
+typedef struct {
+    ps_docid docid;
+    uint32_t rank;
+    double weight;
+    int percent;
+    uint32_t collapse_count; /* how many more documents were collapsed into this one (lower bound) */
+    const char *data;        /* document data, owned by the results */
+    size_t data_len;
+    const char *collapse_key; /* the collapse slot's value, owned by the results ("" if none) */
+} ps_store_hit;
+
+typedef struct {
+    const char *value; /* owned by the results */
+    uint32_t count;
+} ps_store_facet_value;
+
+ps_status ps_store_search(ps_store *store, const ps_store_query *query,
+                          const ps_store_search_opts *opts, ps_store_results **out, ps_error *err);
+void ps_store_results_free(ps_store_results *res);
+
+size_t ps_store_results_count(const ps_store_results *res); /* hits in this page */
+const ps_store_hit *ps_store_results_hit(const ps_store_results *res, size_t i);
+/* Estimated total matches (after collapsing when collapsing); lower/upper bounds too. */
+uint32_t ps_store_results_estimate(const ps_store_results *res);
+uint32_t ps_store_results_lower_bound(const ps_store_results *res);
+uint32_t ps_store_results_upper_bound(const ps_store_results *res);
+/* Facet counts for opts->facet_slots[i], most frequent first. */
+size_t ps_store_results_facet_count(const ps_store_results *res, size_t i);
+const ps_store_facet_value *ps_store_results_facet(const ps_store_results *res, size_t i,
+                                                   size_t j);
+
+#endif
