@@ -1,0 +1,37 @@
+/*
+ * pdf.h — read the text of a PDF in process (poppler's GLib API).
+ *
+ * Text comes out per page in reading order, pages separated by a form feed '\f', so the parser
+ * can tell which pages an ärende spans. Ligatures (ﬁ, ﬂ) are expanded, soft hyphens removed.
+ * Encrypted PDFs without a user password, PDFs without a text layer (scanned) and broken files
+ * fail with PS_ERR_UNSUPPORTED / PS_ERR_INVALID and a message saying which and why (Swedish and
+ * English, e.g. "ingen textlager — skannad PDF? (no text layer: scanned PDF?)"); a time limit
+ * bounds the work per file (PS_ERR_TIMEOUT).
+ *
+ * Ownership: *text and the strings in ps_pdf_meta are malloc'd; free text with free() and the
+ * meta with ps_pdf_meta_clear.
+ */
+#ifndef PROTOKOLLSOK_PDF_H
+#define PROTOKOLLSOK_PDF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "protokollsok/error.h"
+
+typedef struct {
+    char *title;         /* document info Title, or NULL */
+    char *creation_date; /* ISO "YYYY-MM-DD", or NULL */
+    int npages;
+} ps_pdf_meta;
+
+/* True when bytes look like a PDF ("%PDF-" within the first 1024 bytes). */
+bool ps_pdf_sniff(const char *bytes, size_t len);
+
+/* Extract the text of a PDF held in memory. time_limit in seconds (0: 60). meta may be NULL. */
+ps_status ps_pdf_to_text(const char *bytes, size_t len, double time_limit, char **text,
+                         size_t *text_len, ps_pdf_meta *meta, ps_error *err);
+
+void ps_pdf_meta_clear(ps_pdf_meta *meta);
+
+#endif

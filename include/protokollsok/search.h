@@ -1,0 +1,80 @@
+/*
+ * search.h — searching the index: one module for the CLI and the HTTP server, so the two can
+ * never disagree. Parses the query language (query.h), runs it through the store, collapses
+ * documents into ärenden, ranks, makes highlighted excerpts with the analyzer and counts facets.
+ *
+ * Results are JSON (jansson) in the one documented schema that `protokollsok search --json` prints
+ * and GET /api/search returns:
+ *   { "query": "...", "parsed": "<how the query was understood>",
+ *     "fallback": null | "or",          (AND found nothing; these are OR results)
+ *     "note": null | "Visar resultat för ... (inga träffar på alla ord)",
+ *     "total": N, "total_exact": bool, "offset": N, "limit": N, "took_ms": 1.23,
+ *     "sort": "relevans" | "datum", "order": "desc" | "asc",
+ *     "hits": [ { "key", "dnr", "paragraf", "title", "date", "namnd", "kommun", "type",
+ *                 "score", "rank",
+ *                 "excerpts": [ { "text": "...", "html": "...<mark>..</mark>...",
+ *                                 "matches": [[start, end], ...] } ],   (byte offsets in text)
+ *                 "documents": [ { "path", "type", "date", "url", "pages": [4, 5] } ] } ],
+ *     "facets": { "kommun": [{"value","count"}], "namnd": [...], "year": [...], "type": [...] } }
+ * String fields are null when unknown. Errors are a ps_status + ps_error: PS_ERR_QUERY for a bad
+ * query, with err->offset the character position at fault and the message saying what was
+ * expected; PS_ERR_NOT_FOUND / PS_ERR_VERSION when the index is missing or of another version.
+ *
+ * Threads: a ps_searcher (read-only store + analyzer) is used by one thread at a time; open one
+ * per worker thread. Ownership: json_t results belong to the caller (json_decref).
+ */
+#ifndef PROTOKOLLSOK_SEARCH_H
+#define PROTOKOLLSOK_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "protokollsok/error.h"
+
+typedef struct ps_searcher ps_searcher;
+
+/* Open the index at db_path (and the lexicon stored in it). */
+ps_status ps_searcher_open(const char *db_path, ps_searcher **out, ps_error *err);
+/* Pick up a newer revision or a directory switched by `index --full`; *changed if it moved. */
+ps_status ps_searcher_reopen(ps_searcher *s, bool *changed, ps_error *err);
+void ps_searcher_close(ps_searcher *s);
+
+typedef enum { PS_SEARCH_SORT_RELEVANCE = 0, PS_SEARCH_SORT_DATE } ps_search_sort;
+
+typedef struct {
+    const char *q;      /* the query text (query language of query.h); NULL/"" = everything */
+    const char *kommun; /* filters, each NULL when unused (the same as kommun: etc. in q) */
+    const char *namnd;
+    const char *typ;
+    const char *from;   /* ISO date, inclusive */
+    const char *to;     /* ISO date, inclusive */
+    ps_search_sort sort;
+    bool ascending;     /* date sort: oldest first */
+    unsigned offset;    /* <= 10000 */
+    unsigned limit;     /* 1..100, 0 = 10 */
+    bool facets;        /* count facets */
+    unsigned excerpts;  /* excerpts per hit, 0 = 3 */
+} ps_search_request;
+
+void ps_search_request_init(ps_search_request *req);
+
+/* Run a search; *out is the result object described above. */
+ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **out,
+                        ps_error *err);
+
+/* One ärende by key: its metadata, "sections": [{"name","start","end"}], "body" with
+ * "matches" ([[start,end]...] for the words q matched, q may be NULL) and "documents".
+ * PS_ERR_NOT_FOUND when no such key. */
+ps_status ps_search_arende(ps_searcher *s, const char *key, const char *q, json_t **out,
+                           ps_error *err);
+
+/* Facet counts over the whole index: {"kommun": [...], "namnd": [...], "year": [...], "type": [...]}. */
+ps_status ps_search_facets(ps_searcher *s, json_t **out, ps_error *err);
+
+/* {"documents": N, "arenden": N, "terms": N, "disk_bytes": N, "last_run": "...",
+ *  "lexicon": "...", "schema": "...", "revision": N, "version": PS_VERSION} */
+ps_status ps_search_info(ps_searcher *s, json_t **out, ps_error *err);
+
+#endif
