@@ -38,6 +38,62 @@ static void put_date(ps_buf *b, const char *date)
     ps_buf_puts(b, "</time>");
 }
 
+typedef struct {
+    const char *text;
+    size_t len;
+    const json_t *matches;
+    size_t next; /* index of the next match to open */
+    size_t mark_end;
+    bool in_mark;
+    bool anchor; /* give the first mark id="traff-1" (the ärende page's skip link target) */
+} marker;
+
+static size_t match_at(const marker *m, size_t i, int which)
+{
+    json_t *r = json_array_get(m->matches, i);
+    json_int_t v = json_integer_value(json_array_get(r, (size_t)which));
+    return v < 0 ? 0 : (size_t)v;
+}
+
+/* Escaped text [from, to) with <mark> around matches and paragraphs at blank lines; a mark is
+ * closed and reopened across a paragraph break so the HTML stays well nested. */
+static void marked_span(ps_buf *b, marker *m, size_t from, size_t to)
+{
+    ps_buf_puts(b, "<p>");
+    if (m->in_mark)
+        ps_buf_puts(b, "<mark>");
+    size_t nm = json_array_size(m->matches);
+    for (size_t i = from; i < to; i++) {
+        while (!m->in_mark && m->next < nm && match_at(m, m->next, 1) <= i)
+            m->next++;
+        if (!m->in_mark && m->next < nm && match_at(m, m->next, 0) == i) {
+            m->mark_end = match_at(m, m->next, 1);
+            m->next++;
+            m->in_mark = true;
+            ps_buf_puts(b, m->anchor ? "<mark id=\"traff-1\">" : "<mark>");
+            m->anchor = false;
+        }
+        char ch = m->text[i];
+        if (ch == '\n' && i + 1 < to && m->text[i + 1] == '\n') {
+            while (i + 1 < to && m->text[i + 1] == '\n')
+                i++;
+            ps_buf_puts(b, m->in_mark ? "</mark></p><p><mark>" : "</p><p>");
+        } else if (ch == '\n') {
+            ps_buf_puts(b, "<br>");
+        } else {
+            char one[2] = {ch, 0};
+            ps_srv_html_escape(b, one);
+        }
+        if (m->in_mark && i + 1 >= m->mark_end) {
+            ps_buf_puts(b, "</mark>");
+            m->in_mark = false;
+        }
+    }
+    if (m->in_mark)
+        ps_buf_puts(b, "</mark>");
+    ps_buf_puts(b, "</p>");
+}
+
 /* --- templates ---------------------------------------------------------------------------------- */
 
 /* Replace {{name}} markers in the web/ template by the values in vars (name, html pairs). */
@@ -137,10 +193,13 @@ static void card(ps_buf *b, const json_t *hit, const char *q)
     size_t i;
     json_t *ex;
     json_array_foreach(json_object_get(hit, "excerpts"), i, ex) {
-        /* "html" is already escaped text with <mark> by the search module. */
-        ps_buf_puts(b, "<p class=\"utdrag\">");
-        ps_buf_puts(b, str(ex, "html") ? str(ex, "html") : "");
-        ps_buf_puts(b, "</p>");
+        const char *text = str(ex, "text");
+        if (!text)
+            continue;
+        marker m = {text, strlen(text), json_object_get(ex, "matches"), 0, 0, false, false};
+        ps_buf_puts(b, "<div class=\"utdrag\">");
+        marked_span(b, &m, 0, m.len);
+        ps_buf_puts(b, "</div>");
     }
     ps_buf_puts(b, "</article></li>");
 }
@@ -385,60 +444,6 @@ enum MHD_Result ps_srv_page_search(ps_srv_ctx *c)
 
 /* --- the ärende page ------------------------------------------------------------------------------ */
 
-typedef struct {
-    const char *text;
-    size_t len;
-    const json_t *matches;
-    size_t next; /* index of the next match to open */
-    size_t mark_end;
-    bool in_mark;
-} marker;
-
-static size_t match_at(const marker *m, size_t i, int which)
-{
-    json_t *r = json_array_get(m->matches, i);
-    json_int_t v = json_integer_value(json_array_get(r, (size_t)which));
-    return v < 0 ? 0 : (size_t)v;
-}
-
-/* Escaped text [from, to) with <mark> around matches and paragraphs at blank lines; a mark is
- * closed and reopened across a paragraph break so the HTML stays well nested. */
-static void marked_span(ps_buf *b, marker *m, size_t from, size_t to)
-{
-    ps_buf_puts(b, "<p>");
-    if (m->in_mark)
-        ps_buf_puts(b, "<mark>");
-    size_t nm = json_array_size(m->matches);
-    for (size_t i = from; i < to; i++) {
-        while (!m->in_mark && m->next < nm && match_at(m, m->next, 1) <= i)
-            m->next++;
-        if (!m->in_mark && m->next < nm && match_at(m, m->next, 0) == i) {
-            m->mark_end = match_at(m, m->next, 1);
-            m->next++;
-            m->in_mark = true;
-            ps_buf_puts(b, "<mark>");
-        }
-        char ch = m->text[i];
-        if (ch == '\n' && i + 1 < to && m->text[i + 1] == '\n') {
-            while (i + 1 < to && m->text[i + 1] == '\n')
-                i++;
-            ps_buf_puts(b, m->in_mark ? "</mark></p><p><mark>" : "</p><p>");
-        } else if (ch == '\n') {
-            ps_buf_puts(b, "<br>");
-        } else {
-            char one[2] = {ch, 0};
-            ps_srv_html_escape(b, one);
-        }
-        if (m->in_mark && i + 1 >= m->mark_end) {
-            ps_buf_puts(b, "</mark>");
-            m->in_mark = false;
-        }
-    }
-    if (m->in_mark)
-        ps_buf_puts(b, "</mark>");
-    ps_buf_puts(b, "</p>");
-}
-
 static size_t clamp_offset(const json_t *v, size_t len)
 {
     json_int_t n = json_integer_value(v);
@@ -456,7 +461,9 @@ static void body_html(ps_buf *b, const json_t *a)
     }
     if (!text)
         return;
-    marker m = {text, strlen(text), matches, 0, 0, false};
+    marker m = {text, strlen(text), matches, 0, 0, false, true};
+    if (json_array_size(matches))
+        ps_buf_puts(b, "<p class=\"hopp\"><a href=\"#traff-1\">Gå till första träffen</a></p>");
     const json_t *sections = json_object_get(a, "sections");
     size_t pos = 0;
     size_t i;
