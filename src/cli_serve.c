@@ -31,6 +31,10 @@ static void usage(FILE *out)
           "                        (default: from the request's Host header)\n"
           "  --no-log-queries      leave the query text out of the access log\n"
           "  --quiet               no access log\n"
+          "  --timeout SECONDS     close idle or slow connections after this (default 15)\n"
+          "  --max-connections N   connections at once (default 256)\n"
+          "  --max-per-ip N        connections at once per client address (default 64;\n"
+          "                        behind a reverse proxy all come from one address)\n"
           "  -h, --help            show this help\n"
           "\n"
           "Prints 'Listening on http://HOST:PORT/' once ready. Exit status: 0 after a clean\n"
@@ -51,7 +55,7 @@ static bool parse_uint(const char *s, unsigned max, unsigned *out)
 int ps_cli_serve(int argc, char **argv)
 {
     enum { OPT_DB = 256, OPT_HOST, OPT_PORT, OPT_THREADS, OPT_WEB, OPT_SOURCES, OPT_PUBLIC,
-           OPT_NOLOGQ, OPT_QUIET };
+           OPT_NOLOGQ, OPT_QUIET, OPT_TIMEOUT, OPT_MAXCONN, OPT_MAXIP };
     static const struct option opts[] = {
         {"db", required_argument, NULL, OPT_DB},
         {"host", required_argument, NULL, OPT_HOST},
@@ -62,6 +66,9 @@ int ps_cli_serve(int argc, char **argv)
         {"public-url", required_argument, NULL, OPT_PUBLIC},
         {"no-log-queries", no_argument, NULL, OPT_NOLOGQ},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"max-connections", required_argument, NULL, OPT_MAXCONN},
+        {"max-per-ip", required_argument, NULL, OPT_MAXIP},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -90,6 +97,18 @@ int ps_cli_serve(int argc, char **argv)
             break;
         case OPT_NOLOGQ: cfg.log_queries = false; break;
         case OPT_QUIET: cfg.log = NULL; break;
+        case OPT_TIMEOUT:
+            if (!parse_uint(optarg, 3600, &cfg.timeout_s) || cfg.timeout_s == 0)
+                return ps_cli_usage_error("serve", "--timeout wants 1 to 3600 seconds");
+            break;
+        case OPT_MAXCONN:
+            if (!parse_uint(optarg, 100000, &cfg.max_connections) || cfg.max_connections == 0)
+                return ps_cli_usage_error("serve", "--max-connections wants 1 to 100000");
+            break;
+        case OPT_MAXIP:
+            if (!parse_uint(optarg, 100000, &cfg.max_per_ip) || cfg.max_per_ip == 0)
+                return ps_cli_usage_error("serve", "--max-per-ip wants 1 to 100000");
+            break;
         case 'h': usage(stdout); return PS_EXIT_OK;
         default: return ps_cli_usage_error("serve", "unknown option");
         }

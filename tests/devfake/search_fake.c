@@ -162,6 +162,11 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
     }
     if (req->sort == PS_SEARCH_SORT_DATE)
         qsort(sel, m, sizeof *sel, by_date_desc);
+    for (size_t k = 0; req->sort == PS_SEARCH_SORT_DATE && req->ascending && k < m / 2; k++) {
+        json_t *t = sel[k];
+        sel[k] = sel[m - 1 - k];
+        sel[m - 1 - k] = t;
+    }
     unsigned limit = req->limit ? req->limit : 10;
     json_t *hits = json_array();
     for (size_t k = req->offset; k < m && k < req->offset + limit; k++) {
