@@ -2,7 +2,7 @@
 // innerHTML, so nothing from the index can become markup). The classes match what the server
 // renders for the page without JavaScript (src/server_page.c).
 
-export const STATE_KEYS = ['q', 'kommun', 'namnd', 'typ', 'from', 'to', 'sort', 'offset'];
+export const STATE_KEYS = ['q', 'kommun', 'namnd', 'typ', 'from', 'to', 'sort', 'limit', 'offset'];
 
 const MONTHS = ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti',
   'september', 'oktober', 'november', 'december'];
