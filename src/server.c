@@ -165,9 +165,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     }
 }
 
-/* Decode the raw path into a fresh string and refuse anything that could be read as a different
- * path by a file system: encoded '/' or '\', NUL, backslash, "." or ".." segments, "//". */
-static char *checked_path(const char *raw, size_t n)
+char *ps_srv_checked_path(const char *raw, size_t n)
 {
     if (n == 0 || raw[0] != '/')
         return NULL;
@@ -263,7 +261,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c.path = "/api/arende/";
         return ps_srv_api(&c);
     }
-    char *path = checked_path(r->raw_uri, path_len);
+    char *path = ps_srv_checked_path(r->raw_uri, path_len);
     if (!path)
         return ps_srv_error(&c, 400, "bad_path", "Ogiltig sökväg i adressen.",
                             "Invalid path in the request.");

@@ -77,6 +77,11 @@ typedef struct {
 
 double ps_srv_now(void);
 
+/* Decode the raw request path (n bytes, before any '?') into a new string (caller frees), or
+ * NULL when it could be read as a different path by a file system: an encoded '/' or '\\', a
+ * NUL, a backslash, invalid UTF-8 or control characters, "." or ".." segments, "//". */
+char *ps_srv_checked_path(const char *raw, size_t n);
+
 /* --- server_http.c ----------------------------------------------------------------------- */
 
 /* Queue a response with security headers, optional gzip, and log it. body (len bytes) is

@@ -1,5 +1,15 @@
 # HTTP tests (node's built-in test runner and fetch) against `protokollsok serve` over a fresh
 # index of seeds/, and browser tests (playwright-core driving the system chromium, axe-core).
+if(TARGET protokollsok_fuzzcore)
+  target_link_libraries(protokollsok_fuzzcore PUBLIC ZLIB::ZLIB)
+  if(NOT EXISTS ${CMAKE_SOURCE_DIR}/src/search.c) # TEMPORARY, see cmake/server.cmake
+    target_sources(protokollsok_fuzzcore PRIVATE ${CMAKE_SOURCE_DIR}/tests/devfake/search_fake.c)
+  endif()
+endif()
+# libFuzzer over the server's path check, decoding and escaping (only with -DPS_FUZZ=ON).
+ps_add_fuzzer(fuzz_server_input ${CMAKE_SOURCE_DIR}/tests/fuzz/server_input.c
+  ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/server_input)
+
 find_program(PS_NODE node)
 if(NOT PS_NODE)
   message(WARNING "node not found: the server's HTTP and browser tests are skipped (apt-get install nodejs)")
