@@ -13,18 +13,18 @@
 #include <string.h>
 
 static bool bad_param(ps_srv_ctx *c, const char *name, const char *sv_why, const char *en_why,
-                      enum MHD_Result *result)
+                      ps_srv_bad *bad)
 {
-    char sv[256], en[256];
-    snprintf(sv, sizeof sv, "Ogiltig parameter '%s': %s", name, sv_why);
-    snprintf(en, sizeof en, "Invalid parameter '%s': %s", name, en_why);
-    *result = ps_srv_error(c, 400, "bad_parameter", sv, en);
+    (void)c;
+    bad->code = "bad_parameter";
+    snprintf(bad->sv, sizeof bad->sv, "Ogiltig parameter '%s': %s", name, sv_why);
+    snprintf(bad->en, sizeof bad->en, "Invalid parameter '%s': %s", name, en_why);
     return false;
 }
 
 /* A text parameter: valid UTF-8, bounded. NULL/"" becomes NULL. */
 static bool text_param(ps_srv_ctx *c, const char *name, size_t max, const char **out,
-                       enum MHD_Result *result)
+                       ps_srv_bad *result)
 {
     const char *v = ps_srv_param(c, name);
     *out = NULL;
@@ -51,7 +51,7 @@ static bool digits(const char *s, size_t n)
 }
 
 static bool uint_param(ps_srv_ctx *c, const char *name, unsigned lo, unsigned hi, unsigned *out,
-                       enum MHD_Result *result)
+                       ps_srv_bad *result)
 {
     const char *v = ps_srv_param(c, name);
     if (!v || !*v)
@@ -72,7 +72,7 @@ static bool uint_param(ps_srv_ctx *c, const char *name, unsigned lo, unsigned hi
 /* YYYY, YYYY-MM or YYYY-MM-DD; a range end is widened to the end of its year/month (string
  * comparison of ISO dates makes "2023-02-31" a correct inclusive upper bound). */
 static bool date_param(ps_srv_ctx *c, const char *name, bool end, char out[11],
-                       enum MHD_Result *result)
+                       ps_srv_bad *result)
 {
     const char *v = ps_srv_param(c, name);
     out[0] = '\0';
@@ -100,15 +100,16 @@ static bool date_param(ps_srv_ctx *c, const char *name, bool end, char out[11],
 }
 
 bool ps_srv_search_params(ps_srv_ctx *c, ps_search_request *req, ps_srv_dates *dates,
-                          enum MHD_Result *result)
+                          ps_srv_bad *result)
 {
     ps_search_request_init(req);
     const char *q = ps_srv_param(c, "q");
     if (q && strlen(q) > PS_SRV_MAX_QUERY) {
-        char sv[128], en[128];
-        snprintf(sv, sizeof sv, "Sökfrågan är för lång (högst %d tecken).", PS_SRV_MAX_QUERY);
-        snprintf(en, sizeof en, "The query is too long (at most %d bytes).", PS_SRV_MAX_QUERY);
-        *result = ps_srv_error(c, 400, "query_too_long", sv, en);
+        result->code = "query_too_long";
+        snprintf(result->sv, sizeof result->sv, "Sökfrågan är för lång (högst %d tecken).",
+                 PS_SRV_MAX_QUERY);
+        snprintf(result->en, sizeof result->en, "The query is too long (at most %d bytes).",
+                 PS_SRV_MAX_QUERY);
         return false;
     }
     if (!text_param(c, "q", PS_SRV_MAX_QUERY, &req->q, result) ||
@@ -235,9 +236,10 @@ static enum MHD_Result api_search(ps_srv_ctx *c)
 {
     ps_search_request req;
     ps_srv_dates dates;
+    ps_srv_bad bad;
+    if (!ps_srv_search_params(c, &req, &dates, &bad))
+        return ps_srv_error(c, 400, bad.code, bad.sv, bad.en);
     enum MHD_Result result;
-    if (!ps_srv_search_params(c, &req, &dates, &result))
-        return result;
     json_t *out;
     ps_error err;
     ps_error_clear(&err);
@@ -265,9 +267,10 @@ static enum MHD_Result api_arende(ps_srv_ctx *c)
         return ps_srv_error(c, 400, "bad_key", "Ogiltig ärendenyckel.", "Invalid ärende key.");
     }
     const char *q = NULL;
-    if (!text_param(c, "q", PS_SRV_MAX_QUERY, &q, &result)) {
+    ps_srv_bad bad;
+    if (!text_param(c, "q", PS_SRV_MAX_QUERY, &q, &bad)) {
         free(key);
-        return result;
+        return ps_srv_error(c, 400, bad.code, bad.sv, bad.en);
     }
     json_t *out;
     ps_error err;

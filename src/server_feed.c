@@ -127,9 +127,10 @@ enum MHD_Result ps_srv_feed(ps_srv_ctx *c)
 {
     ps_search_request req;
     ps_srv_dates dates;
+    ps_srv_bad bad;
+    if (!ps_srv_search_params(c, &req, &dates, &bad))
+        return ps_srv_error(c, 400, bad.code, bad.sv, bad.en);
     enum MHD_Result result;
-    if (!ps_srv_search_params(c, &req, &dates, &result))
-        return result;
     req.sort = PS_SEARCH_SORT_DATE;
     req.ascending = false;
     req.facets = false;

@@ -132,14 +132,19 @@ void ps_srv_searcher_refresh(ps_server *s, ps_srv_slot *slot);
 /* --- server_api.c ------------------------------------------------------------------------- */
 
 /* Read and validate the search parameters of the request into req (pointers into the
- * connection's values or into fixed storage of the caller). On a bad parameter, replies with a
- * 400 error itself and returns false (*result holds the MHD result). */
+ * connection's values or into dates). On a bad parameter returns false with *bad saying which
+ * and why (the caller answers 400 as JSON or as a page). */
 typedef struct {
     char from[11];
     char to[11];
 } ps_srv_dates;
+typedef struct {
+    const char *code; /* "bad_parameter", "query_too_long" */
+    char sv[256];
+    char en[256];
+} ps_srv_bad;
 bool ps_srv_search_params(ps_srv_ctx *c, ps_search_request *req, ps_srv_dates *dates,
-                          enum MHD_Result *result);
+                          ps_srv_bad *bad);
 /* Run a search / fetch an ärende with retry after a reopen; adds "href" to documents. */
 ps_status ps_srv_run_search(ps_srv_ctx *c, const ps_search_request *req, json_t **out,
                             ps_error *err);

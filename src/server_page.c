@@ -334,6 +334,20 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
     pagination(c, b, total, req->offset, req->limit ? req->limit : 10);
 }
 
+static void error_box(ps_buf *b, ps_buf *count, const char *message, const char *detail)
+{
+    ps_buf_puts(count, "Sökningen kunde inte göras.");
+    ps_buf_puts(b, "<div class=\"fel\"><p>");
+    ps_srv_html_escape(b, message);
+    ps_buf_puts(b, "</p>");
+    if (detail) {
+        ps_buf_puts(b, "<p class=\"detalj\">");
+        ps_srv_html_escape(b, detail);
+        ps_buf_puts(b, "</p>");
+    }
+    ps_buf_puts(b, "</div>");
+}
+
 static bool has_search(ps_srv_ctx *c)
 {
     static const char *const names[] = {"q", "kommun", "namnd", "typ", "from", "to"};
@@ -367,28 +381,24 @@ enum MHD_Result ps_srv_page_search(ps_srv_ctx *c)
     ps_srv_dates dates = {{0}, {0}};
     bool searching = has_search(c);
     if (searching) {
-        enum MHD_Result result;
-        /* Bad parameters answer as JSON errors; the form itself cannot produce them. */
-        if (!ps_srv_search_params(c, &req, &dates, &result))
-            return result;
+        ps_srv_bad bad;
         json_t *out = NULL;
         ps_error err;
         ps_error_clear(&err);
-        if (ps_srv_run_search(c, &req, &out, &err) == PS_OK) {
+        if (!ps_srv_search_params(c, &req, &dates, &bad)) {
+            status = 400;
+            error_box(&results, &count, bad.sv, NULL);
+        } else if (ps_srv_run_search(c, &req, &out, &err) == PS_OK) {
             results_html(c, &results, &count, out, &req);
             facets_html(c, &facets, json_object_get(out, "facets"));
         } else {
             status = err.status == PS_ERR_QUERY ? 400 : 503;
-            ps_buf_puts(&count, "Sökningen kunde inte göras.");
-            ps_buf_puts(&results, "<div class=\"fel\"><p>");
-            ps_buf_puts(&results, err.status == PS_ERR_QUERY
-                                      ? "Sökfrågan kunde inte tolkas. Pröva att ta bort "
-                                        "specialtecken eller citattecken som inte är parade."
-                                      : "Sökindexet är inte tillgängligt just nu. Försök igen "
-                                        "om en stund.");
-            ps_buf_puts(&results, "</p><p class=\"detalj\">");
-            ps_srv_html_escape(&results, err.message);
-            ps_buf_puts(&results, "</p></div>");
+            error_box(&results, &count,
+                      err.status == PS_ERR_QUERY
+                          ? "Sökfrågan kunde inte tolkas. Pröva att ta bort specialtecken eller "
+                            "citattecken som inte är parade."
+                          : "Sökindexet är inte tillgängligt just nu. Försök igen om en stund.",
+                      err.message);
         }
         json_decref(out);
         hidden_filters(c, &hidden);

@@ -354,6 +354,15 @@ describe('pages without JavaScript', () => {
     assert.ok(html.includes('&quot;&gt;&lt;script&gt;'));
   });
 
+  test('bad parameters give a page that says what is wrong', async () => {
+    const r = await fetch(`${srv.base}/sok?q=x&from=igår`);
+    assert.equal(r.status, 400);
+    assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
+    const html = await r.text();
+    assert.match(html, /<div class="fel"><p>Ogiltig parameter &#39;from&#39;: ett datum som ÅÅÅÅ-MM-DD<\/p>/);
+    assert.match(html, /value="x"/);
+  });
+
   test('the start page has the form and no results', async () => {
     const html = await (await fetch(`${srv.base}/`)).text();
     assert.match(html, /<form id="sokform"[^>]*action="\/sok" method="get"/);
