@@ -55,11 +55,13 @@ static size_t match_at(const marker *m, size_t i, int which)
     return v < 0 ? 0 : (size_t)v;
 }
 
-/* Escaped text [from, to) with <mark> around matches and paragraphs at blank lines; a mark is
- * closed and reopened across a paragraph break so the HTML stays well nested. */
-static void marked_span(ps_buf *b, marker *m, size_t from, size_t to)
+/* Escaped text [from, to) with <mark> around matches; in a block, paragraphs at blank lines
+ * and <br> at line ends, with a mark closed and reopened across a paragraph break so the HTML
+ * stays well nested; inline (a title), line ends become spaces. */
+static void marked(ps_buf *b, marker *m, size_t from, size_t to, bool block)
 {
-    ps_buf_puts(b, "<p>");
+    if (block)
+        ps_buf_puts(b, "<p>");
     if (m->in_mark)
         ps_buf_puts(b, "<mark>");
     size_t nm = json_array_size(m->matches);
@@ -74,12 +76,12 @@ static void marked_span(ps_buf *b, marker *m, size_t from, size_t to)
             m->anchor = false;
         }
         char ch = m->text[i];
-        if (ch == '\n' && i + 1 < to && m->text[i + 1] == '\n') {
+        if (block && ch == '\n' && i + 1 < to && m->text[i + 1] == '\n') {
             while (i + 1 < to && m->text[i + 1] == '\n')
                 i++;
             ps_buf_puts(b, m->in_mark ? "</mark></p><p><mark>" : "</p><p>");
         } else if (ch == '\n') {
-            ps_buf_puts(b, "<br>");
+            ps_buf_puts(b, block ? "<br>" : " ");
         } else {
             char one[2] = {ch, 0};
             ps_srv_html_escape(b, one);
@@ -91,7 +93,13 @@ static void marked_span(ps_buf *b, marker *m, size_t from, size_t to)
     }
     if (m->in_mark)
         ps_buf_puts(b, "</mark>");
-    ps_buf_puts(b, "</p>");
+    if (block)
+        ps_buf_puts(b, "</p>");
+}
+
+static void marked_span(ps_buf *b, marker *m, size_t from, size_t to)
+{
+    marked(b, m, from, to, true);
 }
 
 /* --- templates ---------------------------------------------------------------------------------- */
@@ -177,7 +185,12 @@ static void card(ps_buf *b, const json_t *hit, const char *q)
     ps_buf_puts(b, "<li class=\"kort\"><article><h3><a href=\"");
     arende_link(b, str(hit, "key"), q);
     ps_buf_puts(b, "\">");
-    ps_srv_html_escape(b, title ? title : (str(hit, "dnr") ? str(hit, "dnr") : "Ärende utan rubrik"));
+    if (title) {
+        marker tm = {title, strlen(title), json_object_get(hit, "title_matches"), 0, 0, false, false};
+        marked(b, &tm, 0, tm.len, false);
+    } else {
+        ps_srv_html_escape(b, str(hit, "dnr") ? str(hit, "dnr") : "Ärende utan rubrik");
+    }
     ps_buf_puts(b, "</a></h3><p class=\"meta\">");
     meta_item(b, "paragraf", "", str(hit, "paragraf"));
     meta_item(b, "dnr", "Dnr ", str(hit, "dnr"));
@@ -325,6 +338,7 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
                        "<li>Sök på en del av ett diarienummer, t.ex. <kbd>2023.076</kbd>.</li></ul></div>");
         return;
     }
+    ps_buf_puts(b, "<p class=\"till-filter\"><a href=\"#filter\">Avgränsa sökningen ↓</a></p>");
     ps_buf_printf(b, "<ol class=\"traffar\" start=\"%u\">", req->offset + 1);
     size_t i;
     json_t *hit;

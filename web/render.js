@@ -55,11 +55,11 @@ function timeEl(iso) {
   return el('time', { datetime: iso }, formatDate(iso));
 }
 
-// Text with <mark> around the byte ranges in matches (offsets are UTF-8 bytes).
-export function markedText(text, matches) {
+// Append text to node with <mark> around the byte ranges in matches (UTF-8 byte offsets).
+export function appendMarked(node, text, matches) {
   const bytes = new TextEncoder().encode(text);
   const dec = new TextDecoder();
-  const p = el('p');
+  const p = node;
   let pos = 0;
   const ranges = (matches || [])
     .filter((r) => Array.isArray(r) && r[0] >= 0 && r[1] > r[0] && r[1] <= bytes.length)
@@ -74,12 +74,18 @@ export function markedText(text, matches) {
   return p;
 }
 
+export function markedText(text, matches) {
+  return appendMarked(el('p'), text, matches);
+}
+
 function metaItem(cls, prefix, value) {
   return value ? el('span', { class: cls }, prefix + value) : null;
 }
 
 export function card(hit, q) {
-  const title = hit.title || hit.dnr || 'Ärende utan rubrik';
+  const link = el('a', { href: arendeHref(hit.key, q) });
+  if (hit.title) appendMarked(link, hit.title.replace(/\n/g, ' '), hit.title_matches);
+  else link.append(hit.dnr || 'Ärende utan rubrik');
   const meta = el('p', { class: 'meta' },
     metaItem('paragraf', '', hit.paragraf),
     metaItem('dnr', 'Dnr ', hit.dnr),
@@ -88,7 +94,7 @@ export function card(hit, q) {
     hit.date ? el('span', { class: 'datum' }, timeEl(hit.date)) : null,
     metaItem('typ', '', hit.type));
   const art = el('article', {},
-    el('h3', {}, el('a', { href: arendeHref(hit.key, q) }, title)),
+    el('h3', {}, link),
     meta);
   for (const ex of hit.excerpts || []) {
     if (typeof ex.text === 'string') art.append(el('div', { class: 'utdrag' }, markedText(ex.text, ex.matches)));
@@ -141,6 +147,7 @@ export function renderResults(container, data, state) {
   if (!data.total) {
     nodes.push(emptyState());
   } else {
+    nodes.push(el('p', { class: 'till-filter' }, el('a', { href: '#filter' }, 'Avgränsa sökningen ↓')));
     const ol = el('ol', { class: 'traffar', start: String((data.offset || 0) + 1) });
     for (const hit of data.hits || []) ol.append(card(hit, state.q));
     nodes.push(ol);
