@@ -99,7 +99,12 @@ static void marked(ps_buf *b, marker *m, size_t from, size_t to, bool block)
 
 static void marked_span(ps_buf *b, marker *m, size_t from, size_t to)
 {
-    marked(b, m, from, to, true);
+    while (from < to && (m->text[from] == '\n' || m->text[from] == ' '))
+        from++;
+    while (to > from && (m->text[to - 1] == '\n' || m->text[to - 1] == ' '))
+        to--;
+    if (from < to)
+        marked(b, m, from, to, true);
 }
 
 /* --- templates ---------------------------------------------------------------------------------- */
@@ -170,6 +175,12 @@ static void arende_link(ps_buf *b, const char *key, const char *q)
     ps_buf_free(&u);
 }
 
+/* "243" is shown as "§ 243"; a value that already has the sign keeps it. */
+static const char *paragraf_prefix(const char *p)
+{
+    return p && strncmp(p, "§", strlen("§")) != 0 ? "§ " : "";
+}
+
 static void meta_item(ps_buf *b, const char *cls, const char *prefix, const char *value)
 {
     if (!value)
@@ -192,7 +203,7 @@ static void card(ps_buf *b, const json_t *hit, const char *q)
         ps_srv_html_escape(b, str(hit, "dnr") ? str(hit, "dnr") : "Ärende utan rubrik");
     }
     ps_buf_puts(b, "</a></h3><p class=\"meta\">");
-    meta_item(b, "paragraf", "", str(hit, "paragraf"));
+    meta_item(b, "paragraf", paragraf_prefix(str(hit, "paragraf")), str(hit, "paragraf"));
     meta_item(b, "dnr", "Dnr ", str(hit, "dnr"));
     meta_item(b, "namnd", "", str(hit, "namnd"));
     meta_item(b, "kommun", "", str(hit, "kommun"));
@@ -209,10 +220,19 @@ static void card(ps_buf *b, const json_t *hit, const char *q)
         const char *text = str(ex, "text");
         if (!text)
             continue;
+        /* The excerpt is cut from the text; the search module marks the cuts in "html". */
+        const char *html = str(ex, "html");
+        size_t hl = html ? strlen(html) : 0;
+        const char *ell = "…";
+        size_t el = strlen(ell);
         marker m = {text, strlen(text), json_object_get(ex, "matches"), 0, 0, false, false};
-        ps_buf_puts(b, "<div class=\"utdrag\">");
-        marked_span(b, &m, 0, m.len);
-        ps_buf_puts(b, "</div>");
+        ps_buf_puts(b, "<div class=\"utdrag\"><p>");
+        if (hl >= el && strncmp(html, ell, el) == 0)
+            ps_buf_puts(b, "… ");
+        marked(b, &m, 0, m.len, false);
+        if (hl >= el && strcmp(html + hl - el, ell) == 0)
+            ps_buf_puts(b, " …");
+        ps_buf_puts(b, "</p></div>");
     }
     ps_buf_puts(b, "</article></li>");
 }
@@ -497,9 +517,19 @@ static void body_html(ps_buf *b, const json_t *a)
         size_t end = clamp_offset(json_object_get(sec, "end"), m.len);
         if (start < pos || end < start)
             continue;
-        if (start > pos)
-            marked_span(b, &m, pos, start);
         const char *name = str(sec, "name");
+        size_t gap_end = start;
+        if (name) {
+            /* The heading line usually stands just before the span: drop it there, since it
+             * becomes the <h2>. */
+            size_t n = strlen(name), k = gap_end;
+            while (k > pos && (text[k - 1] == '\n' || text[k - 1] == ' ' || text[k - 1] == ':'))
+                k--;
+            if (k >= pos + n && strncmp(text + k - n, name, n) == 0)
+                gap_end = k - n;
+        }
+        if (gap_end > pos)
+            marked_span(b, &m, pos, gap_end);
         if (name) {
             ps_buf_puts(b, "<h2>");
             ps_srv_html_escape(b, name);
@@ -553,6 +583,11 @@ static void documents_html(ps_buf *b, const json_t *docs)
         }
         if (href)
             ps_buf_puts(b, "</a>");
+        const char *para = str(d, "paragraf");
+        if (para) {
+            ps_buf_printf(b, ", %s", paragraf_prefix(para));
+            ps_srv_html_escape(b, para);
+        }
         if (first > 0 && last > first)
             ps_buf_printf(b, ", s. %lld–%lld", first, last);
         else if (first > 0)
@@ -593,7 +628,12 @@ static void arende_html(ps_buf *b, ps_buf *title, const json_t *a, const char *q
     ps_buf_puts(b, "</p><h1 id=\"arende-rubrik\">");
     ps_buf_puts(b, title->data);
     ps_buf_puts(b, "</h1><dl class=\"metadata\">");
-    dl_item(b, "Paragraf", str(a, "paragraf"), false);
+    if (str(a, "paragraf")) {
+        ps_buf para = PS_BUF_INIT;
+        ps_buf_printf(&para, "%s%s", paragraf_prefix(str(a, "paragraf")), str(a, "paragraf"));
+        dl_item(b, "Paragraf", para.data, false);
+        ps_buf_free(&para);
+    }
     dl_item(b, "Diarienummer", str(a, "dnr"), false);
     dl_item(b, "Datum", str(a, "date"), true);
     dl_item(b, "Typ", str(a, "type"), false);

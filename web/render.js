@@ -74,8 +74,10 @@ export function appendMarked(node, text, matches) {
   return p;
 }
 
-export function markedText(text, matches) {
-  return appendMarked(el('p'), text, matches);
+
+// "243" is shown as "§ 243"; a value that already has the sign keeps it.
+function paragrafPrefix(p) {
+  return p && !p.startsWith('§') ? '§ ' : '';
 }
 
 function metaItem(cls, prefix, value) {
@@ -87,7 +89,7 @@ export function card(hit, q) {
   if (hit.title) appendMarked(link, hit.title.replace(/\n/g, ' '), hit.title_matches);
   else link.append(hit.dnr || 'Ärende utan rubrik');
   const meta = el('p', { class: 'meta' },
-    metaItem('paragraf', '', hit.paragraf),
+    metaItem('paragraf', paragrafPrefix(hit.paragraf), hit.paragraf),
     metaItem('dnr', 'Dnr ', hit.dnr),
     metaItem('namnd', '', hit.namnd),
     metaItem('kommun', '', hit.kommun),
@@ -97,7 +99,14 @@ export function card(hit, q) {
     el('h3', {}, link),
     meta);
   for (const ex of hit.excerpts || []) {
-    if (typeof ex.text === 'string') art.append(el('div', { class: 'utdrag' }, markedText(ex.text, ex.matches)));
+    if (typeof ex.text !== 'string') continue;
+    // The excerpt is cut from the text; the search module marks the cuts in "html".
+    const p = el('p');
+    const html = typeof ex.html === 'string' ? ex.html : '';
+    if (html.startsWith('…')) p.append('… ');
+    appendMarked(p, ex.text.replace(/\n/g, ' '), ex.matches);
+    if (html.endsWith('…')) p.append(' …');
+    art.append(el('div', { class: 'utdrag' }, p));
   }
   return el('li', { class: 'kort' }, art);
 }
