@@ -67,7 +67,9 @@ static const char *str(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-static void feed_entry(ps_buf *b, const char *base, const char *q, const json_t *hit)
+/* undated: the time used for entries without a date (the newest date in the feed). */
+static void feed_entry(ps_buf *b, const char *base, const char *q, const json_t *hit,
+                       const char *undated)
 {
     const char *key = str(hit, "key");
     ps_buf link = PS_BUF_INIT;
@@ -92,7 +94,7 @@ static void feed_entry(ps_buf *b, const char *base, const char *q, const json_t 
         ps_srv_url_encode(b, q);
     }
     ps_buf_puts(b, "\"/>\n<updated>");
-    atom_time(b, str(hit, "date"));
+    atom_time(b, iso_date(str(hit, "date")) ? str(hit, "date") : undated);
     ps_buf_puts(b, "</updated>\n");
     const char *fields[] = {"kommun", "namnd", "type"};
     for (size_t i = 0; i < 3; i++) {
@@ -167,14 +169,20 @@ enum MHD_Result ps_srv_feed(ps_srv_ctx *c)
     ps_buf_clear(&link);
     ps_buf_printf(&link, "%s/sok%s%s", bs, *ss ? "?" : "", ss);
     ps_srv_xml_escape(&b, link.data ? link.data : "");
-    ps_buf_puts(&b, "\"/>\n<updated>");
-    atom_time(&b, json_array_size(hits) ? str(json_array_get(hits, 0), "date") : NULL);
-    ps_buf_puts(&b, "</updated>\n<author><name>Protokollsök</name></author>\n"
-                    "<generator version=\"" PS_VERSION "\">protokollsok</generator>\n");
+    /* Newest first: the first dated hit has the feed's time. */
+    const char *newest = NULL;
     size_t i;
     json_t *hit;
+    json_array_foreach(hits, i, hit) {
+        if (!newest && iso_date(str(hit, "date")))
+            newest = str(hit, "date");
+    }
+    ps_buf_puts(&b, "\"/>\n<updated>");
+    atom_time(&b, newest);
+    ps_buf_puts(&b, "</updated>\n<author><name>Protokollsök</name></author>\n"
+                    "<generator version=\"" PS_VERSION "\">protokollsok</generator>\n");
     json_array_foreach(hits, i, hit)
-        feed_entry(&b, bs, req.q, hit);
+        feed_entry(&b, bs, req.q, hit, newest);
     ps_buf_puts(&b, "</feed>\n");
     json_decref(out);
 

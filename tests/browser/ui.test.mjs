@@ -98,11 +98,13 @@ test('facets narrow the search; the selected value can be removed again', async 
   const heading = facet === 'namnd' ? 'Nämnd' : 'Kommun';
   const link = page.locator('.facett', { has: page.locator('h3', { hasText: heading }) }).locator('a', { hasText: value.value });
   await link.click();
-  await waitFor(page, (v) => new URL(location.href).searchParams.size > 1 && document.querySelector('#antal').textContent.startsWith(String(v)), value.count);
+  await waitFor(page, (f) => new URL(location.href).searchParams.has(f) && !document.querySelector('#resultat[aria-busy]'), facet);
   assert.equal(new URL(page.url()).searchParams.get(facet), value.value);
+  // Facet counts may count documents (an ärende in several files): at most that many ärenden.
   const shown = await page.$$eval(`#resultat .kort .${facet}`, (els) => els.map((e) => e.textContent));
-  assert.equal(shown.length, Math.min(value.count, 10));
+  assert.ok(shown.length >= 1 && shown.length <= value.count, `${shown.length} cards for ${value.count}`);
   for (const s of shown) assert.equal(s, value.value);
+  assert.equal(await page.$$eval('#resultat .kort', (cs) => cs.length), shown.length);
   const selected = page.locator('.facett a[aria-current="true"]');
   assert.equal(await selected.count(), 1);
   await selected.click();

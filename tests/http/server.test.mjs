@@ -140,13 +140,17 @@ describe('API', () => {
     assert.ok(desc.length > 1);
   });
 
-  test('a facet value narrows the search to exactly its count', async () => {
+  // Facet counts may count documents (an ärende can be in several files), so the narrowed
+  // number of ärenden is at most the count.
+  test('a facet value narrows the search to that value', async () => {
     const base = (await getJson('/api/search?limit=100')).body;
     for (const [facet, param] of [['kommun', 'kommun'], ['namnd', 'namnd'], ['type', 'typ']]) {
-      const v = base.facets[facet][0];
+      const v = base.facets[facet][base.facets[facet].length - 1];
       if (!v) continue;
       const narrowed = (await getJson(`/api/search?limit=100&${param}=${encodeURIComponent(v.value)}`)).body;
-      assert.equal(narrowed.total, v.count, `${facet}=${v.value}`);
+      assert.ok(narrowed.total > 0 && narrowed.total <= v.count, `${facet}=${v.value}`);
+      assert.ok(narrowed.total <= base.total);
+      assert.equal(narrowed.hits.length, narrowed.total);
       for (const h of narrowed.hits) assert.equal(h[facet], v.value);
     }
   });
@@ -155,8 +159,10 @@ describe('API', () => {
     const base = (await getJson('/api/search?limit=100')).body;
     const y = base.facets.year[0];
     const narrowed = (await getJson(`/api/search?limit=100&from=${y.value}&to=${y.value}`)).body;
-    assert.equal(narrowed.total, y.count);
+    assert.ok(narrowed.total > 0 && narrowed.total <= y.count);
     for (const h of narrowed.hits) assert.ok(h.date.startsWith(y.value));
+    const full = (await getJson(`/api/search?limit=100&from=${y.value}-01-01&to=${y.value}-12-31`)).body;
+    assert.deepEqual(full.hits.map((h) => h.key), narrowed.hits.map((h) => h.key));
   });
 
   test('bad parameters answer 400 with a message in both languages', async () => {
@@ -224,7 +230,7 @@ describe('API', () => {
   test('GET /api/facets counts over the whole index', async () => {
     const { r, body } = await getJson('/api/facets');
     assert.equal(r.status, 200);
-    const total = (await getJson('/api/search?limit=1')).body.total;
+    const total = (await getJson('/api/health')).body.documents;
     for (const f of ['kommun', 'namnd', 'year', 'type']) {
       assert.ok(Array.isArray(body[f]));
       for (const v of body[f]) assert.ok(typeof v.value === 'string' && v.count > 0 && v.count <= total);
@@ -393,9 +399,13 @@ describe('feeds', () => {
     const xml = await r.text();
     assertWellFormedXml(xml);
     assert.match(xml, /<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom"/);
+    const api = (await getJson('/api/search?q=f%C3%B6rbund&sort=datum&limit=30')).body;
+    const ids = [...xml.matchAll(/<entry>[\s\S]*?<id>[^<]*key=([^<]+)<\/id>/g)].map((m) => decodeURIComponent(m[1]));
+    assert.deepEqual(ids, api.hits.map((h) => h.key), 'entries in date order, newest first');
     const updated = [...xml.matchAll(/<entry>[\s\S]*?<updated>([^<]+)<\/updated>/g)].map((m) => m[1]);
-    assert.ok(updated.length > 0);
-    assert.deepEqual(updated, [...updated].sort().reverse());
+    const dated = api.hits.map((h) => h.date).filter(Boolean).map((d) => `${d}T00:00:00Z`);
+    assert.deepEqual(updated.slice(0, dated.length), dated);
+    for (const u of updated) assert.match(u, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.match(xml, /<link rel="alternate" type="text\/html" href="http:\/\/127\.0\.0\.1:\d+\/arende\.html\?key=/);
   });
 
