@@ -424,16 +424,24 @@ describe('feeds', () => {
 });
 
 describe('lifecycle', () => {
-  test('reopens after a reindex while requests keep succeeding', async () => {
+  test('reopens after a reindex and a --full rebuild while requests keep succeeding', async () => {
     const dir = freshDir('reopen-src');
     const files = fs.readdirSync(SEEDS).filter((f) => !f.endsWith('.tsv')).sort();
     for (const f of files.slice(0, 2)) fs.copyFileSync(path.join(SEEDS, f), path.join(dir, f));
     const rdb = path.join(freshDir('reopen-db'), 'index');
     buildIndex(rdb, dir);
     const s2 = await startServer(['--db', rdb, '--quiet']);
+    const health = async () => (await (await fetch(`${s2.base}/api/health`)).json()).arenden;
+    const waitChange = async (from) => {
+      let now = from;
+      for (let i = 0; i < 50 && now === from; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        now = await health();
+      }
+      return now;
+    };
+    let stop = false;
     try {
-      const before = (await (await fetch(`${s2.base}/api/health`)).json()).arenden;
-      let stop = false;
       const failures = [];
       let done = 0;
       const load = async () => {
@@ -445,19 +453,21 @@ describe('lifecycle', () => {
         }
       };
       const workers = [load(), load(), load()];
+      const first = await health();
       for (const f of files.slice(2)) fs.copyFileSync(path.join(SEEDS, f), path.join(dir, f));
       buildIndex(rdb, dir);
-      let now = before;
-      for (let i = 0; i < 50 && now === before; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        now = (await (await fetch(`${s2.base}/api/health`)).json()).arenden;
-      }
+      const second = await waitChange(first);
+      assert.ok(second > first, `incremental: ärenden ${first} → ${second}`);
+      fs.rmSync(path.join(dir, files[files.length - 1]));
+      buildIndex(rdb, dir, ['--full']);
+      const third = await waitChange(second);
+      assert.ok(third < second, `--full: ärenden ${second} → ${third}`);
       stop = true;
       await Promise.all(workers);
       assert.deepEqual(failures, []);
       assert.ok(done > 10, `requests during reindex: ${done}`);
-      assert.ok(now > before, `ärenden ${before} → ${now}`);
     } finally {
+      stop = true;
       assert.equal(await s2.stop(), 0);
     }
   });
