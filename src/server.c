@@ -301,7 +301,7 @@ static ps_status resolve_dir(const char *dir, const char *what, char **out, ps_e
 {
     char *real = realpath(dir, NULL);
     if (!real)
-        return ps_error_set(err, PS_ERR_NOT_FOUND, "%s directory '%s': %s", what, dir,
+        return ps_error_set(err, PS_ERR_INVALID, "%s directory '%s': %s", what, dir,
                             strerror(errno));
     *out = real;
     return PS_OK;

@@ -44,7 +44,7 @@ typedef struct {
 void ps_server_config_init(ps_server_config *c);
 
 /* Open the index (PS_ERR_NOT_FOUND / PS_ERR_VERSION when it cannot be read), resolve web_dir
- * and sources_dir (PS_ERR_NOT_FOUND when missing) and start listening (PS_ERR_IO when the
+ * and sources_dir (PS_ERR_INVALID when missing) and start listening (PS_ERR_IO when the
  * address cannot be bound). The strings in c are copied. On success *out is a running server;
  * stop it with ps_server_stop. Signals are the caller's business: block SIGTERM/SIGINT before
  * calling so the worker threads inherit the mask. */

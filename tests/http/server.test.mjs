@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
 
 import {
-  SEEDS, SRC, buildIndex, freshDir, rawRequest, startServer, statusOf,
+  SEEDS, SRC, TMP, buildIndex, freshDir, rawRequest, startServer, statusOf,
 } from './harness.mjs';
 
 let db;
@@ -487,6 +487,12 @@ describe('lifecycle', () => {
 
   test('a missing index is exit status 3 with a message', async () => {
     await assert.rejects(startServer(['--db', path.join(freshDir('none'), 'nothing')]), /exited with 3/);
+  });
+
+  test('a missing web or sources folder is a usage error (2)', async () => {
+    await assert.rejects(startServer(['--db', db, '--web', path.join(TMP, 'no-web')]), /exited with 2/);
+    await assert.rejects(startServer(['--db', db, '--serve-sources', path.join(TMP, 'no-src')]), /exited with 2/);
+    await assert.rejects(startServer(['--db', db, '--port', '70000']), /exited with 2/);
   });
 
   test('SIGTERM shuts down cleanly (exit 0, no leaks)', async () => {
