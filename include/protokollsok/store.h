@@ -38,7 +38,8 @@ ps_status ps_store_open_read(const char *path, ps_store **out, ps_error *err);
  * another writer holds it. */
 ps_status ps_store_open_write(const char *path, ps_store **out, ps_error *err);
 
-/* Close and free; a writable store with an open transaction cancels it. NULL is ignored. */
+/* Close and free; a writable store with an open transaction cancels it, changes made outside a
+ * transaction are committed (Xapian's rule). NULL is ignored. */
 void ps_store_close(ps_store *store);
 
 /* Re-read the latest committed revision (readers in long-running servers). *changed is set to
@@ -49,7 +50,8 @@ ps_status ps_store_reopen(ps_store *store, bool *changed, ps_error *err);
 /* Number of documents; the committed revision (0 when unknown). */
 ps_status ps_store_doccount(ps_store *store, uint32_t *out, ps_error *err);
 ps_status ps_store_revision(ps_store *store, uint64_t *out, ps_error *err);
-/* Number of distinct terms; total size of the files in the database directory, in bytes. */
+/* Number of distinct terms (walks the whole term list: O(terms), meant for `stats`); total size
+ * of the regular files in the database directory, in bytes. Either pointer may be NULL. */
 ps_status ps_store_stats(ps_store *store, uint64_t *nterms, uint64_t *disk_bytes, ps_error *err);
 
 /* ---- metadata (user metadata, committed with the transaction) ---------------------------- */
@@ -66,7 +68,13 @@ ps_status ps_store_begin(ps_store *store, ps_error *err);
 ps_status ps_store_commit(ps_store *store, ps_error *err);
 ps_status ps_store_cancel(ps_store *store, ps_error *err);
 
-/* A document under construction. NULL on out-of-memory. */
+/* The longest term Xapian's glass backend stores, in bytes. The ps_store_doc_add_* functions
+ * skip empty terms and longer ones (counted by ps_store_doc_skipped_terms); an id term that long
+ * is PS_ERR_INVALID. Hash long identifiers (paths) before making terms of them. */
+#define PS_STORE_TERM_MAX 245
+
+/* A document under construction. NULL on out-of-memory. An allocation failure inside the
+ * add/set functions below is remembered and reported by ps_store_replace (PS_ERR_NOMEM). */
 ps_store_doc *ps_store_doc_new(void);
 void ps_store_doc_free(ps_store_doc *doc);
 /* A term at a position (positions start at 1), wdf increased by wdf_inc. */
@@ -77,9 +85,12 @@ void ps_store_doc_add_term(ps_store_doc *doc, const char *term, uint32_t wdf_inc
 void ps_store_doc_add_boolean(ps_store_doc *doc, const char *term);
 void ps_store_doc_set_value(ps_store_doc *doc, unsigned slot, const char *bytes, size_t len);
 void ps_store_doc_set_data(ps_store_doc *doc, const char *bytes, size_t len);
+/* How many terms the add functions skipped (empty or over PS_STORE_TERM_MAX bytes). */
+uint32_t ps_store_doc_skipped_terms(const ps_store_doc *doc);
 
 /* Add doc, or replace the documents indexed by the unique term id_term (which the function
- * also adds to doc). doc stays owned by the caller. */
+ * also adds, as a boolean term, to the stored copy; doc itself is left unchanged). doc stays
+ * owned by the caller. Writable stores only (PS_ERR_INVALID otherwise). */
 ps_status ps_store_replace(ps_store *store, const char *id_term, const ps_store_doc *doc,
                            ps_error *err);
 /* Delete every document indexed by term (e.g. all ärenden of one source path). */
@@ -112,7 +123,8 @@ ps_store_query *ps_store_query_and_not(ps_store_query *left, ps_store_query *rig
 ps_store_query *ps_store_query_filter(ps_store_query *left, ps_store_query *filter);
 /* Boolean (weightless) query on a term. */
 ps_store_query *ps_store_query_boolean(const char *term);
-/* Documents whose value in slot is within [lo, hi] (string order); lo or hi NULL = open end. */
+/* Documents whose value in slot is within [lo, hi] (string order); lo or hi NULL = open end.
+ * Documents without a value in the slot never match (both NULL: "has a value"). */
 ps_store_query *ps_store_query_value_range(unsigned slot, const char *lo, const char *hi);
 ps_store_query *ps_store_query_match_all(void);
 /* Multiply a subquery's weight by factor (>= 0). */
@@ -129,11 +141,17 @@ typedef struct {
     int collapse_slot;          /* -1: no collapsing */
     ps_store_sort sort;
     unsigned sort_slot;         /* for PS_SORT_VALUE_*; ties broken by relevance */
-    const unsigned *facet_slots; /* count values in these slots over the whole match set */
+    const unsigned *facet_slots; /* count values in these slots over the whole match set (this
+                                    makes Xapian check every match; documents, not collapsed
+                                    hits, are counted) */
     size_t nfacets;
     uint32_t check_at_least;    /* 0: Xapian's default */
-    double time_limit;          /* seconds; 0 = none */
-    double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen; /* all 0: Xapian's defaults */
+    double time_limit;          /* seconds; 0 = none. When it runs out Xapian stops looking past
+                                   offset+limit (check_at_least is dropped): no error, the
+                                   estimate and the facets just get rougher. */
+    /* BM25 parameters; each 0 means Xapian's default (k1 1, k2 0, k3 1, b 0.5, min_normlen 0.5).
+     * Negative values count as 0, b above 1 as 1; for "no length normalisation" use a tiny b. */
+    double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen;
 } ps_store_search_opts;
 
 /* Fill opts with defaults: offset 0, limit 10, no collapse, relevance, no facets. */
