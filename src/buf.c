@@ -48,8 +48,15 @@ bool ps_buf_reserve(ps_buf *b, size_t extra)
 
 void ps_buf_append(ps_buf *b, const char *data, size_t len)
 {
-    if (!ps_buf_reserve(b, len))
+    /* data may point into the buffer itself; growing it moves the bytes. */
+    if (b->data && data >= b->data && data < b->data + b->cap) {
+        size_t at = (size_t)(data - b->data);
+        if (!ps_buf_reserve(b, len))
+            return;
+        data = b->data + at;
+    } else if (!ps_buf_reserve(b, len)) {
         return;
+    }
     if (len)
         memcpy(b->data + b->len, data, len);
     b->len += len;
@@ -72,12 +79,22 @@ void ps_buf_printf(ps_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || !ps_buf_reserve(b, (size_t)n))
+    if (n < 0 || b->failed)
         return;
+    /* Format aside, then append: an argument may point into the buffer, which formatting in
+     * place would overwrite and growing would move. Short output needs no allocation. */
+    char small[256];
+    char *tmp = (size_t)n < sizeof small ? small : malloc((size_t)n + 1);
+    if (!tmp) {
+        b->failed = true;
+        return;
+    }
     va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    vsnprintf(tmp, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    b->len += (size_t)n;
+    ps_buf_append(b, tmp, (size_t)n);
+    if (tmp != small)
+        free(tmp);
 }
 
 void ps_buf_clear(ps_buf *b)
