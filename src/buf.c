@@ -4,6 +4,7 @@
 #include "protokollsok/buf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,17 +49,14 @@ bool ps_buf_reserve(ps_buf *b, size_t extra)
 
 void ps_buf_append(ps_buf *b, const char *data, size_t len)
 {
-    /* data may point into the buffer itself; growing it moves the bytes. */
-    if (b->data && data >= b->data && data < b->data + b->cap) {
-        size_t at = (size_t)(data - b->data);
-        if (!ps_buf_reserve(b, len))
-            return;
-        data = b->data + at;
-    } else if (!ps_buf_reserve(b, len)) {
+    /* data may point into the buffer itself, and growing the buffer moves the bytes: remember
+     * the offset (integer arithmetic, so no stale pointer is kept across realloc). */
+    uintptr_t from = (uintptr_t)data, base = (uintptr_t)b->data;
+    bool inside = b->data && from >= base && from - base < b->cap;
+    if (!ps_buf_reserve(b, len))
         return;
-    }
     if (len)
-        memcpy(b->data + b->len, data, len);
+        memcpy(b->data + b->len, inside ? b->data + (from - base) : data, len);
     b->len += len;
     b->data[b->len] = '\0';
 }
