@@ -121,8 +121,37 @@ ps_status translate_current(const char *path, Doing doing, ps_error *err) noexce
     }
 }
 
+/* Record which directory the path names now. False when it cannot be stat'ed. */
+bool path_identity(const std::string &path, dev_t *dev, ino_t *ino)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return false;
+    *dev = st.st_dev;
+    *ino = st.st_ino;
+    return true;
+}
+
+/* Bring a read-only store to the latest committed revision; true when it moved. When the
+ * directory at the path is no longer the one opened (swapped by rename), open the path afresh:
+ * Database::reopen() would keep reading the old directory. */
+bool refresh(ps_store *store)
+{
+    dev_t dev;
+    ino_t ino;
+    if (path_identity(store->path, &dev, &ino) && (dev != store->dev || ino != store->ino)) {
+        store->db = Xapian::Database(store->path);
+        store->dev = dev;
+        store->ino = ino;
+        return true;
+    }
+    Xapian::rev before = store->db.get_revision();
+    store->db.reopen();
+    return store->db.get_revision() != before;
+}
+
 /* Run body() and catch everything. A read-only store whose revision vanished under a read
- * (DatabaseModifiedError) is reopened and the body retried. */
+ * (DatabaseModifiedError) is refreshed and the body retried. */
 template <typename F>
 ps_status guard(ps_store *store, ps_error *err, F &&body) noexcept
 {
@@ -135,7 +164,7 @@ ps_status guard(ps_store *store, ps_error *err, F &&body) noexcept
             if (!store || store->writable || attempt >= 3)
                 return translate_current(path, Doing::other, err);
             try {
-                store->db.reopen();
+                refresh(store);
             } catch (...) {
                 return translate_current(path, Doing::other, err);
             }
@@ -232,17 +261,6 @@ char *dup_bytes(const std::string &s)
     return p;
 }
 
-/* Record which directory the path names now. False when it cannot be stat'ed. */
-bool path_identity(const std::string &path, dev_t *dev, ino_t *ino)
-{
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0)
-        return false;
-    *dev = st.st_dev;
-    *ino = st.st_ino;
-    return true;
-}
-
 /* mkdir -p: Xapian creates only the last component of a new database's path. */
 bool make_dirs(const std::string &path)
 {
@@ -335,20 +353,7 @@ extern "C" ps_status ps_store_reopen(ps_store *store, bool *changed, ps_error *e
     return guard(store, err, [&] {
         if (store->writable)
             return PS_OK; /* the writer always sees its own latest state */
-        dev_t dev;
-        ino_t ino;
-        bool moved = false;
-        if (path_identity(store->path, &dev, &ino) && (dev != store->dev || ino != store->ino)) {
-            /* The directory was swapped by rename: the old handle would never see the new one. */
-            store->db = Xapian::Database(store->path);
-            store->dev = dev;
-            store->ino = ino;
-            moved = true;
-        } else {
-            Xapian::rev before = store->db.get_revision();
-            store->db.reopen();
-            moved = store->db.get_revision() != before;
-        }
+        bool moved = refresh(store);
         if (changed)
             *changed = moved;
         return PS_OK;
