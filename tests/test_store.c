@@ -359,6 +359,25 @@ static void test_missing_database(void **state)
     assert_null(s);
     assert_non_null(strstr(err.message, f->db));
 
+    /* The repository's index/ holds a README before the first run: still "no database", and a
+     * writer creates the database beside it. */
+    char readme[700];
+    snprintf(readme, sizeof readme, "%s/README.md", f->db);
+    FILE *fp = fopen(readme, "w");
+    assert_non_null(fp);
+    fputs("The index is built here.\n", fp);
+    fclose(fp);
+    assert_int_equal(ps_store_open_read(f->db, &s, &err), PS_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "protokollsok index"));
+    s = open_write(f->db);
+    put(s, "1", "ord", NULL, NULL, NULL);
+    commit(s);
+    ps_store_close(s);
+    s = open_read(f->db);
+    assert_int_equal(doccount(s), 1);
+    ps_store_close(s);
+    s = NULL;
+
     assert_int_equal(ps_store_open_read("", &s, &err), PS_ERR_INVALID);
     assert_int_equal(ps_store_open_read(NULL, &s, &err), PS_ERR_INVALID);
 }
