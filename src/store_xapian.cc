@@ -91,7 +91,10 @@ ps_status translate_current(const char *path, Doing doing, ps_error *err) noexce
                             "the database %s has a format this Xapian cannot read (%s); rebuild "
                             "it with `protokollsok index --full`",
                             path, e.get_msg().c_str());
-    } catch (const Xapian::DatabaseNotFoundError &) {
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        if (doing == Doing::open_write)
+            return ps_error_set(err, PS_ERR_IO, "cannot create or open the database %s: %s", path,
+                                e.get_msg().c_str());
         return ps_error_set(err, PS_ERR_NOT_FOUND,
                             "no database at %s (run `protokollsok index` to build it, or give "
                             "the right one with --db)",
@@ -109,8 +112,9 @@ ps_status translate_current(const char *path, Doing doing, ps_error *err) noexce
                             e.get_msg().c_str());
     } catch (const Xapian::Error &e) {
         const char *cause = e.get_error_string();
-        return ps_error_set(err, PS_ERR_XAPIAN, "database %s: %s: %s%s%s", path, e.get_type(),
-                            e.get_msg().c_str(), cause ? " — " : "", cause ? cause : "");
+        return ps_error_set(err, PS_ERR_XAPIAN, "database %s: %s: %s%s%s%s", path, e.get_type(),
+                            e.get_msg().c_str(), cause ? " (" : "", cause ? cause : "",
+                            cause ? ")" : "");
     } catch (const std::bad_alloc &) {
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory (database %s)", path);
     } catch (const std::exception &e) {
@@ -293,8 +297,10 @@ extern "C" ps_status ps_store_open_read(const char *path, ps_store **out, ps_err
         ps_error_clear(err);
         std::unique_ptr<ps_store> s(new ps_store);
         s->path = path;
-        s->db = Xapian::Database(s->path);
+        /* Identity first: a swap between the two steps then costs one extra reopen later,
+         * instead of going unnoticed. */
         path_identity(s->path, &s->dev, &s->ino);
+        s->db = Xapian::Database(s->path);
         *out = s.release();
         return PS_OK;
     } catch (...) {
@@ -394,19 +400,18 @@ extern "C" ps_status ps_store_stats(ps_store *store, uint64_t *nterms, uint64_t 
             *nterms = n;
         }
         if (disk_bytes) {
-            DIR *dir = opendir(store->path.c_str());
+            std::unique_ptr<DIR, int (*)(DIR *)> dir(opendir(store->path.c_str()), closedir);
             if (!dir)
                 return ps_error_set(err, PS_ERR_IO, "cannot list the database directory %s: %s",
                                     store->path.c_str(), strerror(errno));
             uint64_t total = 0;
             std::string file;
-            for (struct dirent *e; (e = readdir(dir)) != nullptr;) {
+            for (struct dirent *e; (e = readdir(dir.get())) != nullptr;) {
                 struct stat st;
                 file = store->path + "/" + e->d_name;
                 if (lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode))
                     total += static_cast<uint64_t>(st.st_size);
             }
-            closedir(dir);
             *disk_bytes = total;
         }
         return PS_OK;
