@@ -110,6 +110,20 @@ ps_status translate_current(const char *path, Doing doing, ps_error *err) noexce
     } catch (const Xapian::DatabaseCreateError &e) {
         return ps_error_set(err, PS_ERR_IO, "cannot create the database %s: %s", path,
                             e.get_msg().c_str());
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return ps_error_set(err, PS_ERR_XAPIAN,
+                            "the database %s is damaged (%s); rebuild it with `protokollsok "
+                            "index --full`",
+                            path, e.get_msg().c_str());
+    } catch (const Xapian::DatabaseError &e) {
+        if (doing == Doing::other)
+            return ps_error_set(err, PS_ERR_XAPIAN, "database %s: %s: %s", path, e.get_type(),
+                                e.get_msg().c_str());
+        /* Failing while opening (not lock, version or absence) means unreadable files. */
+        return ps_error_set(err, PS_ERR_XAPIAN,
+                            "cannot open the database %s (%s: %s); if it is damaged, rebuild it "
+                            "with `protokollsok index --full`",
+                            path, e.get_type(), e.get_msg().c_str());
     } catch (const Xapian::Error &e) {
         const char *cause = e.get_error_string();
         return ps_error_set(err, PS_ERR_XAPIAN, "database %s: %s: %s%s%s%s", path, e.get_type(),

@@ -382,6 +382,80 @@ static void test_missing_database(void **state)
     assert_int_equal(ps_store_open_read(NULL, &s, &err), PS_ERR_INVALID);
 }
 
+/* Overwrite len bytes at offset of file with bytes. */
+static void patch_file(const char *file, long offset, const char *bytes, size_t len)
+{
+    FILE *fp = fopen(file, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, offset, SEEK_SET), 0);
+    assert_int_equal(fwrite(bytes, 1, len, fp), len);
+    fclose(fp);
+}
+
+/* Damaged files give an error naming the database and saying how to recover; never a crash. */
+static void test_damaged_database(void **state)
+{
+    fixture *f = *state;
+    ps_store *s = open_write(f->db);
+    for (int i = 0; i < 50; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "%d", i);
+        put(s, id, "ord text", "20230101", "a", "vara");
+    }
+    commit(s);
+    ps_store_close(s);
+
+    char stamp[700], postlist[700];
+    snprintf(stamp, sizeof stamp, "%s/iamglass", f->db);
+    snprintf(postlist, sizeof postlist, "%s/postlist.glass", f->db);
+    ps_error err;
+
+    /* Scrambled posting lists: opening or searching fails with the path named. */
+    FILE *fp = fopen(postlist, "r+b");
+    assert_non_null(fp);
+    unsigned char block[8192];
+    size_t got = fread(block, 1, sizeof block, fp);
+    assert_true(got > 0);
+    for (size_t i = 0; i < got; i += 7)
+        block[i] ^= 0x5a;
+    rewind(fp);
+    assert_int_equal(fwrite(block, 1, got, fp), got);
+    fclose(fp);
+    ps_status st = ps_store_open_read(f->db, &s, &err);
+    if (st == PS_OK) {
+        ps_store_results *res = NULL;
+        ps_store_query *q = ps_store_query_term("ord", 1.0);
+        st = ps_store_search(s, q, NULL, &res, &err);
+        ps_store_query_free(q);
+        ps_store_results_free(res);
+        ps_store_close(s);
+    }
+    assert_int_equal(st, PS_ERR_XAPIAN);
+    assert_non_null(strstr(err.message, f->db));
+
+    /* The format version right after the "Xapian Glass" magic: a database from another
+     * (future) Xapian. */
+    patch_file(stamp, 14, "\x7f", 1);
+    s = (ps_store *)&s;
+    assert_int_equal(ps_store_open_read(f->db, &s, &err), PS_ERR_VERSION);
+    assert_null(s);
+    assert_non_null(strstr(err.message, f->db));
+    assert_non_null(strstr(err.message, "index --full"));
+
+    /* A stamp file of garbage. */
+    patch_file(stamp, 0, "garbage-garbage-garbage", 23);
+    st = ps_store_open_read(f->db, &s, &err);
+    assert_int_not_equal(st, PS_OK);
+    assert_null(s);
+    assert_non_null(strstr(err.message, f->db));
+
+    /* A writer does not get past it either. */
+    st = ps_store_open_write(f->db, &s, &err);
+    assert_int_not_equal(st, PS_OK);
+    assert_null(s);
+    assert_non_null(strstr(err.message, f->db));
+}
+
 static void test_open_write_creates_directories(void **state)
 {
     fixture *f = *state;
@@ -1011,6 +1085,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_transaction_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_visible_after_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_write_creates_directories, setup, teardown),
         cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_collapse, setup, teardown),
