@@ -837,6 +837,25 @@ static void test_bm25_params_and_limits(void **state)
     assert_int_equal(ps_store_results_upper_bound(res), 2);
     ps_store_results_free(res);
 
+    /* Extreme paging is just an empty or full page. */
+    ps_store_search_opts_init(&opts);
+    opts.limit = UINT32_MAX;
+    res = run(s, ps_store_query_term("vatten", 1.0), &opts);
+    assert_int_equal(ps_store_results_count(res), 2);
+    ps_store_results_free(res);
+    opts.offset = UINT32_MAX;
+    res = run(s, ps_store_query_term("vatten", 1.0), &opts);
+    assert_int_equal(ps_store_results_count(res), 0);
+    ps_store_results_free(res);
+    ps_store_search_opts_init(&opts);
+    opts.check_at_least = UINT32_MAX;
+    opts.collapse_slot = 12345;
+    opts.sort = PS_SORT_VALUE_DESC;
+    opts.sort_slot = 54321; /* empty slots: every document has the same (empty) key */
+    res = run(s, ps_store_query_term("vatten", 1.0), &opts);
+    assert_int_equal(ps_store_results_count(res), 2);
+    ps_store_results_free(res);
+
     /* Bad arguments are errors, not crashes. */
     ps_error err;
     ps_store_results *none = NULL;

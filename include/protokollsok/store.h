@@ -138,7 +138,8 @@ typedef enum { PS_SORT_RELEVANCE = 0, PS_SORT_VALUE_ASC, PS_SORT_VALUE_DESC } ps
 typedef struct {
     uint32_t offset;
     uint32_t limit;
-    int collapse_slot;          /* -1: no collapsing */
+    int collapse_slot;          /* -1: no collapsing; documents without a value there are
+                                   never collapsed */
     ps_store_sort sort;
     unsigned sort_slot;         /* for PS_SORT_VALUE_*; ties broken by relevance */
     const unsigned *facet_slots; /* count values in these slots over the whole match set (this
@@ -173,6 +174,9 @@ typedef struct {
     uint32_t count;
 } ps_store_facet_value;
 
+/* Run query. opts NULL = defaults. *out (caller frees with ps_store_results_free) is set only on
+ * PS_OK. PS_ERR_INVALID for missing arguments; PS_ERR_XAPIAN / PS_ERR_NOMEM otherwise. A
+ * read-only store whose revision was overwritten during the search reopens and retries. */
 ps_status ps_store_search(ps_store *store, const ps_store_query *query,
                           const ps_store_search_opts *opts, ps_store_results **out, ps_error *err);
 void ps_store_results_free(ps_store_results *res);
@@ -183,7 +187,8 @@ const ps_store_hit *ps_store_results_hit(const ps_store_results *res, size_t i);
 uint32_t ps_store_results_estimate(const ps_store_results *res);
 uint32_t ps_store_results_lower_bound(const ps_store_results *res);
 uint32_t ps_store_results_upper_bound(const ps_store_results *res);
-/* Facet counts for opts->facet_slots[i], most frequent first. */
+/* Facet counts for opts->facet_slots[i], most frequent first, equal counts in byte order of
+ * the value. Out-of-range i or j: 0 / NULL. */
 size_t ps_store_results_facet_count(const ps_store_results *res, size_t i);
 const ps_store_facet_value *ps_store_results_facet(const ps_store_results *res, size_t i,
                                                    size_t j);
