@@ -31,11 +31,13 @@ typedef uint32_t ps_docid;
 /* ---- open / close ------------------------------------------------------------------------- */
 
 /* Open an existing database read-only. PS_ERR_NOT_FOUND (message names the path and says to run
- * `protokollsok index`) when there is none. */
+ * `protokollsok index`) when there is none, PS_ERR_VERSION for another Xapian format,
+ * PS_ERR_XAPIAN for damaged files (message says to rebuild with `index --full`). *out is NULL on
+ * failure. */
 ps_status ps_store_open_read(const char *path, ps_store **out, ps_error *err);
 
-/* Open a database for writing, creating it (and the directory) if missing. PS_ERR_LOCKED when
- * another writer holds it. */
+/* Open a database for writing, creating it (and the directories) if missing. PS_ERR_LOCKED when
+ * another writer holds it (in this process or another), PS_ERR_IO when it cannot be created. */
 ps_status ps_store_open_write(const char *path, ps_store **out, ps_error *err);
 
 /* Close and free; a writable store with an open transaction cancels it, changes made outside a
@@ -56,14 +58,16 @@ ps_status ps_store_stats(ps_store *store, uint64_t *nterms, uint64_t *disk_bytes
 
 /* ---- metadata (user metadata, committed with the transaction) ---------------------------- */
 
-/* *out is a malloc'd NUL-terminated copy (caller frees), "" when the key is unset. */
+/* *out is a malloc'd NUL-terminated copy (caller frees), "" when the key is unset. Setting ""
+ * removes the key. Empty keys are PS_ERR_INVALID; set needs a writable store. */
 ps_status ps_store_get_metadata(ps_store *store, const char *key, char **out, ps_error *err);
 ps_status ps_store_set_metadata(ps_store *store, const char *key, const char *value, ps_error *err);
 
 /* ---- writing ------------------------------------------------------------------------------- */
 
-/* Transactions (writable stores). Changes outside a transaction are committed by
- * ps_store_commit too. cancel drops everything since begin. */
+/* Transactions (writable stores; PS_ERR_INVALID on a read-only one). Changes outside a
+ * transaction are committed by ps_store_commit too. cancel drops everything since begin; begin
+ * inside a transaction and cancel outside one are PS_ERR_INVALID. */
 ps_status ps_store_begin(ps_store *store, ps_error *err);
 ps_status ps_store_commit(ps_store *store, ps_error *err);
 ps_status ps_store_cancel(ps_store *store, ps_error *err);
@@ -93,7 +97,7 @@ uint32_t ps_store_doc_skipped_terms(const ps_store_doc *doc);
  * owned by the caller. Writable stores only (PS_ERR_INVALID otherwise). */
 ps_status ps_store_replace(ps_store *store, const char *id_term, const ps_store_doc *doc,
                            ps_error *err);
-/* Delete every document indexed by term (e.g. all ärenden of one source path). */
+/* Delete every document indexed by term (e.g. all ärenden of one source path). None is fine. */
 ps_status ps_store_delete(ps_store *store, const char *term, ps_error *err);
 
 /* Call fn for each term in the database starting with prefix (id terms, wildcard expansion,
@@ -102,8 +106,8 @@ typedef bool (*ps_store_term_fn)(void *ctx, const char *term, size_t len, uint32
 ps_status ps_store_each_term(ps_store *store, const char *prefix, ps_store_term_fn fn, void *ctx,
                              ps_error *err);
 
-/* Data of the first document indexed by term (e.g. "Q" + id): *data malloc'd, caller frees.
- * PS_ERR_NOT_FOUND when no document has the term. */
+/* Data of the first document indexed by term (e.g. "Q" + id): *data malloc'd and
+ * NUL-terminated, caller frees; len may be NULL. PS_ERR_NOT_FOUND when no document has the term. */
 ps_status ps_store_get_data_by_term(ps_store *store, const char *term, char **data, size_t *len,
                                     ps_error *err);
 
