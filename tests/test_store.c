@@ -762,6 +762,9 @@ static void test_query_operators(void **state)
     ps_store_results_free(res);
     assert_int_equal(count_hits(s, ps_store_query_near(near_terms, 2, 2)), 0);
     assert_int_equal(count_hits(s, ps_store_query_phrase(near_terms, 2, 4)), 0);
+    const char *gap[2] = {"beslutar", "godkänna"}; /* one word between them */
+    assert_int_equal(count_hits(s, ps_store_query_phrase(gap, 2, 0)), 0);
+    assert_int_equal(count_hits(s, ps_store_query_phrase(gap, 2, 3)), 1);
     const char *three[3] = {"beslutar", "att", "godkänna"};
     assert_int_equal(count_hits(s, ps_store_query_phrase(three, 3, 0)), 1);
     assert_int_equal(count_hits(s, ps_store_query_phrase(three, 1, 0)), 2);

@@ -113,11 +113,18 @@ ps_status ps_store_get_data_by_term(ps_store *store, const char *term, char **da
 
 /* ---- queries ------------------------------------------------------------------------------- */
 /* Query nodes are built bottom-up; a combining constructor takes ownership of its subqueries
- * (even on failure). Constructors return NULL only on out-of-memory. */
+ * (even on failure). Constructors return NULL only on out-of-memory, and a combining one whose
+ * subquery is NULL frees the others and returns NULL too, so a tree can be built without
+ * checking each step. A query does not depend on a store; one query may be searched often. */
 
+/* A term, its weight multiplied by weight_factor (1.0 = plain). The empty or NULL term matches
+ * nothing. */
 ps_store_query *ps_store_query_term(const char *term, double weight_factor);
+/* The terms in order within window positions (0 = exactly adjacent); NEAR: in any order.
+ * n 0 matches nothing, n 1 is the term alone. Needs postings (positions) in the documents. */
 ps_store_query *ps_store_query_phrase(const char *const *terms, size_t n, unsigned window);
 ps_store_query *ps_store_query_near(const char *const *terms, size_t n, unsigned window);
+/* n 0 matches nothing. */
 ps_store_query *ps_store_query_and(ps_store_query **subs, size_t n);
 ps_store_query *ps_store_query_or(ps_store_query **subs, size_t n);
 /* Terms that mean the same (stem + -et form...): weighted as one term. */
@@ -131,10 +138,11 @@ ps_store_query *ps_store_query_boolean(const char *term);
  * Documents without a value in the slot never match (both NULL: "has a value"). */
 ps_store_query *ps_store_query_value_range(unsigned slot, const char *lo, const char *hi);
 ps_store_query *ps_store_query_match_all(void);
-/* Multiply a subquery's weight by factor (>= 0). */
+/* Multiply a subquery's weight by factor (>= 0; negative or not finite counts as 0). */
 ps_store_query *ps_store_query_scale(ps_store_query *sub, double factor);
 void ps_store_query_free(ps_store_query *q);
-/* Human-readable description (Xapian's), malloc'd; for debugging and --explain. */
+/* Human-readable description (Xapian's), malloc'd (caller frees), NULL on out-of-memory; for
+ * debugging and --explain. */
 char *ps_store_query_describe(const ps_store_query *q);
 
 typedef enum { PS_SORT_RELEVANCE = 0, PS_SORT_VALUE_ASC, PS_SORT_VALUE_DESC } ps_store_sort;
