@@ -68,7 +68,8 @@ struct ps_store_results {
     uint32_t estimate = 0, lower = 0, upper = 0;
 };
 
-namespace {
+namespace
+{
 
 /* What an entry point was doing, so an exception can be worded for the user. */
 enum class Doing { open_read, open_write, other };
@@ -170,8 +171,7 @@ bool refresh(ps_store *store)
 
 /* Run body() and catch everything. A read-only store whose revision vanished under a read
  * (DatabaseModifiedError) is refreshed and the body retried. */
-template <typename F>
-ps_status guard(ps_store *store, ps_error *err, F &&body) noexcept
+template <typename F> ps_status guard(ps_store *store, ps_error *err, F &&body) noexcept
 {
     const char *path = store ? store->path.c_str() : nullptr;
     for (int attempt = 0;; attempt++) {
@@ -192,10 +192,15 @@ ps_status guard(ps_store *store, ps_error *err, F &&body) noexcept
     }
 }
 
-ps_status need_writable(ps_store *store, ps_error *err)
+/* PS_OK for a writable store; otherwise the error, naming the calling function. */
+ps_status check_writable(const ps_store *store, const char *fn, ps_error *err)
 {
-    return ps_error_set(err, PS_ERR_INVALID, "the database %s was opened read-only",
-                        store->path.c_str());
+    if (!store)
+        return ps_error_set(err, PS_ERR_INVALID, "%s: no store", fn);
+    if (!store->writable)
+        return ps_error_set(err, PS_ERR_INVALID, "the database %s was opened read-only",
+                            store->path.c_str());
+    return PS_OK;
 }
 
 bool term_ok(const char *term)
@@ -218,8 +223,7 @@ double clamp_factor(double f)
     return (std::isfinite(f) && f > 0) ? f : 0.0;
 }
 
-template <typename F>
-ps_store_query *make_query(F &&make) noexcept
+template <typename F> ps_store_query *make_query(F &&make) noexcept
 {
     try {
         return new ps_store_query{make()};
@@ -279,6 +283,17 @@ char *dup_bytes(const std::string &s)
     return p;
 }
 
+/* The arguments of an open function: PS_OK to go on (and *out is NULL). */
+ps_status check_open_args(const char *path, ps_store **out, const char *fn, ps_error *err)
+{
+    if (!out)
+        return ps_error_set(err, PS_ERR_INVALID, "%s: no output handle", fn);
+    *out = nullptr;
+    if (!path || !*path)
+        return ps_error_set(err, PS_ERR_INVALID, "no database path given");
+    return PS_OK;
+}
+
 /* mkdir -p: Xapian creates only the last component of a new database's path. */
 bool make_dirs(const std::string &path)
 {
@@ -302,11 +317,8 @@ bool make_dirs(const std::string &path)
 
 extern "C" ps_status ps_store_open_read(const char *path, ps_store **out, ps_error *err)
 {
-    if (!out)
-        return ps_error_set(err, PS_ERR_INVALID, "ps_store_open_read: no output handle");
-    *out = nullptr;
-    if (!path || !*path)
-        return ps_error_set(err, PS_ERR_INVALID, "no database path given");
+    if (ps_status st = check_open_args(path, out, __func__, err); st != PS_OK)
+        return st;
     try {
         ps_error_clear(err);
         std::unique_ptr<ps_store> s(new ps_store);
@@ -324,11 +336,8 @@ extern "C" ps_status ps_store_open_read(const char *path, ps_store **out, ps_err
 
 extern "C" ps_status ps_store_open_write(const char *path, ps_store **out, ps_error *err)
 {
-    if (!out)
-        return ps_error_set(err, PS_ERR_INVALID, "ps_store_open_write: no output handle");
-    *out = nullptr;
-    if (!path || !*path)
-        return ps_error_set(err, PS_ERR_INVALID, "no database path given");
+    if (ps_status st = check_open_args(path, out, __func__, err); st != PS_OK)
+        return st;
     try {
         ps_error_clear(err);
         std::unique_ptr<ps_store> s(new ps_store);
@@ -452,12 +461,10 @@ extern "C" ps_status ps_store_get_metadata(ps_store *store, const char *key, cha
 extern "C" ps_status ps_store_set_metadata(ps_store *store, const char *key, const char *value,
                                            ps_error *err)
 {
-    if (!store)
-        return ps_error_set(err, PS_ERR_INVALID, "ps_store_set_metadata: no store");
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
     if (!key || !*key)
         return ps_error_set(err, PS_ERR_INVALID, "empty metadata key");
-    if (!store->writable)
-        return need_writable(store, err);
     return guard(store, err, [&] {
         store->wdb.set_metadata(key, value ? value : "");
         return PS_OK;
@@ -468,10 +475,8 @@ extern "C" ps_status ps_store_set_metadata(ps_store *store, const char *key, con
 
 extern "C" ps_status ps_store_begin(ps_store *store, ps_error *err)
 {
-    if (!store)
-        return ps_error_set(err, PS_ERR_INVALID, "ps_store_begin: no store");
-    if (!store->writable)
-        return need_writable(store, err);
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
     if (store->in_txn)
         return ps_error_set(err, PS_ERR_INVALID, "a transaction on %s is already open",
                             store->path.c_str());
@@ -484,10 +489,8 @@ extern "C" ps_status ps_store_begin(ps_store *store, ps_error *err)
 
 extern "C" ps_status ps_store_commit(ps_store *store, ps_error *err)
 {
-    if (!store)
-        return ps_error_set(err, PS_ERR_INVALID, "ps_store_commit: no store");
-    if (!store->writable)
-        return need_writable(store, err);
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
     return guard(store, err, [&] {
         if (store->in_txn) {
             /* Xapian ends the transaction even when committing it fails. */
@@ -502,10 +505,8 @@ extern "C" ps_status ps_store_commit(ps_store *store, ps_error *err)
 
 extern "C" ps_status ps_store_cancel(ps_store *store, ps_error *err)
 {
-    if (!store)
-        return ps_error_set(err, PS_ERR_INVALID, "ps_store_cancel: no store");
-    if (!store->writable)
-        return need_writable(store, err);
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
     if (!store->in_txn)
         return ps_error_set(err, PS_ERR_INVALID, "no transaction open on %s to cancel",
                             store->path.c_str());
@@ -532,11 +533,11 @@ extern "C" void ps_store_doc_free(ps_store_doc *doc)
     delete doc;
 }
 
-namespace {
+namespace
+{
 
 /* Apply one change to a document under construction, remembering failure instead of throwing. */
-template <typename F>
-void doc_change(ps_store_doc *doc, F &&change) noexcept
+template <typename F> void doc_change(ps_store_doc *doc, F &&change) noexcept
 {
     if (!doc || doc->failed)
         return;
@@ -600,13 +601,13 @@ extern "C" uint32_t ps_store_doc_skipped_terms(const ps_store_doc *doc)
     return doc ? doc->skipped : 0;
 }
 
-extern "C" ps_status ps_store_replace(ps_store *store, const char *id_term,
-                                      const ps_store_doc *doc, ps_error *err)
+extern "C" ps_status ps_store_replace(ps_store *store, const char *id_term, const ps_store_doc *doc,
+                                      ps_error *err)
 {
-    if (!store || !doc)
-        return ps_error_set(err, PS_ERR_INVALID, "ps_store_replace: missing argument");
-    if (!store->writable)
-        return need_writable(store, err);
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
+    if (!doc)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_replace: no document");
     if (!term_ok(id_term))
         return ps_error_set(err, PS_ERR_INVALID,
                             "bad id term (empty, or longer than %d bytes): \"%.64s\"",
@@ -638,10 +639,8 @@ extern "C" ps_status ps_store_replace(ps_store *store, const char *id_term,
 
 extern "C" ps_status ps_store_delete(ps_store *store, const char *term, ps_error *err)
 {
-    if (!store)
-        return ps_error_set(err, PS_ERR_INVALID, "ps_store_delete: no store");
-    if (!store->writable)
-        return need_writable(store, err);
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
     if (!term || !*term)
         return ps_error_set(err, PS_ERR_INVALID, "ps_store_delete: empty term");
     return guard(store, err, [&] {
@@ -709,8 +708,7 @@ extern "C" ps_store_query *ps_store_query_phrase(const char *const *terms, size_
     return positional(Xapian::Query::OP_PHRASE, terms, n, window);
 }
 
-extern "C" ps_store_query *ps_store_query_near(const char *const *terms, size_t n,
-                                               unsigned window)
+extern "C" ps_store_query *ps_store_query_near(const char *const *terms, size_t n, unsigned window)
 {
     return positional(Xapian::Query::OP_NEAR, terms, n, window);
 }
@@ -748,8 +746,7 @@ extern "C" ps_store_query *ps_store_query_boolean(const char *term)
         [&] { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, term_query(term), 0.0); });
 }
 
-extern "C" ps_store_query *ps_store_query_value_range(unsigned slot, const char *lo,
-                                                      const char *hi)
+extern "C" ps_store_query *ps_store_query_value_range(unsigned slot, const char *lo, const char *hi)
 {
     return make_query([&] {
         if (lo && hi)
@@ -806,15 +803,15 @@ extern "C" void ps_store_search_opts_init(ps_store_search_opts *opts)
     opts->sort = PS_SORT_RELEVANCE;
 }
 
-namespace {
+namespace
+{
 
 /* BM25 with each non-zero parameter from opts, Xapian's default for the zero ones. */
 Xapian::BM25Weight bm25_from(const ps_store_search_opts *o)
 {
     auto pick = [](double v, double dflt) { return v != 0 ? v : dflt; };
-    return Xapian::BM25Weight(pick(o->bm25_k1, 1.0), pick(o->bm25_k2, 0.0),
-                              pick(o->bm25_k3, 1.0), pick(o->bm25_b, 0.5),
-                              pick(o->bm25_min_normlen, 0.5));
+    return Xapian::BM25Weight(pick(o->bm25_k1, 1.0), pick(o->bm25_k2, 0.0), pick(o->bm25_k3, 1.0),
+                              pick(o->bm25_b, 0.5), pick(o->bm25_min_normlen, 0.5));
 }
 
 void collect_facet(ps_store_results *res, const Xapian::ValueCountMatchSpy &spy)
@@ -943,8 +940,8 @@ extern "C" size_t ps_store_results_facet_count(const ps_store_results *res, size
     return res->facets[i].size();
 }
 
-extern "C" const ps_store_facet_value *ps_store_results_facet(const ps_store_results *res,
-                                                              size_t i, size_t j)
+extern "C" const ps_store_facet_value *ps_store_results_facet(const ps_store_results *res, size_t i,
+                                                              size_t j)
 {
     if (!res || i >= res->facets.size() || j >= res->facets[i].size())
         return nullptr;

@@ -168,6 +168,16 @@ static const char *hit_ids(const ps_store_results *res, char *buf, size_t n)
     return buf;
 }
 
+/* Search q (freed) with opts and check the ids of the hits, in order. */
+static void expect_ids(ps_store *s, ps_store_query *q, const ps_store_search_opts *opts,
+                       const char *want)
+{
+    char ids[256];
+    ps_store_results *res = run(s, q, opts);
+    assert_string_equal(hit_ids(res, ids, sizeof ids), want);
+    ps_store_results_free(res);
+}
+
 static uint32_t count_hits(ps_store *s, ps_store_query *q)
 {
     ps_store_search_opts opts;
@@ -200,13 +210,8 @@ static void test_round_trip(void **state)
     assert_int_equal(count_hits(s, ps_store_query_term("beslutar", 1.0)), 1);
     assert_int_equal(count_hits(s, ps_store_query_term("saknas", 1.0)), 0);
     /* The phrase matches only where the words are adjacent and in order. */
-    char ids[64];
-    ps_store_results *res = run(s, phrase2("om", "budget"), NULL);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "1");
-    ps_store_results_free(res);
-    res = run(s, phrase2("budget", "för"), NULL);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "2");
-    ps_store_results_free(res);
+    expect_ids(s, phrase2("om", "budget"), NULL, "1");
+    expect_ids(s, phrase2("budget", "för"), NULL, "2");
     assert_int_equal(count_hits(s, phrase2("budget", "om")), 0);
 
     /* Replace by id term: same id, new text, still two documents. */
@@ -604,10 +609,10 @@ static void test_facets(void **state)
     ps_store_results_free(res);
 
     /* Facets within a filter: only Borås documents. */
-    res = run(s,
-              ps_store_query_filter(ps_store_query_term("skola", 1.0),
-                                    ps_store_query_boolean("Kborås")),
-              &opts);
+    res = run(
+        s,
+        ps_store_query_filter(ps_store_query_term("skola", 1.0), ps_store_query_boolean("Kborås")),
+        &opts);
     assert_int_equal(ps_store_results_estimate(res), 3);
     assert_int_equal(ps_store_results_facet_count(res, 0), 1);
     assert_int_equal(ps_store_results_facet(res, 0, 0)->count, 3);
@@ -648,31 +653,19 @@ static void test_value_range(void **state)
     put(s, "5", "möte", NULL, "e", "vara"); /* no date */
     commit(s);
 
-    char ids[64];
     ps_store_search_opts opts;
     ps_store_search_opts_init(&opts);
     opts.sort = PS_SORT_VALUE_ASC;
     opts.sort_slot = SLOT_DATE;
-    ps_store_results *res =
-        run(s, ps_store_query_value_range(SLOT_DATE, "20230101", "20231231"), &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "2,3");
-    ps_store_results_free(res);
-    res = run(s, ps_store_query_value_range(SLOT_DATE, "20230601", NULL), &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "3,4");
-    ps_store_results_free(res);
-    res = run(s, ps_store_query_value_range(SLOT_DATE, NULL, "20230105"), &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "1,2");
-    ps_store_results_free(res);
-    res = run(s, ps_store_query_value_range(SLOT_DATE, NULL, NULL), &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "1,2,3,4");
-    ps_store_results_free(res);
+    expect_ids(s, ps_store_query_value_range(SLOT_DATE, "20230101", "20231231"), &opts, "2,3");
+    expect_ids(s, ps_store_query_value_range(SLOT_DATE, "20230601", NULL), &opts, "3,4");
+    expect_ids(s, ps_store_query_value_range(SLOT_DATE, NULL, "20230105"), &opts, "1,2");
+    expect_ids(s, ps_store_query_value_range(SLOT_DATE, NULL, NULL), &opts, "1,2,3,4");
     /* Combined with a word query as a filter. */
-    res = run(s,
-              ps_store_query_filter(ps_store_query_term("möte", 1.0),
-                                    ps_store_query_value_range(SLOT_DATE, "20230101", NULL)),
-              &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "2,3,4");
-    ps_store_results_free(res);
+    expect_ids(s,
+               ps_store_query_filter(ps_store_query_term("möte", 1.0),
+                                     ps_store_query_value_range(SLOT_DATE, "20230101", NULL)),
+               &opts, "2,3,4");
     ps_store_close(s);
 }
 
@@ -689,17 +682,13 @@ static void test_sort_by_date(void **state)
     ps_store_search_opts_init(&opts);
     opts.sort_slot = SLOT_DATE;
     opts.sort = PS_SORT_VALUE_ASC;
-    ps_store_results *res = run(s, ps_store_query_term("avfall", 1.0), &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "old,mid,new");
-    ps_store_results_free(res);
+    expect_ids(s, ps_store_query_term("avfall", 1.0), &opts, "old,mid,new");
     opts.sort = PS_SORT_VALUE_DESC;
-    res = run(s, ps_store_query_term("avfall", 1.0), &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "new,mid,old");
-    ps_store_results_free(res);
+    expect_ids(s, ps_store_query_term("avfall", 1.0), &opts, "new,mid,old");
     /* Relevance: the document with the most occurrences first. */
     opts.sort = PS_SORT_RELEVANCE;
-    res = run(s, ps_store_query_term("avfall", 1.0), &opts);
-    assert_string_equal(strstr(ps_store_results_hit(res, 0)->data, "old") ? "old" : "?", "old");
+    ps_store_results *res = run(s, ps_store_query_term("avfall", 1.0), &opts);
+    assert_non_null(strstr(ps_store_results_hit(res, 0)->data, "\"old\""));
     assert_true(ps_store_results_hit(res, 0)->weight > ps_store_results_hit(res, 1)->weight);
     assert_int_equal(ps_store_results_hit(res, 0)->percent, 100);
     ps_store_results_free(res);
@@ -723,7 +712,6 @@ static void test_query_operators(void **state)
     put(s, "2", "nämnden föreslår ny budget", "20230102", "b", "borås");
     put(s, "3", "styrelsen beslutar", "20230103", "c", "borås");
     commit(s);
-    char ids[64];
     ps_store_search_opts opts;
     ps_store_search_opts_init(&opts);
     opts.sort = PS_SORT_VALUE_ASC;
@@ -732,34 +720,24 @@ static void test_query_operators(void **state)
     ps_store_query *subs[3];
     subs[0] = ps_store_query_term("nämnden", 1.0);
     subs[1] = ps_store_query_term("beslutar", 1.0);
-    ps_store_results *res = run(s, ps_store_query_and(subs, 2), &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "1");
-    ps_store_results_free(res);
+    expect_ids(s, ps_store_query_and(subs, 2), &opts, "1");
 
     subs[0] = ps_store_query_term("budget", 1.0);
     subs[1] = ps_store_query_term("styrelsen", 1.0);
-    res = run(s, ps_store_query_or(subs, 2), &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "2,3");
-    ps_store_results_free(res);
+    expect_ids(s, ps_store_query_or(subs, 2), &opts, "2,3");
 
     subs[0] = ps_store_query_term("budget", 1.0);
     subs[1] = ps_store_query_term("budgeten", 1.0);
-    res = run(s, ps_store_query_synonym(subs, 2), &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "1,2");
-    ps_store_results_free(res);
+    expect_ids(s, ps_store_query_synonym(subs, 2), &opts, "1,2");
 
-    res = run(s,
-              ps_store_query_and_not(ps_store_query_term("beslutar", 1.0),
-                                     ps_store_query_term("styrelsen", 1.0)),
-              &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "1");
-    ps_store_results_free(res);
+    expect_ids(s,
+               ps_store_query_and_not(ps_store_query_term("beslutar", 1.0),
+                                      ps_store_query_term("styrelsen", 1.0)),
+               &opts, "1");
 
     /* NEAR: within the window in any order; the phrase needs the order. */
     const char *near_terms[2] = {"godkänna", "nämnden"};
-    res = run(s, ps_store_query_near(near_terms, 2, 4), &opts);
-    assert_string_equal(hit_ids(res, ids, sizeof ids), "1");
-    ps_store_results_free(res);
+    expect_ids(s, ps_store_query_near(near_terms, 2, 4), &opts, "1");
     assert_int_equal(count_hits(s, ps_store_query_near(near_terms, 2, 2)), 0);
     assert_int_equal(count_hits(s, ps_store_query_phrase(near_terms, 2, 4)), 0);
     const char *gap[2] = {"beslutar", "godkänna"}; /* one word between them */
@@ -774,7 +752,7 @@ static void test_query_operators(void **state)
     assert_int_equal(count_hits(s, ps_store_query_match_all()), 3);
     ps_store_search_opts rel;
     ps_store_search_opts_init(&rel);
-    res = run(s, ps_store_query_boolean("Kborås"), &rel);
+    ps_store_results *res = run(s, ps_store_query_boolean("Kborås"), &rel);
     assert_int_equal(ps_store_results_count(res), 2);
     assert_true(ps_store_results_hit(res, 0)->weight == 0.0);
     ps_store_results_free(res);
