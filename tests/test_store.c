@@ -317,6 +317,14 @@ static void test_transaction_cancel(void **state)
     s = open_read(f->db);
     assert_int_equal(doccount(s), 2);
     ps_store_close(s);
+
+    /* Outside a transaction, closing commits (Xapian's rule, stated in store.h). */
+    s = open_write(f->db);
+    put(s, "4", "fjärde", "20230801", "D", "borås");
+    ps_store_close(s);
+    s = open_read(f->db);
+    assert_int_equal(doccount(s), 3);
+    ps_store_close(s);
 }
 
 static void test_commit_visible_after_reopen(void **state)
