@@ -1,0 +1,338 @@
+/*
+ * test_protocol.c — the protocol parser: seeds, dnr forms, line repair, encodings, offsets.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "protokollsok/buf.h"
+#include "protokollsok/protocol.h"
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static char *read_seed(const char *name, size_t *len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/seeds/%s", PS_SOURCE_DIR, name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+static ps_protocol_doc *parse_text(const char *text, size_t len, const ps_protocol_opts *opts)
+{
+    ps_protocol_doc *doc = NULL;
+    ps_error err;
+    ps_status st = ps_protocol_parse(text, len, opts, &doc, &err);
+    if (st != PS_OK)
+        fail_msg("parse failed: %s", err.message);
+    return doc;
+}
+
+static ps_protocol_doc *parse_seed(const char *name, const ps_protocol_opts *opts)
+{
+    size_t len;
+    char *text = read_seed(name, &len);
+    ps_protocol_opts o = {.source_name = name};
+    if (opts)
+        o = *opts;
+    ps_protocol_doc *doc = parse_text(text, len, &o);
+    free(text);
+    return doc;
+}
+
+static ps_protocol_doc *parse_str(const char *s) { return parse_text(s, strlen(s), NULL); }
+
+static const ps_arende *find_dnr(const ps_protocol_doc *doc, const char *dnr)
+{
+    for (size_t i = 0; i < doc->narenden; i++)
+        if (doc->arenden[i].dnr.value && strcmp(doc->arenden[i].dnr.value, dnr) == 0)
+            return &doc->arenden[i];
+    return NULL;
+}
+
+static void assert_field(const ps_field *f, const char *value, ps_field_source src)
+{
+    if (!value) {
+        assert_null(f->value);
+        assert_int_equal(f->source, PS_FIELD_ABSENT);
+        return;
+    }
+    assert_non_null(f->value);
+    assert_string_equal(f->value, value);
+    assert_int_equal(f->source, src);
+}
+
+static const char *const seeds[] = {"000_f9d1b8ea3c7fc132.txt", "001_a605ce567de3568f.txt",
+                                    "002_1cf86d2020daf07c.txt", "003_3c2ae4e3fc4bca7e.txt",
+                                    "004_034c7db9e8ee52a5.txt"};
+
+/* ---- the seeds ------------------------------------------------------------------------------ */
+
+static void test_seed_000_001_same_arende(void **state)
+{
+    (void)state;
+    ps_protocol_doc *a = parse_seed(seeds[0], NULL);
+    /* 001 carries no date: the manifest gives it, as the indexer would. */
+    ps_protocol_opts o = {.source_name = seeds[1], .date = "2023-11-01"};
+    ps_protocol_doc *b = parse_seed(seeds[1], &o);
+    assert_int_equal(a->narenden, 1);
+    assert_int_equal(b->narenden, 1);
+    const ps_arende *x = &a->arenden[0], *y = &b->arenden[0];
+    assert_field(&x->dnr, "2023.076 SN", PS_FIELD_READ);
+    assert_field(&y->dnr, "2023.076 SN", PS_FIELD_READ);
+    assert_field(&x->paragraf, "243", PS_FIELD_READ);
+    assert_field(&y->paragraf, "243", PS_FIELD_READ);
+    assert_field(&x->date, "2023-11-01", PS_FIELD_READ);
+    assert_field(&y->date, "2023-11-01", PS_FIELD_EXTERNAL);
+    assert_string_equal(x->title.value, "Förnyelse av medlemskap i Samordningsförbundet Insjöriket");
+    assert_string_equal(x->title.value, y->title.value);
+    assert_string_equal(x->key, "alingsas:2023.076-sn");
+    assert_string_equal(x->key, y->key);
+    assert_field(&x->kommun, "Alingsås", PS_FIELD_INFERRED);
+    assert_field(&x->namnd, "Socialnämnden", PS_FIELD_INFERRED);
+    assert_int_equal(x->nsections, y->nsections);
+    assert_int_equal(x->nsections, 4);
+    static const char *const names[] = {"Ärendebeskrivning", "Beredning", "Beslut",
+                                        "Beslutsunderlag"};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(x->sections[i].name, names[i]);
+        assert_string_equal(y->sections[i].name, names[i]);
+    }
+    /* The repaired PDF text reads as the plain text, up to the part 001 lacks. */
+    size_t common = y->body_len;
+    assert_true(common > 2000);
+    assert_memory_equal(x->body, y->body, common);
+    assert_int_equal(x->nrefs, 2);
+    assert_string_equal(x->refs[0].text, "KF § 94 2021-05-26");
+    assert_string_equal(x->refs[1].text, "§ 94 2021-05-26");
+    assert_int_equal(x->type, PS_DOC_PROTOKOLLSUTDRAG);
+    ps_protocol_doc_free(a);
+    ps_protocol_doc_free(b);
+}
+
+static void test_seed_002_kallelse(void **state)
+{
+    (void)state;
+    ps_protocol_doc *d = parse_seed(seeds[2], NULL);
+    assert_int_equal(d->type, PS_DOC_KALLELSE);
+    assert_field(&d->namnd, "Socialnämndens arbetsutskott", PS_FIELD_READ);
+    assert_field(&d->date, "2023-11-01", PS_FIELD_READ);
+    assert_int_equal(d->narenden, 3);
+    const ps_arende *info = &d->arenden[0];
+    assert_null(info->dnr.value);
+    assert_string_equal(info->title.value, "Information och överläggningar");
+    assert_string_equal(info->key, "alingsas:002_1cf86d2020daf07c.txt-1");
+    assert_non_null(strstr(info->body, "Kent Perciwall"));
+
+    const ps_arende *a = find_dnr(d, "2023.076 SN");
+    assert_non_null(a);
+    assert_field(&a->date, "2023-10-24", PS_FIELD_READ);
+    assert_field(&a->handlaggare, "Jessica Svanström", PS_FIELD_READ);
+    assert_field(&a->title, "Förnyelse av medlemskap i Samordningsförbundet Insjöriket",
+                 PS_FIELD_READ);
+    assert_field(&a->namnd, "Socialnämnden", PS_FIELD_READ);
+    assert_int_equal(a->type, PS_DOC_TJANSTESKRIVELSE);
+    assert_string_equal(a->key, "alingsas:2023.076-sn");
+
+    const ps_arende *b = find_dnr(d, "2023.039 SN");
+    assert_non_null(b);
+    assert_field(&b->date, "2023-10-11", PS_FIELD_READ);
+    assert_field(&b->handlaggare, "Gunvi Sultan", PS_FIELD_READ);
+    assert_field(&b->title, "Ej verkställda beslut, kvartal 3 2023", PS_FIELD_READ);
+    /* The cover sheet belongs to its ärende, the bilaga too. */
+    assert_true(a->src_end <= b->src_start);
+    assert_non_null(strstr(b->body, "Ej verkställda beslut\nanmälda till Inspektionen för"));
+    assert_non_null(strstr(b->body, "Sammanställning ej verkställda gynnande beslut"));
+    assert_null(strstr(a->body, "Ej verkställda"));
+    /* Table cells stay as text, one row per line. */
+    assert_non_null(strstr(b->body, "Kontaktfamilj, ej verkställda\t1 st\t1 st\t1 st"));
+    ps_protocol_doc_free(d);
+}
+
+static void test_seed_003_tjansteskrivelse(void **state)
+{
+    (void)state;
+    ps_protocol_doc *d = parse_seed(seeds[3], NULL);
+    assert_int_equal(d->narenden, 1);
+    const ps_arende *a = &d->arenden[0];
+    assert_field(&a->dnr, "2020.096 SN", PS_FIELD_READ);
+    assert_field(&a->date, "2020-10-08", PS_FIELD_READ);
+    assert_field(&a->handlaggare, "Tanja Mattsson", PS_FIELD_READ);
+    assert_field(&a->title, "Förslag om utträde ur Samordningsförbundet Insjöriket", PS_FIELD_READ);
+    assert_field(&a->kommun, "Alingsås", PS_FIELD_INFERRED);
+    assert_int_equal(a->type, PS_DOC_TJANSTESKRIVELSE);
+    assert_string_equal(a->key, "alingsas:2020.096-sn");
+    ps_protocol_doc_free(d);
+}
+
+static void test_seed_004_koping(void **state)
+{
+    (void)state;
+    ps_protocol_doc *d = parse_seed(seeds[4], NULL);
+    assert_int_equal(d->narenden, 1);
+    const ps_arende *a = &d->arenden[0];
+    assert_null(a->dnr.value);
+    assert_null(a->date.value);
+    assert_field(&a->kommun, "Köping", PS_FIELD_INFERRED);
+    assert_field(&a->namnd, "Social- och arbetsmarknadsnämnden", PS_FIELD_INFERRED);
+    assert_field(&a->title, "Tjänstemannayttrande Länsförbund", PS_FIELD_READ);
+    assert_string_equal(a->key, "koping:004_034c7db9e8ee52a5.txt-1");
+    ps_protocol_doc_free(d);
+}
+
+/* Every word of the source appears in some ärende: in a body, a title or a field value. Words
+ * only in header labels ("Datum:", "Handläggare:") and the § sign are the exceptions. */
+static void test_every_source_word_survives(void **state)
+{
+    (void)state;
+    static const char *const labels[] = {"Datum", "Handläggare", "Diariernr", "Beteckning", NULL};
+    for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
+        size_t len;
+        char *text = read_seed(seeds[s], &len);
+        ps_protocol_doc *d = parse_text(text, len, &(ps_protocol_opts){.source_name = seeds[s]});
+        ps_buf all = PS_BUF_INIT;
+        for (size_t i = 0; i < d->narenden; i++) {
+            const ps_arende *a = &d->arenden[i];
+            const ps_field *f[] = {&a->title, &a->dnr, &a->paragraf, &a->date, &a->handlaggare,
+                                   &a->namnd};
+            ps_buf_append(&all, a->body, a->body_len);
+            for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) {
+                ps_buf_putc(&all, '\n');
+                if (f[k]->value && f[k]->source == PS_FIELD_READ)
+                    ps_buf_puts(&all, f[k]->value);
+            }
+            ps_buf_putc(&all, '\n');
+        }
+        for (size_t i = 0; i < len;) {
+            unsigned char c = (unsigned char)text[i];
+            bool w = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                     c >= 0x80;
+            if (!w || (c == 0xC2 && (unsigned char)text[i + 1] == 0xA7)) {
+                i += w ? 2 : 1;
+                continue;
+            }
+            size_t j = i;
+            while (j < len && ((text[j] >= '0' && text[j] <= '9') ||
+                               (text[j] >= 'a' && text[j] <= 'z') ||
+                               (text[j] >= 'A' && text[j] <= 'Z') ||
+                               ((unsigned char)text[j] >= 0x80 &&
+                                !((unsigned char)text[j] == 0xC2 &&
+                                  (unsigned char)text[j + 1] == 0xA7))))
+                j++;
+            char word[256];
+            snprintf(word, sizeof word, "%.*s", (int)(j - i), text + i);
+            bool label = false;
+            for (size_t k = 0; labels[k]; k++)
+                label |= strcmp(word, labels[k]) == 0;
+            if (!label) {
+                /* As a whole word in the collected text. */
+                bool found = false;
+                for (const char *p = all.data; p && (p = strstr(p, word)) != NULL; p++) {
+                    unsigned char b = p > all.data ? (unsigned char)p[-1] : ' ';
+                    unsigned char e = (unsigned char)p[strlen(word)];
+                    bool wb = !((b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') ||
+                                (b >= 'A' && b <= 'Z') || b >= 0x80);
+                    bool we = !((e >= '0' && e <= '9') || (e >= 'a' && e <= 'z') ||
+                                (e >= 'A' && e <= 'Z') || (e >= 0x80 && e != 0xC2));
+                    if (wb && we) {
+                        found = true;
+                        break;
+                    }
+                }
+                if (!found)
+                    fail_msg("%s: word '%s' at byte %zu is in no ärende", seeds[s], word, i);
+            }
+            i = j;
+        }
+        ps_buf_free(&all);
+        ps_protocol_doc_free(d);
+        free(text);
+    }
+}
+
+/* ---- dnr and references ---------------------------------------------------------------------- */
+
+static void check_dnr(const char *in, const char *want)
+{
+    char *got = ps_protocol_normalize_dnr(in, strlen(in));
+    if (!want) {
+        if (got)
+            fail_msg("'%s' should not be a dnr, got '%s'", in, got);
+        return;
+    }
+    if (!got)
+        fail_msg("'%s' not recognized as a dnr", in);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_dnr_forms(void **state)
+{
+    (void)state;
+    check_dnr("2023.076 SN", "2023.076 SN");
+    check_dnr("2023.076  \nSN", "2023.076 SN");
+    check_dnr("2023.076\tSN ", "2023.076 SN");
+    check_dnr("KS 2023/123", "KS 2023/123");
+    check_dnr("KS-2023/123", "KS 2023/123");
+    check_dnr("2023/45-1", "2023/45-1");
+    check_dnr("Dnr 2021.012", "2021.012");
+    check_dnr("Dnr: 2021.012", "2021.012");
+    check_dnr("Dnr KS 2021/12", "KS 2021/12");
+    check_dnr("dnr. SN 2020/7-3", "SN 2020/7-3");
+    check_dnr("ÄN 2022/4", "ÄN 2022/4");
+    /* Not dnr: a decimal, a date, words, an impossible year, trailing text. */
+    check_dnr("2023-11-01", NULL);
+    check_dnr("Socialnämnden", NULL);
+    check_dnr("1234.5 SN", NULL);
+    check_dnr("2023.076 Socialnämnden", NULL);
+    check_dnr("2023.076 SN och mer", NULL);
+    check_dnr("", NULL);
+}
+
+static void test_dnr_in_paragraph_heading(void **state)
+{
+    (void)state;
+    ps_protocol_doc *d = parse_str("§ 12\nDnr KS 2021/12\n\nBudget 2022\n\nBeslut\n\nKF beslutar.\n\n"
+                                   "§ 13 KS 2021/55 Taxor\n\nText om taxor, KS § 7 2021-02-03.\n");
+    assert_int_equal(d->narenden, 2);
+    assert_field(&d->arenden[0].dnr, "KS 2021/12", PS_FIELD_READ);
+    assert_field(&d->arenden[0].paragraf, "12", PS_FIELD_READ);
+    assert_field(&d->arenden[0].title, "Budget 2022", PS_FIELD_READ);
+    assert_field(&d->arenden[0].namnd, "Kommunstyrelsen", PS_FIELD_INFERRED);
+    assert_field(&d->arenden[1].dnr, "KS 2021/55", PS_FIELD_READ);
+    assert_field(&d->arenden[1].title, "Taxor", PS_FIELD_READ);
+    assert_int_equal(d->arenden[1].nrefs, 1);
+    assert_string_equal(d->arenden[1].refs[0].text, "KS § 7 2021-02-03");
+    assert_int_equal(d->type, PS_DOC_PROTOKOLL);
+    ps_protocol_doc_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dnr_forms),
+        cmocka_unit_test(test_dnr_in_paragraph_heading),
+        cmocka_unit_test(test_seed_000_001_same_arende),
+        cmocka_unit_test(test_seed_002_kallelse),
+        cmocka_unit_test(test_seed_003_tjansteskrivelse),
+        cmocka_unit_test(test_seed_004_koping),
+        cmocka_unit_test(test_every_source_word_survives),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
