@@ -124,6 +124,9 @@ static void join(builder *b, const char *s, size_t len)
         bool upper_or_digit = (before >= 'A' && before <= 'Z') || (before >= '0' && before <= '9');
         if (n >= 3 && (unsigned char)d[n - 3] == 0xC3 && before >= 0x80 && before <= 0x9E)
             upper_or_digit = true;
+        /* A one-letter prefix keeps its hyphen: "e-" + "tjänster". */
+        if (n == 2 || !ps_text_wordc((unsigned char)d[n - 3]))
+            upper_or_digit = true;
         if (conjunction_at(s, len))
             ps_buf_putc(&b->body, ' ');
         else if (!upper_or_digit)

@@ -357,10 +357,30 @@ const char *ps_kommun_lookup(const char *s, size_t len)
     return e ? e->name : NULL;
 }
 
-const char *ps_kommun_official(const char *name)
+const char *ps_protocol_kommun(const char *text, size_t len)
 {
-    const ps_kommun *e = name ? find_exact(name, strlen(name)) : NULL;
-    return e ? e->official : NULL;
+    if (!text)
+        return NULL;
+    while (len && (*text == ' ' || *text == '\t')) {
+        text++;
+        len--;
+    }
+    /* "Falu kommun": the official form itself. */
+    for (size_t k = 0; k < NKOMMUNER; k++)
+        if (ps_text_ieq(text, len, kommuner[k].official))
+            return kommuner[k].name;
+    return ps_kommun_lookup(text, len);
+}
+
+bool ps_protocol_kommun_at(size_t i, const char **name, const char **official)
+{
+    if (i >= NKOMMUNER)
+        return false;
+    if (name)
+        *name = kommuner[i].name;
+    if (official)
+        *official = kommuner[i].official;
+    return true;
 }
 
 /* ---- inference ------------------------------------------------------------------------------ */

@@ -323,6 +323,311 @@ static void test_dnr_in_paragraph_heading(void **state)
     ps_protocol_doc_free(d);
 }
 
+
+/* ---- line repair ------------------------------------------------------------------------------ */
+
+static void test_line_repair_hyphenation(void **state)
+{
+    (void)state;
+    const char *text =
+        "Arbetet inom kultur- och fritidsförvaltningen samt den stora utbildnings-\n"
+        "förvaltningen har pågått länge och nu ska vi pröva om kommunens kultur-\n"
+        "och fritidsnämnden kan ta över hela ansvaret för kommunens alla IT-\n"
+        "samordnare och för de delar av verksamheten som gäller kommunens e-\n"
+        "tjänster inom hela förvaltningen samt den gemensamma växeln i huset.\n"
+        "Kort rad.\n"
+        "Ny mening på en egen rad som inte hör till förra stycket alls.\n";
+    ps_protocol_doc *d = parse_str(text);
+    assert_int_equal(d->narenden, 1);
+    const char *b = d->arenden[0].body;
+    assert_non_null(strstr(b, "den stora utbildningsförvaltningen har pågått"));
+    assert_non_null(strstr(b, "kommunens kultur- och fritidsnämnden"));
+    assert_non_null(strstr(b, "alla IT-samordnare och"));
+    assert_non_null(strstr(b, "kommunens e-tjänster inom"));
+    assert_non_null(strstr(b, "kultur- och fritidsförvaltningen"));
+    /* A short line ends its paragraph. */
+    assert_non_null(strstr(b, "Kort rad.\nNy mening"));
+    /* Every body byte copied from the source maps back to the same bytes. */
+    const ps_arende *a = &d->arenden[0];
+    for (size_t i = 0; i < a->npieces; i++)
+        assert_memory_equal(a->body + a->pieces[i].body_start, d->source + a->pieces[i].src_start,
+                            a->pieces[i].len);
+    const char *w = strstr(b, "utbildningsförvaltningen");
+    size_t off = ps_arende_source_offset(a, (size_t)(w - b));
+    assert_memory_equal(d->source + off, "utbildnings-", 12);
+    ps_protocol_doc_free(d);
+}
+
+static void test_markdown_decoded(void **state)
+{
+    (void)state;
+    ps_protocol_doc *d = parse_str("# **Rubrik för dokumentet**\n\n"
+                                   "### Bakgrund\n\nEn text med **fetstil**, _kursiv_, <i>taggar</i> "
+                                   "och en [länk](http://example.se/x) här.\n\n"
+                                   "**Förslag till beslut**\n\nNämnden beslutar.\n");
+    const ps_arende *a = &d->arenden[0];
+    assert_field(&a->title, "Rubrik för dokumentet", PS_FIELD_READ);
+    assert_non_null(strstr(a->body, "En text med fetstil, _kursiv_, taggar och en länk här."));
+    assert_int_equal(a->nsections, 2);
+    assert_string_equal(a->sections[0].name, "Bakgrund");
+    assert_string_equal(a->sections[1].name, "Förslag till beslut");
+    assert_memory_equal(a->body + a->sections[1].start, "Nämnden beslutar.", 17);
+    assert_int_equal(a->sections[1].end, a->body_len);
+    ps_protocol_doc_free(d);
+}
+
+static void test_pages_and_running_headers(void **state)
+{
+    (void)state;
+    const char *text =
+        "Alingsås kommun\nSammanträdesprotokoll 2023-11-01\n\n"
+        "§ 1 2023.001 KS\n\nBudget\n\nBeslut\n\nKommunstyrelsen beslutar att godkänna budgeten för\n"
+        "1\n\fAlingsås kommun\nSammanträdesprotokoll 2023-11-01\n"
+        "nästa år enligt förslaget.\n\n"
+        "§ 2 2023.002 KS\n\nTaxor\n\nText om taxor.\n2\n\f"
+        "Alingsås kommun\nSammanträdesprotokoll 2023-11-01\n\nMer text om taxor.\n3\n";
+    ps_protocol_doc *d = parse_str(text);
+    assert_int_equal(d->narenden, 2);
+    /* The letterhead before § 1 goes with the first ärende; the repeats are dropped. */
+    const ps_arende *a = find_dnr(d, "2023.001 KS"), *b = find_dnr(d, "2023.002 KS");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(a->page_first, 1);
+    assert_int_equal(a->page_last, 2);
+    assert_int_equal(b->page_first, 2);
+    assert_int_equal(b->page_last, 3);
+    assert_non_null(strstr(a->body, "budgeten för nästa år enligt förslaget."));
+    assert_null(strstr(b->body, "Sammanträdesprotokoll"));
+    assert_null(strstr(b->body, "\n2\n"));
+    assert_non_null(strstr(b->body, "Text om taxor.\nMer text om taxor."));
+    assert_field(&d->kommun, "Alingsås", PS_FIELD_READ);
+    assert_int_equal(d->type, PS_DOC_PROTOKOLL);
+    assert_int_equal(d->type_source, PS_FIELD_READ);
+    assert_true(d->nwarnings >= 1);
+    ps_protocol_doc_free(d);
+}
+
+/* ---- decoding ---------------------------------------------------------------------------------- */
+
+static void test_decode_cp1252(void **state)
+{
+    (void)state;
+    const char in[] = "\xa7 12 Budget f\xf6r \xe5r 2024\n\nBeslut\n\nKF beslutar om \x93" "budget\x94.\n";
+    char *out = NULL, *note = NULL;
+    size_t n = 0;
+    ps_error err;
+    assert_int_equal(ps_protocol_decode(in, sizeof in - 1, &out, &n, &note, &err), PS_OK);
+    assert_string_equal(out, "§ 12 Budget för år 2024\n\nBeslut\n\nKF beslutar om “budget”.\n");
+    assert_int_equal(n, strlen(out));
+    assert_non_null(note);
+    assert_non_null(strstr(note, "Windows-1252"));
+    free(out);
+    free(note);
+    ps_protocol_doc *d = parse_text(in, sizeof in - 1, NULL);
+    assert_field(&d->arenden[0].title, "Budget för år 2024", PS_FIELD_READ);
+    assert_int_equal(d->nwarnings, 1);
+    ps_protocol_doc_free(d);
+}
+
+static void test_decode_invalid_utf8(void **state)
+{
+    (void)state;
+    /* Mostly good UTF-8 (å ä ö) with three bad bytes: repaired, not read as Windows-1252. */
+    const char in[] = "Bra text på svenska, även för öar.\nH\xe4r \xff\xfe trasigt\n";
+    char *out = NULL, *note = NULL;
+    size_t n = 0;
+    ps_error err;
+    assert_int_equal(ps_protocol_decode(in, sizeof in - 1, &out, &n, &note, &err), PS_OK);
+    assert_non_null(note);
+    assert_non_null(strstr(note, "offset 40"));
+    assert_non_null(strstr(out, "H\xef\xbf\xbdr \xef\xbf\xbd\xef\xbf\xbd trasigt"));
+    free(out);
+    free(note);
+    ps_protocol_doc *d = parse_text(in, sizeof in - 1, NULL);
+    assert_int_equal(d->nwarnings, 1); /* once per file */
+    ps_protocol_doc_free(d);
+}
+
+static void test_decode_bom_crlf(void **state)
+{
+    (void)state;
+    const char in[] = "\xef\xbb\xbf" "a\r\nb\rc\x01" "d\f";
+    char *out = NULL, *note = NULL;
+    size_t n = 0;
+    ps_error err;
+    assert_int_equal(ps_protocol_decode(in, sizeof in - 1, &out, &n, &note, &err), PS_OK);
+    assert_string_equal(out, "a\nb\nc d\f");
+    assert_null(note);
+    free(out);
+}
+
+static void test_decode_refused(void **state)
+{
+    (void)state;
+    ps_error err;
+    char *out = NULL;
+    size_t n;
+    assert_int_equal(ps_protocol_decode("abc\0def", 7, &out, &n, NULL, &err), PS_ERR_UNSUPPORTED);
+    assert_int_equal(err.offset, 3);
+    assert_non_null(strstr(err.message, "offset 3"));
+    assert_null(out);
+    assert_int_equal(ps_protocol_decode("", 0, &out, &n, NULL, &err), PS_ERR_INVALID);
+    assert_int_equal(ps_protocol_decode("%PDF-1.7\n", 9, &out, &n, NULL, &err), PS_ERR_UNSUPPORTED);
+    char bin[400];
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (char)(1 + i % 8);
+    assert_int_equal(ps_protocol_decode(bin, sizeof bin, &out, &n, NULL, &err), PS_ERR_UNSUPPORTED);
+
+    ps_protocol_doc *d = NULL;
+    ps_protocol_opts o = {.max_bytes = 10};
+    assert_int_equal(ps_protocol_parse("0123456789A", 11, &o, &d, &err), PS_ERR_TOO_LARGE);
+    assert_null(d);
+    assert_int_equal(ps_protocol_parse("0123456789", 10, &o, &d, &err), PS_OK);
+    ps_protocol_doc_free(d);
+    assert_int_equal(ps_protocol_parse("", 0, NULL, &d, &err), PS_ERR_INVALID);
+    assert_int_equal(ps_protocol_parse("a\0b", 3, NULL, &d, &err), PS_ERR_UNSUPPORTED);
+    assert_int_equal(err.offset, 1);
+}
+
+/* ---- metadata ---------------------------------------------------------------------------------- */
+
+static void test_external_metadata(void **state)
+{
+    (void)state;
+    ps_protocol_opts o = {.source_name = "seeds/002_1cf86d2020daf07c.txt", .kommun = "Alingsås",
+                          .namnd = "Socialnämndens arbetsutskott", .date = "2023-11-01"};
+    ps_protocol_doc *d = parse_seed(seeds[2], &o);
+    assert_field(&d->kommun, "Alingsås", PS_FIELD_EXTERNAL);
+    assert_field(&d->namnd, "Socialnämndens arbetsutskott", PS_FIELD_EXTERNAL);
+    assert_field(&d->date, "2023-11-01", PS_FIELD_EXTERNAL);
+    /* An ärende keeps what its own tjänsteskrivelse header says. */
+    const ps_arende *a = find_dnr(d, "2023.076 SN");
+    assert_field(&a->kommun, "Alingsås", PS_FIELD_EXTERNAL);
+    assert_field(&a->namnd, "Socialnämnden", PS_FIELD_READ);
+    assert_field(&a->date, "2023-10-24", PS_FIELD_READ);
+    assert_field(&d->arenden[0].date, "2023-11-01", PS_FIELD_EXTERNAL);
+    assert_string_equal(d->arenden[0].key, "alingsas:seeds-002_1cf86d2020daf07c.txt-1");
+    ps_protocol_doc_free(d);
+
+    ps_protocol_opts k = {.kommun = "Köping", .type = "protokoll"};
+    d = parse_seed(seeds[3], &k);
+    assert_string_equal(d->arenden[0].key, "koping:2020.096-sn");
+    assert_int_equal(d->arenden[0].type, PS_DOC_PROTOKOLL);
+    assert_int_equal(d->arenden[0].type_source, PS_FIELD_EXTERNAL);
+    ps_protocol_doc_free(d);
+}
+
+static void test_kommun_table(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const char *name, *official;
+    while (ps_protocol_kommun_at(n, &name, &official)) {
+        const char *back = ps_protocol_kommun(official, strlen(official));
+        if (!back || strcmp(back, name) != 0)
+            fail_msg("%s (%s) does not look up to itself", official, name);
+        for (size_t j = 0; j < n; j++) {
+            const char *other;
+            ps_protocol_kommun_at(j, &other, NULL);
+            assert_string_not_equal(other, name);
+        }
+        n++;
+    }
+    assert_int_equal(n, 290);
+    static const char *const cases[][2] = {
+        {"Köpings kommun", "Köping"}, {"Alingsås kommun", "Alingsås"},
+        {"Mölndals stad", "Mölndal"}, {"Falu kommun", "Falun"},
+        {"Region Gotland", "Gotland"}, {"Upplands Väsby kommun", "Upplands Väsby"},
+        {"Malung-Sälens kommun", "Malung-Sälen"}, {"Göteborgs Stad", "Göteborg"},
+        {"köping", "Köping"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *k = ps_protocol_kommun(cases[i][0], strlen(cases[i][0]));
+        assert_non_null(k);
+        assert_string_equal(k, cases[i][1]);
+    }
+    assert_null(ps_protocol_kommun("Socialnämnden", 13));
+    char *slug = ps_protocol_slug("Upplands Väsby", strlen("Upplands Väsby"));
+    assert_string_equal(slug, "upplands-vasby");
+    free(slug);
+    slug = ps_protocol_slug("Örnsköldsvik", strlen("Örnsköldsvik"));
+    assert_string_equal(slug, "ornskoldsvik");
+    free(slug);
+}
+
+static void test_kommun_inference(void **state)
+{
+    (void)state;
+    /* Enumerations count less than a mention of the kommun acting. */
+    ps_protocol_doc *d = parse_str("Medlemmar är Arboga kommun, Kungsörs kommun och Köpings kommun.\n\n"
+                                   "Köpings kommun betalar 375 000 kronor.\n");
+    assert_field(&d->kommun, "Köping", PS_FIELD_INFERRED);
+    ps_protocol_doc_free(d);
+    d = parse_str("Mölndals stad\n\nTjänsteskrivelse\n\nText om Borås stad och Lerums kommun.\n");
+    assert_field(&d->kommun, "Mölndal", PS_FIELD_READ);
+    assert_int_equal(d->type, PS_DOC_TJANSTESKRIVELSE);
+    ps_protocol_doc_free(d);
+    /* A tie names no kommun. */
+    d = parse_str("Arboga kommun och Kungsörs kommun samarbetar.\n");
+    assert_null(d->kommun.value);
+    assert_string_equal(d->arenden[0].key, "okand:dokument-1");
+    ps_protocol_doc_free(d);
+}
+
+static void test_doc_types(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        ps_doc_type type;
+    } cases[] = {
+        {"PROTOKOLL\n\n§ 1\n\nText.\n", PS_DOC_PROTOKOLL},
+        {"Protokollsutdrag\n\n§ 5 KS 2020/1\n\nText.\n", PS_DOC_PROTOKOLLSUTDRAG},
+        {"Kallelse till Kommunstyrelsen\n\nText.\n", PS_DOC_KALLELSE},
+        {"Yttrande över remiss om vatten\n\nText.\n", PS_DOC_YTTRANDE},
+        {"Ingenting särskilt här.\n", PS_DOC_OTHER},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ps_protocol_doc *d = parse_str(cases[i].text);
+        if (d->type != cases[i].type)
+            fail_msg("case %zu: type %s", i, ps_doc_type_name(d->type));
+        assert_int_equal(d->arenden[0].type, cases[i].type);
+        ps_protocol_doc_free(d);
+    }
+    ps_protocol_doc *d = parse_str("Kallelse till Kommunstyrelsen\n\nText.\n");
+    assert_field(&d->namnd, "Kommunstyrelsen", PS_FIELD_READ);
+    ps_protocol_doc_free(d);
+}
+
+/* Offsets of every seed: pieces copy the source exactly, sections and spans are in range. */
+static void test_seed_offsets(void **state)
+{
+    (void)state;
+    for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
+        ps_protocol_doc *d = parse_seed(seeds[s], NULL);
+        for (size_t i = 0; i < d->narenden; i++) {
+            const ps_arende *a = &d->arenden[i];
+            assert_true(a->src_start <= a->src_end && a->src_end <= d->source_len);
+            size_t covered = 0;
+            for (size_t k = 0; k < a->npieces; k++) {
+                const ps_offset_piece *p = &a->pieces[k];
+                assert_memory_equal(a->body + p->body_start, d->source + p->src_start, p->len);
+                assert_true(p->src_start >= a->src_start && p->src_start + p->len <= a->src_end);
+                covered += p->len;
+            }
+            /* Repair inserts only separators: one byte per join or paragraph. */
+            size_t inserted = a->body_len - covered;
+            size_t seps = 0;
+            for (size_t k = 0; k < a->body_len; k++)
+                seps += a->body[k] == '\n' || a->body[k] == ' ';
+            assert_true(inserted <= seps);
+            for (size_t k = 0; k < a->nsections; k++)
+                assert_true(a->sections[k].start <= a->sections[k].end &&
+                            a->sections[k].end <= a->body_len);
+        }
+        ps_protocol_doc_free(d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +638,18 @@ int main(void)
         cmocka_unit_test(test_seed_003_tjansteskrivelse),
         cmocka_unit_test(test_seed_004_koping),
         cmocka_unit_test(test_every_source_word_survives),
+        cmocka_unit_test(test_seed_offsets),
+        cmocka_unit_test(test_line_repair_hyphenation),
+        cmocka_unit_test(test_markdown_decoded),
+        cmocka_unit_test(test_pages_and_running_headers),
+        cmocka_unit_test(test_decode_cp1252),
+        cmocka_unit_test(test_decode_invalid_utf8),
+        cmocka_unit_test(test_decode_bom_crlf),
+        cmocka_unit_test(test_decode_refused),
+        cmocka_unit_test(test_external_metadata),
+        cmocka_unit_test(test_kommun_table),
+        cmocka_unit_test(test_kommun_inference),
+        cmocka_unit_test(test_doc_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

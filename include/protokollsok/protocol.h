@@ -152,6 +152,15 @@ char *ps_protocol_normalize_dnr(const char *text, size_t len);
  * "koping", "2023.076 SN" → "2023.076-sn"). malloc'd; NULL on OOM. */
 char *ps_protocol_slug(const char *text, size_t len);
 
+/* The kommun named by text ("Köpings kommun", "Köping", "Mölndals stad", "Falu kommun",
+ * "Region Gotland"), as its short name ("Köping"); NULL when text names none of Sweden's 290
+ * kommuner. The returned string is static. */
+const char *ps_protocol_kommun(const char *text, size_t len);
+
+/* The i-th kommun of the built-in table (0 <= i < 290) as {short name, official name}, or
+ * false past the end. The strings are static. */
+bool ps_protocol_kommun_at(size_t i, const char **name, const char **official);
+
 /* Map a byte offset in an ärende body back to the source (nearest piece start when the byte
  * was inserted by repair). */
 size_t ps_arende_source_offset(const ps_arende *a, size_t body_offset);
