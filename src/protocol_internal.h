@@ -91,6 +91,9 @@ const char *ps_kommun_infer(const char *src, const ps_line *lines, size_t nlines
  * else NULL. */
 const char *ps_kommun_lookup(const char *s, size_t len);
 
+/* Self-check of the built-in kommun tables (sorted index consistent with the table). */
+bool ps_kommun_table_ok(void);
+
 /* The nämnd for series letters ("SN" → "Socialnämnden"), or NULL. */
 const char *ps_namnd_for_series(const char *letters);
 

@@ -390,10 +390,436 @@ typedef struct {
     size_t k;      /* index into kommuner */
 } name_entry;
 
-typedef struct {
-    name_entry names[2 * NKOMMUNER]; /* sorted by strcmp, for binary search */
-    int score[NKOMMUNER];
-} tally;
+/* Every name and genitive of the table above, sorted by strcmp (UTF-8 byte order) for binary
+ * search over long texts. Generated from the table; test_protocol checks it. */
+static const name_entry sorted_names[] = {
+    {"Ale", 134},
+    {"Alingsås", 135},
+    {"Alvesta", 69},
+    {"Aneby", 56},
+    {"Arboga", 211},
+    {"Arjeplog", 276},
+    {"Arjeplogs", 276},
+    {"Arvidsjaur", 277},
+    {"Arvidsjaurs", 277},
+    {"Arvika", 183},
+    {"Askersund", 199},
+    {"Askersunds", 199},
+    {"Avesta", 221},
+    {"Bengtsfors", 136},
+    {"Berg", 253},
+    {"Bergs", 253},
+    {"Bjurholm", 261},
+    {"Bjurholms", 261},
+    {"Bjuv", 95},
+    {"Bjuvs", 95},
+    {"Boden", 278},
+    {"Bodens", 278},
+    {"Bollebygd", 137},
+    {"Bollebygds", 137},
+    {"Bollnäs", 236},
+    {"Borgholm", 77},
+    {"Borgholms", 77},
+    {"Borlänge", 222},
+    {"Borås", 138},
+    {"Botkyrka", 0},
+    {"Boxholm", 43},
+    {"Boxholms", 43},
+    {"Bromölla", 96},
+    {"Bräcke", 254},
+    {"Burlöv", 97},
+    {"Burlövs", 97},
+    {"Båstad", 98},
+    {"Båstads", 98},
+    {"Dals-Ed", 139},
+    {"Dals-Eds", 139},
+    {"Danderyd", 1},
+    {"Danderyds", 1},
+    {"Degerfors", 200},
+    {"Dorotea", 262},
+    {"Eda", 184},
+    {"Ekerö", 2},
+    {"Eksjö", 57},
+    {"Emmaboda", 78},
+    {"Enköping", 26},
+    {"Enköpings", 26},
+    {"Eskilstuna", 34},
+    {"Eslöv", 99},
+    {"Eslövs", 99},
+    {"Essunga", 140},
+    {"Fagersta", 212},
+    {"Falkenberg", 128},
+    {"Falkenbergs", 128},
+    {"Falköping", 141},
+    {"Falköpings", 141},
+    {"Falu", 223},
+    {"Falun", 223},
+    {"Filipstad", 185},
+    {"Filipstads", 185},
+    {"Finspång", 44},
+    {"Finspångs", 44},
+    {"Flen", 35},
+    {"Flens", 35},
+    {"Forshaga", 186},
+    {"Färgelanda", 142},
+    {"Gagnef", 224},
+    {"Gagnefs", 224},
+    {"Gislaved", 58},
+    {"Gislaveds", 58},
+    {"Gnesta", 36},
+    {"Gnosjö", 59},
+    {"Gotland", 89},
+    {"Gotlands", 89},
+    {"Grums", 187},
+    {"Grästorp", 143},
+    {"Grästorps", 143},
+    {"Gullspång", 144},
+    {"Gullspångs", 144},
+    {"Gällivare", 279},
+    {"Gävle", 237},
+    {"Göteborg", 145},
+    {"Göteborgs", 145},
+    {"Götene", 146},
+    {"Habo", 60},
+    {"Hagfors", 188},
+    {"Hallsberg", 201},
+    {"Hallsbergs", 201},
+    {"Hallstahammar", 213},
+    {"Hallstahammars", 213},
+    {"Halmstad", 129},
+    {"Halmstads", 129},
+    {"Hammarö", 189},
+    {"Haninge", 3},
+    {"Haparanda", 280},
+    {"Heby", 27},
+    {"Hedemora", 225},
+    {"Helsingborg", 100},
+    {"Helsingborgs", 100},
+    {"Herrljunga", 147},
+    {"Hjo", 148},
+    {"Hofors", 238},
+    {"Huddinge", 4},
+    {"Hudiksvall", 239},
+    {"Hudiksvalls", 239},
+    {"Hultsfred", 79},
+    {"Hultsfreds", 79},
+    {"Hylte", 130},
+    {"Hällefors", 202},
+    {"Härjedalen", 255},
+    {"Härjedalens", 255},
+    {"Härnösand", 246},
+    {"Härnösands", 246},
+    {"Härryda", 149},
+    {"Hässleholm", 101},
+    {"Hässleholms", 101},
+    {"Håbo", 28},
+    {"Höganäs", 102},
+    {"Högsby", 80},
+    {"Hörby", 103},
+    {"Höör", 104},
+    {"Höörs", 104},
+    {"Jokkmokk", 281},
+    {"Jokkmokks", 281},
+    {"Järfälla", 5},
+    {"Jönköping", 61},
+    {"Jönköpings", 61},
+    {"Kalix", 282},
+    {"Kalmar", 81},
+    {"Karlsborg", 150},
+    {"Karlsborgs", 150},
+    {"Karlshamn", 90},
+    {"Karlshamns", 90},
+    {"Karlskoga", 203},
+    {"Karlskrona", 91},
+    {"Karlstad", 190},
+    {"Karlstads", 190},
+    {"Katrineholm", 37},
+    {"Katrineholms", 37},
+    {"Kil", 191},
+    {"Kils", 191},
+    {"Kinda", 45},
+    {"Kiruna", 283},
+    {"Klippan", 105},
+    {"Klippans", 105},
+    {"Knivsta", 29},
+    {"Kramfors", 247},
+    {"Kristianstad", 106},
+    {"Kristianstads", 106},
+    {"Kristinehamn", 192},
+    {"Kristinehamns", 192},
+    {"Krokom", 256},
+    {"Krokoms", 256},
+    {"Kumla", 204},
+    {"Kungsbacka", 131},
+    {"Kungsör", 214},
+    {"Kungsörs", 214},
+    {"Kungälv", 151},
+    {"Kungälvs", 151},
+    {"Kävlinge", 107},
+    {"Köping", 215},
+    {"Köpings", 215},
+    {"Laholm", 132},
+    {"Laholms", 132},
+    {"Landskrona", 108},
+    {"Laxå", 205},
+    {"Lekeberg", 206},
+    {"Lekebergs", 206},
+    {"Leksand", 226},
+    {"Leksands", 226},
+    {"Lerum", 152},
+    {"Lerums", 152},
+    {"Lessebo", 70},
+    {"Lidingö", 6},
+    {"Lidköping", 153},
+    {"Lidköpings", 153},
+    {"Lilla Edet", 154},
+    {"Lilla Edets", 154},
+    {"Lindesberg", 207},
+    {"Lindesbergs", 207},
+    {"Linköping", 46},
+    {"Linköpings", 46},
+    {"Ljungby", 71},
+    {"Ljusdal", 240},
+    {"Ljusdals", 240},
+    {"Ljusnarsberg", 208},
+    {"Ljusnarsbergs", 208},
+    {"Lomma", 109},
+    {"Ludvika", 227},
+    {"Luleå", 284},
+    {"Lund", 110},
+    {"Lunds", 110},
+    {"Lycksele", 263},
+    {"Lysekil", 155},
+    {"Lysekils", 155},
+    {"Malmö", 111},
+    {"Malung-Sälen", 228},
+    {"Malung-Sälens", 228},
+    {"Malå", 264},
+    {"Mariestad", 156},
+    {"Mariestads", 156},
+    {"Mark", 157},
+    {"Markaryd", 72},
+    {"Markaryds", 72},
+    {"Marks", 157},
+    {"Mellerud", 158},
+    {"Melleruds", 158},
+    {"Mjölby", 47},
+    {"Mora", 229},
+    {"Motala", 48},
+    {"Mullsjö", 62},
+    {"Munkedal", 159},
+    {"Munkedals", 159},
+    {"Munkfors", 193},
+    {"Mölndal", 160},
+    {"Mölndals", 160},
+    {"Mönsterås", 82},
+    {"Mörbylånga", 83},
+    {"Nacka", 7},
+    {"Nora", 209},
+    {"Norberg", 216},
+    {"Norbergs", 216},
+    {"Nordanstig", 241},
+    {"Nordanstigs", 241},
+    {"Nordmaling", 265},
+    {"Nordmalings", 265},
+    {"Norrköping", 49},
+    {"Norrköpings", 49},
+    {"Norrtälje", 8},
+    {"Norsjö", 266},
+    {"Nybro", 84},
+    {"Nykvarn", 9},
+    {"Nykvarns", 9},
+    {"Nyköping", 38},
+    {"Nyköpings", 38},
+    {"Nynäshamn", 10},
+    {"Nynäshamns", 10},
+    {"Nässjö", 63},
+    {"Ockelbo", 242},
+    {"Olofström", 92},
+    {"Olofströms", 92},
+    {"Orsa", 230},
+    {"Orust", 161},
+    {"Osby", 112},
+    {"Oskarshamn", 85},
+    {"Oskarshamns", 85},
+    {"Ovanåker", 243},
+    {"Ovanåkers", 243},
+    {"Oxelösund", 39},
+    {"Oxelösunds", 39},
+    {"Pajala", 285},
+    {"Partille", 162},
+    {"Perstorp", 113},
+    {"Perstorps", 113},
+    {"Piteå", 286},
+    {"Ragunda", 257},
+    {"Robertsfors", 267},
+    {"Ronneby", 93},
+    {"Rättvik", 231},
+    {"Rättviks", 231},
+    {"Sala", 217},
+    {"Salem", 11},
+    {"Salems", 11},
+    {"Sandviken", 244},
+    {"Sandvikens", 244},
+    {"Sigtuna", 12},
+    {"Simrishamn", 114},
+    {"Simrishamns", 114},
+    {"Sjöbo", 115},
+    {"Skara", 163},
+    {"Skellefteå", 268},
+    {"Skinnskatteberg", 218},
+    {"Skinnskattebergs", 218},
+    {"Skurup", 116},
+    {"Skurups", 116},
+    {"Skövde", 164},
+    {"Smedjebacken", 232},
+    {"Smedjebackens", 232},
+    {"Sollefteå", 248},
+    {"Sollentuna", 13},
+    {"Solna", 14},
+    {"Sorsele", 269},
+    {"Sotenäs", 165},
+    {"Staffanstorp", 117},
+    {"Staffanstorps", 117},
+    {"Stenungsund", 166},
+    {"Stenungsunds", 166},
+    {"Stockholm", 15},
+    {"Stockholms", 15},
+    {"Storfors", 194},
+    {"Storuman", 270},
+    {"Storumans", 270},
+    {"Strängnäs", 40},
+    {"Strömstad", 167},
+    {"Strömstads", 167},
+    {"Strömsund", 258},
+    {"Strömsunds", 258},
+    {"Sundbyberg", 16},
+    {"Sundbybergs", 16},
+    {"Sundsvall", 249},
+    {"Sundsvalls", 249},
+    {"Sunne", 195},
+    {"Surahammar", 219},
+    {"Surahammars", 219},
+    {"Svalöv", 118},
+    {"Svalövs", 118},
+    {"Svedala", 119},
+    {"Svenljunga", 168},
+    {"Säffle", 196},
+    {"Säter", 233},
+    {"Säters", 233},
+    {"Sävsjö", 64},
+    {"Söderhamn", 245},
+    {"Söderhamns", 245},
+    {"Söderköping", 50},
+    {"Söderköpings", 50},
+    {"Södertälje", 17},
+    {"Sölvesborg", 94},
+    {"Sölvesborgs", 94},
+    {"Tanum", 169},
+    {"Tanums", 169},
+    {"Tibro", 170},
+    {"Tidaholm", 171},
+    {"Tidaholms", 171},
+    {"Tierp", 30},
+    {"Tierps", 30},
+    {"Timrå", 250},
+    {"Tingsryd", 73},
+    {"Tingsryds", 73},
+    {"Tjörn", 172},
+    {"Tjörns", 172},
+    {"Tomelilla", 120},
+    {"Torsby", 197},
+    {"Torsås", 86},
+    {"Tranemo", 173},
+    {"Tranås", 65},
+    {"Trelleborg", 121},
+    {"Trelleborgs", 121},
+    {"Trollhättan", 174},
+    {"Trollhättans", 174},
+    {"Trosa", 41},
+    {"Tyresö", 18},
+    {"Täby", 19},
+    {"Töreboda", 175},
+    {"Uddevalla", 176},
+    {"Ulricehamn", 177},
+    {"Ulricehamns", 177},
+    {"Umeå", 271},
+    {"Upplands Väsby", 20},
+    {"Upplands-Bro", 21},
+    {"Uppsala", 31},
+    {"Uppvidinge", 74},
+    {"Vadstena", 51},
+    {"Vaggeryd", 66},
+    {"Vaggeryds", 66},
+    {"Valdemarsvik", 52},
+    {"Valdemarsviks", 52},
+    {"Vallentuna", 22},
+    {"Vansbro", 234},
+    {"Vara", 178},
+    {"Varberg", 133},
+    {"Varbergs", 133},
+    {"Vaxholm", 23},
+    {"Vaxholms", 23},
+    {"Vellinge", 122},
+    {"Vetlanda", 67},
+    {"Vilhelmina", 272},
+    {"Vimmerby", 87},
+    {"Vindeln", 273},
+    {"Vindelns", 273},
+    {"Vingåker", 42},
+    {"Vingåkers", 42},
+    {"Vänersborg", 180},
+    {"Vänersborgs", 180},
+    {"Vännäs", 274},
+    {"Värmdö", 24},
+    {"Värnamo", 68},
+    {"Västervik", 88},
+    {"Västerviks", 88},
+    {"Västerås", 220},
+    {"Växjö", 75},
+    {"Vårgårda", 179},
+    {"Ydre", 53},
+    {"Ystad", 123},
+    {"Ystads", 123},
+    {"Älmhult", 76},
+    {"Älmhults", 76},
+    {"Älvdalen", 235},
+    {"Älvdalens", 235},
+    {"Älvkarleby", 32},
+    {"Älvsbyn", 287},
+    {"Älvsbyns", 287},
+    {"Ängelholm", 125},
+    {"Ängelholms", 125},
+    {"Åmål", 181},
+    {"Åmåls", 181},
+    {"Ånge", 251},
+    {"Åre", 259},
+    {"Årjäng", 198},
+    {"Årjängs", 198},
+    {"Åsele", 275},
+    {"Åstorp", 124},
+    {"Åstorps", 124},
+    {"Åtvidaberg", 54},
+    {"Åtvidabergs", 54},
+    {"Öckerö", 182},
+    {"Ödeshög", 55},
+    {"Ödeshögs", 55},
+    {"Örebro", 210},
+    {"Örkelljunga", 126},
+    {"Örnsköldsvik", 252},
+    {"Örnsköldsviks", 252},
+    {"Östersund", 260},
+    {"Östersunds", 260},
+    {"Österåker", 25},
+    {"Österåkers", 25},
+    {"Östhammar", 33},
+    {"Östhammars", 33},
+    {"Östra Göinge", 127},
+    {"Överkalix", 288},
+    {"Övertorneå", 289},
+};
+
+#define NSORTED (sizeof sorted_names / sizeof sorted_names[0])
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -401,7 +827,7 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* Exact (case-sensitive) lookup of s[0, len) as a name or genitive. Returns the index or -1. */
-static long lookup_sorted(const tally *t, const char *s, size_t len)
+static long lookup_sorted(const char *s, size_t len)
 {
     char key[64];
     if (len == 0 || len >= sizeof key)
@@ -409,8 +835,21 @@ static long lookup_sorted(const tally *t, const char *s, size_t len)
     memcpy(key, s, len);
     key[len] = '\0';
     name_entry probe = {key, 0};
-    const name_entry *hit = bsearch(&probe, t->names, 2 * NKOMMUNER, sizeof probe, cmp_entry);
+    const name_entry *hit = bsearch(&probe, sorted_names, NSORTED, sizeof probe, cmp_entry);
     return hit ? (long)hit->k : -1;
+}
+
+bool ps_kommun_table_ok(void)
+{
+    for (size_t i = 1; i < NSORTED; i++)
+        if (strcmp(sorted_names[i - 1].s, sorted_names[i].s) >= 0)
+            return false;
+    for (size_t i = 0; i < NSORTED; i++) {
+        const ps_kommun *e = &kommuner[sorted_names[i].k];
+        if (strcmp(e->name, sorted_names[i].s) != 0 && strcmp(e->genitive, sorted_names[i].s) != 0)
+            return false;
+    }
+    return true;
 }
 
 static bool ambiguous(size_t k)
@@ -474,7 +913,7 @@ static size_t formal_suffix(const char *s, size_t len)
     return 0;
 }
 
-static void score_mentions(tally *t, const char *src, size_t len)
+static void score_mentions(int *score, const char *src, size_t len)
 {
     for (size_t p = 0; p < len;) {
         if (!ps_text_upper_at(src + p, len - p) || !is_word_start(src, p)) {
@@ -488,10 +927,10 @@ static void score_mentions(tally *t, const char *src, size_t len)
         /* Two-word names: "Upplands Väsby", "Lilla Edet", "Östra Göinge", "Region Gotland". */
         if (e < len && src[e] == ' ' && ps_text_upper_at(src + e + 1, len - e - 1)) {
             size_t e2 = word_end(src, len, e + 1);
-            if ((k = lookup_sorted(t, src + p, e2 - p)) >= 0) {
+            if ((k = lookup_sorted(src + p, e2 - p)) >= 0) {
                 end = e2;
             } else if (e - p == 6 && memcmp(src + p, "Region", 6) == 0 &&
-                       (k = lookup_sorted(t, src + e + 1, e2 - e - 1)) >= 0 &&
+                       (k = lookup_sorted(src + e + 1, e2 - e - 1)) >= 0 &&
                        strcmp(kommuner[k].name, "Gotland") == 0) {
                 end = e2;
                 formal = true;
@@ -500,7 +939,7 @@ static void score_mentions(tally *t, const char *src, size_t len)
             }
         }
         if (k < 0)
-            k = lookup_sorted(t, src + p, e - p);
+            k = lookup_sorted(src + p, e - p);
         if (k < 0) {
             p = e;
             continue;
@@ -509,9 +948,9 @@ static void score_mentions(tally *t, const char *src, size_t len)
         size_t fs = formal ? 0 : formal_suffix(src + q, len - q);
         if (fs || formal) {
             q += fs;
-            t->score[k] += enumerated(src, len, p, q) ? 2 : 4;
+            score[k] += enumerated(src, len, p, q) ? 2 : 4;
         } else if (!ambiguous((size_t)k)) {
-            t->score[k] += 1;
+            score[k] += 1;
         }
         p = q;
     }
@@ -527,6 +966,8 @@ const char *ps_kommun_infer(const char *src, const ps_line *lines, size_t nlines
         if (lines[i].flags & (PS_LINE_BLANK | PS_LINE_NOISE))
             continue;
         seen++;
+        if (lines[i].width > 120)
+            continue;
         ps_buf_clear(&plain);
         ps_text_plain(src, lines[i].cstart, lines[i].cend, &plain);
         if (!plain.data)
@@ -549,32 +990,21 @@ const char *ps_kommun_infer(const char *src, const ps_line *lines, size_t nlines
     }
     ps_buf_free(&plain);
 
-    tally *t = calloc(1, sizeof *t);
-    if (!t)
-        return NULL;
-    for (size_t k = 0; k < NKOMMUNER; k++) {
-        t->names[2 * k] = (name_entry){kommuner[k].name, k};
-        t->names[2 * k + 1] = (name_entry){kommuner[k].genitive, k};
-    }
-    qsort(t->names, 2 * NKOMMUNER, sizeof t->names[0], cmp_entry);
+    int score[NKOMMUNER] = {0};
     size_t len = nlines ? lines[nlines - 1].end : 0;
-    score_mentions(t, src, len);
-    size_t best = 0, second = 0;
+    score_mentions(score, src, len);
+    size_t best = 0, second = 1;
     for (size_t k = 1; k < NKOMMUNER; k++) {
-        if (t->score[k] > t->score[best]) {
+        if (score[k] > score[best]) {
             second = best;
             best = k;
-        } else if (k != best && t->score[k] > t->score[second]) {
+        } else if (score[k] > score[second] || second == best) {
             second = k;
         }
     }
-    if (second == best)
-        second = best == 0 ? 1 : 0;
-    const char *name = NULL;
-    if (t->score[best] >= 4 && t->score[best] > t->score[second])
-        name = kommuner[best].name;
-    free(t);
-    return name;
+    if (score[best] >= 4 && score[best] > score[second])
+        return kommuner[best].name;
+    return NULL;
 }
 
 /* ---- nämnd ---------------------------------------------------------------------------------- */
@@ -720,6 +1150,9 @@ char *ps_namnd_infer(const char *src, size_t len)
     static const char suffix[] = "nämnden";
     const size_t sl = sizeof suffix - 1;
     for (size_t p = 0; p + sl <= len; p++) {
+        /* Cheap test first: "nden" ends the candidate. */
+        if (src[p + sl - 1] != 'n' || src[p + sl - 2] != 'e' || src[p + sl - 3] != 'd')
+            continue;
         if (!ends_with_i(src, p + sl, suffix) ||
             (p + sl < len && ps_text_wordc((unsigned char)src[p + sl])))
             continue;

@@ -37,6 +37,7 @@ typedef struct {
 typedef struct {
     char *text;  /* item text, number removed */
     char *title; /* text without a trailing dnr */
+    char *lower_text, *lower_title; /* the same, lower-cased, for matching */
     char dnr[64];
     size_t first, last; /* lines */
     bool matched;
@@ -288,7 +289,7 @@ static ps_status mark_noise(ps_parser *p, size_t *dropped)
 {
     *dropped = 0;
     for (size_t i = 0; i < p->nlines; i++) {
-        if (p->lines[i].flags & (PS_LINE_BLANK | PS_LINE_TABLE))
+        if (p->lines[i].flags & (PS_LINE_BLANK | PS_LINE_TABLE) || p->lines[i].width > 24)
             continue;
         if (page_label(ps_line_plain(p, i))) {
             p->lines[i].flags |= PS_LINE_NOISE;
@@ -465,6 +466,14 @@ static bool paragraph_heading(ps_parser *p, size_t i, anchor *a)
     const ps_line *l = &p->lines[i];
     if (l->flags & (PS_LINE_TABLE | PS_LINE_BLANK | PS_LINE_NOISE))
         return false;
+    /* Cheap test first: a "§" among the first bytes (after markup such as "## **"). */
+    size_t look = l->cend - l->cstart < 12 ? l->cend - l->cstart : 12;
+    bool para = false;
+    for (size_t k = 0; k + 1 < look && !para; k++)
+        para = (unsigned char)p->src[l->cstart + k] == 0xC2 &&
+               (unsigned char)p->src[l->cstart + k + 1] == 0xA7;
+    if (!para)
+        return false;
     const char *t = ps_line_plain(p, i);
     if ((unsigned char)t[0] != 0xC2 || (unsigned char)t[1] != 0xA7)
         return false;
@@ -531,6 +540,12 @@ static size_t header_block(ps_parser *p, size_t i, anchor *a)
             }
             break;
         }
+        /* Cheap test first: a label ends within the first 40 bytes at ':' (or is "Dnr"). */
+        const ps_line *l = &p->lines[j];
+        size_t look = l->cend - l->cstart < 40 ? l->cend - l->cstart : 40;
+        if (!memchr(p->src + l->cstart, ':', look) &&
+            !ps_text_iprefix(p->src + l->cstart, l->cend - l->cstart, "dnr"))
+            break;
         const char *t = ps_line_plain(p, j);
         size_t v = 0;
         int kind = header_label(t, &v);
@@ -582,10 +597,18 @@ static size_t header_block(ps_parser *p, size_t i, anchor *a)
     return last + 1;
 }
 
-/* Does the title block [b, e] match an agenda item? */
-static bool matches_agenda(ps_parser *p, const split *sp, size_t b, size_t e)
+static char *lower_dup(const char *s)
 {
-    ps_buf t = PS_BUF_INIT;
+    ps_buf b = PS_BUF_INIT;
+    ps_text_lower(s, strlen(s), &b);
+    return ps_buf_steal(&b, NULL);
+}
+
+/* Does the title block [b, e] match an agenda item? Items with the anchor's dnr are tried
+ * first; the text of all items only when the anchor has no dnr. */
+static bool matches_agenda(ps_parser *p, const split *sp, const anchor *a, size_t b, size_t e)
+{
+    ps_buf t = PS_BUF_INIT, lt = PS_BUF_INIT;
     for (size_t k = b; k <= e; k++) {
         if (t.len)
             ps_buf_putc(&t, ' ');
@@ -593,17 +616,16 @@ static bool matches_agenda(ps_parser *p, const split *sp, size_t b, size_t e)
     }
     bool hit = false;
     if (t.data && t.len >= 8) {
-        ps_buf lt = PS_BUF_INIT, li = PS_BUF_INIT;
         ps_text_lower(t.data, t.len, &lt);
         for (size_t k = 0; k < sp->nitems && !hit && lt.data; k++) {
-            ps_buf_clear(&li);
-            ps_text_lower(sp->items[k].text, strlen(sp->items[k].text), &li);
-            hit = li.data && strstr(li.data, lt.data) != NULL;
+            const agenda_item *it = &sp->items[k];
+            if (a->dnr[0] && strcmp(it->dnr, a->dnr) != 0)
+                continue;
+            hit = strstr(it->lower_text, lt.data) != NULL;
         }
-        ps_buf_free(&lt);
-        ps_buf_free(&li);
     }
     ps_buf_free(&t);
+    ps_buf_free(&lt);
     return hit;
 }
 
@@ -642,7 +664,7 @@ static void extend_cover(ps_parser *p, const split *sp, anchor *a, size_t floor)
     if (b > 0 && !blank(p, b - 1) && b > floor)
         return;
     bool bold = p->src[p->lines[b].cstart] == '*' && p->src[p->lines[e].cend - 1] == '*';
-    if (sp->nitems ? matches_agenda(p, sp, b, e) : bold)
+    if (sp->nitems ? matches_agenda(p, sp, a, b, e) : bold)
         a->start = b;
 }
 
@@ -733,8 +755,13 @@ static bool finish_item(split *sp, ps_buf *text, size_t first, size_t last)
     while (cut > 0 && (text->data[cut - 1] == ' ' || text->data[cut - 1] == ','))
         cut--;
     it->title = strndup(text->data, cut);
-    if (!it->title) {
+    it->lower_text = lower_dup(it->text);
+    it->lower_title = it->title ? lower_dup(it->title) : NULL;
+    if (!it->title || !it->lower_text || !it->lower_title) {
         free(it->text);
+        free(it->title);
+        free(it->lower_text);
+        free(it->lower_title);
         return false;
     }
     sp->nitems++;
@@ -855,7 +882,8 @@ static char *take_title(ps_parser *p, size_t i, size_t end, bool strict)
     ps_buf t = PS_BUF_INIT;
     size_t e = b;
     for (; e < end && e < b + 3; e++) {
-        if (blank(p, e) || (p->lines[e].flags & (PS_LINE_TABLE | PS_LINE_LIST | PS_LINE_SKIP)))
+        if (blank(p, e) || (p->lines[e].flags & (PS_LINE_TABLE | PS_LINE_LIST | PS_LINE_SKIP)) ||
+            p->lines[e].width > 250)
             break;
         const char *pl = ps_line_plain(p, e);
         if (is_section_name(pl) || header_label(pl, &(size_t){0}) != LABEL_NONE)
@@ -952,6 +980,8 @@ static ps_doc_type detect_type(ps_parser *p, const split *sp, ps_field_source *s
         if (blank(p, i))
             continue;
         seen++;
+        if (p->lines[i].width > 200)
+            continue; /* a paragraph, not a header line */
         const char *t = ps_line_plain(p, i);
         ps_buf_clear(&low);
         ps_text_lower(t, strlen(t), &low);
@@ -1005,6 +1035,8 @@ static void detect_date(ps_parser *p, size_t preamble_end, char out[11], ps_fiel
         if (blank(p, i))
             continue;
         seen++;
+        if (p->lines[i].width > 200)
+            continue;
         const char *t = ps_line_plain(p, i);
         size_t n = strlen(t), used;
         if (date_only(t, out)) {
@@ -1037,6 +1069,8 @@ static char *read_namnd(ps_parser *p, size_t preamble_end)
         if (blank(p, i))
             continue;
         seen++;
+        if (p->lines[i].width > 200)
+            continue;
         const char *t = ps_line_plain(p, i);
         size_t n = strlen(t);
         static const char *const lead[] = {"Sammanträde med ", "Kallelse till ",
@@ -1104,19 +1138,13 @@ static int cmp_arende(const void *x, const void *y)
     return a->src_start < b->src_start ? -1 : a->src_start > b->src_start;
 }
 
-static bool agenda_matches_anchor(const agenda_item *it, const anchor *a)
+static bool agenda_matches_anchor(const agenda_item *it, const anchor *a, const char *lower_title)
 {
     if (it->dnr[0])
         return a->dnr[0] && strcmp(it->dnr, a->dnr) == 0;
-    if (!a->title || !it->title[0])
+    if (!lower_title || !it->lower_title[0])
         return false;
-    ps_buf x = PS_BUF_INIT, y = PS_BUF_INIT;
-    ps_text_lower(it->title, strlen(it->title), &x);
-    ps_text_lower(a->title, strlen(a->title), &y);
-    bool hit = x.data && y.data && (strstr(x.data, y.data) || strstr(y.data, x.data));
-    ps_buf_free(&x);
-    ps_buf_free(&y);
-    return hit;
+    return strstr(it->lower_title, lower_title) || strstr(lower_title, it->lower_title);
 }
 
 static bool has_text(const ps_parser *p, size_t first, size_t end)
@@ -1258,10 +1286,25 @@ static ps_status build(ps_parser *p, split *sp)
 
     /* Agenda items without text of their own. */
     long first_agenda_only = -1;
+    size_t nanchors = sp->n;
+    char **lower_titles = calloc(nanchors + 1, sizeof *lower_titles);
+    if (!lower_titles)
+        return PS_ERR_NOMEM;
+    for (size_t j = 0; j < nanchors; j++)
+        if (sp->v[j].title && !(lower_titles[j] = lower_dup(sp->v[j].title)))
+            sp->nomem = true;
     for (size_t k = 0; k < sp->nitems; k++) {
         agenda_item *it = &sp->items[k];
-        for (size_t j = 0; j < sp->n && !it->matched; j++)
-            it->matched = sp->v[j].kind != ANCHOR_AGENDA && agenda_matches_anchor(it, &sp->v[j]);
+        for (size_t j = 0; j < nanchors && !it->matched; j++)
+            it->matched = agenda_matches_anchor(it, &sp->v[j], lower_titles[j]);
+    }
+    for (size_t j = 0; j < nanchors; j++)
+        free(lower_titles[j]);
+    free(lower_titles);
+    if (sp->nomem)
+        return PS_ERR_NOMEM;
+    for (size_t k = 0; k < sp->nitems; k++) {
+        agenda_item *it = &sp->items[k];
         if (it->matched)
             continue;
         anchor a = {.kind = ANCHOR_AGENDA, .agenda = (long)k, .line = it->first,
@@ -1411,6 +1454,8 @@ ps_status ps_parse_document(ps_protocol_doc *doc, const ps_protocol_opts *opts)
     for (size_t k = 0; k < sp.nitems; k++) {
         free(sp.items[k].text);
         free(sp.items[k].title);
+        free(sp.items[k].lower_text);
+        free(sp.items[k].lower_title);
     }
     free(sp.items);
     free(p.lines);

@@ -36,7 +36,7 @@ bool ps_text_ieq(const char *a, size_t alen, const char *b)
     while (i < alen && j < blen) {
         char x[2], y[2];
         size_t n = fold_at(a + i, alen - i, x), m = fold_at(b + j, blen - j, y);
-        if (n != m || memcmp(x, y, n) != 0)
+        if (n != m || x[0] != y[0] || (n == 2 && x[1] != y[1]))
             return false;
         i += n;
         j += m;
@@ -57,12 +57,15 @@ bool ps_text_iprefix(const char *s, size_t len, const char *prefix)
 
 void ps_text_lower(const char *s, size_t len, ps_buf *out)
 {
+    if (!ps_buf_reserve(out, len))
+        return;
+    char *d = out->data + out->len;
     for (size_t i = 0; i < len;) {
-        char t[2];
-        size_t n = fold_at(s + i, len - i, t);
-        ps_buf_append(out, t, n);
+        size_t n = fold_at(s + i, len - i, d + i);
         i += n;
     }
+    out->len += len;
+    out->data[out->len] = '\0';
 }
 
 bool ps_text_upper_at(const char *s, size_t len)
@@ -186,6 +189,18 @@ size_t ps_text_heading_marker(const char *s, size_t len)
     return h;
 }
 
+/* Bytes where plain-text copying must look closer: whitespace and markup openers. */
+static bool plain_stop(char c)
+{
+    switch (c) {
+    case ' ': case '\t': case '\n': case '\f': case '\r': case '*': case '_': case '<':
+    case '\\': case '[': case ']':
+        return true;
+    default:
+        return false;
+    }
+}
+
 void ps_text_plain(const char *src, size_t start, size_t end, ps_buf *out)
 {
     size_t i = start;
@@ -194,7 +209,7 @@ void ps_text_plain(const char *src, size_t start, size_t end, ps_buf *out)
     i += ps_text_heading_marker(src + i, end - i);
     size_t base = out->len;
     bool space = false;
-    for (; i < end;) {
+    while (i < end) {
         unsigned char c = (unsigned char)src[i];
         size_t m = ps_text_markup_len(src + i, end - i, out->len == base || space);
         if (m) {
@@ -209,7 +224,11 @@ void ps_text_plain(const char *src, size_t start, size_t end, ps_buf *out)
         if (space && out->len > base)
             ps_buf_putc(out, ' ');
         space = false;
-        ps_buf_putc(out, (char)c);
-        i++;
+        /* Copy the run up to the next space or possible markup in one go. */
+        size_t j = i + 1;
+        while (j < end && !plain_stop(src[j]))
+            j++;
+        ps_buf_append(out, src + i, j - i);
+        i = j;
     }
 }

@@ -14,6 +14,8 @@
 #include "protokollsok/buf.h"
 #include "protokollsok/protocol.h"
 
+#include "../src/protocol_internal.h" /* ps_kommun_table_ok */
+
 /* ---- helpers ------------------------------------------------------------------------------ */
 
 static char *read_seed(const char *name, size_t *len)
@@ -534,6 +536,7 @@ static void test_kommun_table(void **state)
         n++;
     }
     assert_int_equal(n, 290);
+    assert_true(ps_kommun_table_ok());
     static const char *const cases[][2] = {
         {"Köpings kommun", "Köping"}, {"Alingsås kommun", "Alingsås"},
         {"Mölndals stad", "Mölndal"}, {"Falu kommun", "Falun"},
