@@ -171,7 +171,7 @@ static bool breaks(const ps_parser *p, size_t prev, size_t cur)
             return true;
         gap |= (f & PS_LINE_BLANK) != 0;
     }
-    if (gap) {
+    if (gap || p->lines[prev].page != p->lines[cur].page) {
         /* A sentence cut by a page break ("... för att" / "målgruppen får ...") continues:
          * the paragraph ends in a word and the next starts in lower case. */
         const ps_line *l = &p->lines[prev], *c = &p->lines[cur];
@@ -181,7 +181,13 @@ static bool breaks(const ps_parser *p, size_t prev, size_t cur)
     }
     if ((cf & PS_LINE_LIST) || (pf & PS_LINE_HARDBREAK))
         return true;
-    if (p->wrap_width && p->lines[prev].width * 10 < p->wrap_width * 6)
+    /* A word split at the line end continues however short the line. */
+    const ps_line *l = &p->lines[prev], *c = &p->lines[cur];
+    if (l->cend - l->cstart >= 2 && p->src[l->cend - 1] == '-' &&
+        ps_text_wordc((unsigned char)p->src[l->cend - 2]) &&
+        lower_at(p->src + c->cstart, c->cend - c->cstart))
+        return false;
+    if (p->wrap_width && l->width * 10 < p->wrap_width * 6)
         return true;
     return false;
 }

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ANCHOR_PARAGRAPH, ANCHOR_HEADER, ANCHOR_AGENDA, ANCHOR_WHOLE };
+enum { ANCHOR_PARAGRAPH, ANCHOR_HEADER, ANCHOR_AGENDA, ANCHOR_WHOLE, ANCHOR_FRONT };
 
 typedef struct {
     int kind;
@@ -186,7 +186,7 @@ static int cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The width hard-wrapped text was wrapped at: the 80th percentile of the widths of lines that
+/* The width hard-wrapped text was wrapped at: the 90th percentile of the widths of lines that
  * run on into a next line. Too few such lines: the text is not wrapped (0). */
 static ps_status find_wrap_width(ps_parser *p)
 {
@@ -205,13 +205,16 @@ static ps_status find_wrap_width(ps_parser *p)
     p->wrap_width = 0;
     if (n >= 3) {
         qsort(w, n, sizeof *w, cmp_size);
-        size_t width = w[(n * 8) / 10 < n ? (n * 8) / 10 : n - 1];
+        size_t width = w[(n * 9) / 10 < n ? (n * 9) / 10 : n - 1];
         if (width >= 40 && width <= 200)
             p->wrap_width = width;
     }
     free(w);
     return PS_OK;
 }
+
+enum { LABEL_NONE, LABEL_DATE, LABEL_HANDL, LABEL_DNR, LABEL_OTHER };
+static int header_label(const char *t, size_t *value);
 
 /* ---- 2. noise --------------------------------------------------------------------------------- */
 
@@ -259,6 +262,7 @@ typedef struct {
     uint64_t hash;
     size_t line;
     int page;
+    bool top; /* among the first lines of its page (else the last) */
 } edge_line;
 
 static int cmp_edge(const void *a, const void *b)
@@ -298,46 +302,53 @@ static ps_status mark_noise(ps_parser *p, size_t *dropped)
     }
     if (!p->has_pages)
         return PS_OK;
-    /* The first and last three text lines of every page. */
-    edge_line *edges = malloc(6 * (size_t)(p->lines[p->nlines - 1].page + 1) * sizeof *edges);
+    /* The first HEAD and last TAIL text lines of every page. */
+    enum { HEAD = 8, TAIL = 5 };
+    int npages = p->lines[p->nlines - 1].page;
+    edge_line *edges = malloc((HEAD + TAIL) * ((size_t)npages + 1) * sizeof *edges);
     if (!edges)
         return PS_ERR_NOMEM;
     size_t ne = 0;
-    int npages = p->lines[p->nlines - 1].page;
     for (size_t i = 0; i < p->nlines;) {
         int page = p->lines[i].page;
         size_t j = i;
         while (j < p->nlines && p->lines[j].page == page)
             j++;
-        size_t text[6], nt = 0;
-        for (size_t k = i; k < j && nt < 3; k++)
-            if (!(p->lines[k].flags & (PS_LINE_BLANK | PS_LINE_NOISE)))
-                text[nt++] = k;
-        size_t tail = 0;
-        for (size_t k = j; k > i && tail < 3; k--) {
-            size_t idx = k - 1;
-            if (p->lines[idx].flags & (PS_LINE_BLANK | PS_LINE_NOISE))
+        /* Text lines near the edges, with their distance from the top and from the bottom. */
+        size_t text[HEAD + TAIL], from_top[HEAD + TAIL], from_bottom[HEAD + TAIL], nt = 0;
+        size_t total = 0;
+        for (size_t k = i; k < j; k++)
+            total += !(p->lines[k].flags & (PS_LINE_BLANK | PS_LINE_NOISE));
+        size_t rank = 0;
+        for (size_t k = i; k < j; k++) {
+            if (p->lines[k].flags & (PS_LINE_BLANK | PS_LINE_NOISE))
                 continue;
-            bool dup = false;
-            for (size_t t = 0; t < nt; t++)
-                dup |= text[t] == idx;
-            if (!dup)
-                text[nt++] = idx;
-            tail++;
+            if (rank < HEAD || total - rank <= TAIL) {
+                text[nt] = k;
+                from_top[nt] = rank;
+                from_bottom[nt++] = total - 1 - rank;
+            }
+            rank++;
         }
         for (size_t t = 0; t < nt; t++) {
+            bool top = from_top[t] <= from_bottom[t];
             const char *pl = ps_line_plain(p, text[t]);
             size_t n = strlen(pl);
-            if (n <= 4 && all_digits(pl, n)) {
+            if ((from_top[t] < 2 || from_bottom[t] < 2) && n <= 4 && all_digits(pl, n)) {
                 p->lines[text[t]].flags |= PS_LINE_NOISE;
                 (*dropped)++;
                 continue;
             }
-            edges[ne++] = (edge_line){edge_hash(p, text[t]), text[t], page};
+            /* Structure is never a running header, even when it opens two pages. */
+            if (((unsigned char)pl[0] == 0xC2 && (unsigned char)pl[1] == 0xA7) ||
+                is_section_name(pl) || header_label(pl, &(size_t){0}) != LABEL_NONE)
+                continue;
+            edges[ne++] = (edge_line){edge_hash(p, text[t]), text[t], page, top};
         }
         i = j;
     }
-    /* Lines repeated at the edges of many pages are running headers/footers: keep the first. */
+    /* Lines repeated at the edges of many pages are running headers and footers. A header's
+     * first occurrence stays (the letterhead names kommun, nämnd, date); footers go. */
     qsort(edges, ne, sizeof *edges, cmp_edge);
     size_t need = (size_t)(npages * 2 + 4) / 5;
     if (need < 2)
@@ -352,7 +363,9 @@ static ps_status mark_noise(ps_parser *p, size_t *dropped)
             j++;
         }
         if (pages >= need) {
-            for (size_t k = i + 1; k < j; k++) {
+            for (size_t k = i; k < j; k++) {
+                if (k == i && edges[k].top)
+                    continue;
                 p->lines[edges[k].line].flags |= PS_LINE_NOISE;
                 (*dropped)++;
             }
@@ -364,8 +377,6 @@ static ps_status mark_noise(ps_parser *p, size_t *dropped)
 }
 
 /* ---- 3. anchors -------------------------------------------------------------------------------- */
-
-enum { LABEL_NONE, LABEL_DATE, LABEL_HANDL, LABEL_DNR, LABEL_OTHER };
 
 /* A header field line "Label: value". Returns the label kind and the value's offset in t. */
 static int header_label(const char *t, size_t *value)
@@ -895,8 +906,12 @@ static char *take_title(ps_parser *p, size_t i, size_t end, bool strict)
         if (t.len)
             ps_buf_putc(&t, ' ');
         ps_buf_puts(&t, pl);
+        /* The title ends at a heading, a sentence end or (wrapped text) a short line. */
+        size_t pn = strlen(pl);
         if (ps_text_heading_marker(p->src + p->lines[e].cstart,
-                                   p->lines[e].cend - p->lines[e].cstart)) {
+                                   p->lines[e].cend - p->lines[e].cstart) ||
+            (pn && pl[pn - 1] == '.') ||
+            (p->wrap_width && p->lines[e].width * 10 < p->wrap_width * 6)) {
             e++;
             break;
         }
@@ -1317,12 +1332,35 @@ static ps_status build(ps_parser *p, split *sp)
         if (first_agenda_only < 0)
             first_agenda_only = (long)sp->n - 1;
     }
-    /* The preamble goes to the first agenda-only item, else to the first ärende. */
+    /* The preamble goes to the first agenda-only item; the front matter of a protocol with
+     * several ärenden (attendance, justerare) is an ärende of its own; else the preamble opens
+     * the first ärende. */
     bool preamble_text = preamble_end > 0 && has_text(p, 0, preamble_end);
+    size_t text_lines = 0;
+    for (size_t i = 0; preamble_text && i < preamble_end; i++)
+        text_lines += !(p->lines[i].flags & (PS_LINE_BLANK | PS_LINE_NOISE | PS_LINE_SKIP));
     if (preamble_text) {
         if (first_agenda_only >= 0) {
             sp->v[first_agenda_only].start = 0;
             sp->v[first_agenda_only].end = preamble_end;
+        } else if (sp->n >= 2 && text_lines >= 3) {
+            ps_buf t = PS_BUF_INIT;
+            const char *type = ps_doc_type_name(doc->type);
+            /* "Protokoll, Kommunstyrelsen 2022-03-15" */
+            if (doc->type == PS_DOC_OTHER)
+                ps_buf_puts(&t, "Dokument");
+            else
+                ps_buf_printf(&t, "%c%s", type[0] - 32, type + 1);
+            if (doc->namnd.value)
+                ps_buf_printf(&t, ", %s", doc->namnd.value);
+            if (doc->date.value)
+                ps_buf_printf(&t, " %s", doc->date.value);
+            anchor f = {.kind = ANCHOR_FRONT, .agenda = -1, .start = 0, .end = preamble_end,
+                        .title = ps_buf_steal(&t, NULL)};
+            if (!f.title || !push_anchor(sp, &f)) {
+                free(f.title);
+                return PS_ERR_NOMEM;
+            }
         } else if (sp->n) {
             sp->v[0].start = 0;
         }
@@ -1359,7 +1397,9 @@ static ps_status build(ps_parser *p, split *sp)
         bool fail = false;
         fail |= an->dnr[0] && !ps_field_set(&a->dnr, an->dnr, PS_FIELD_READ);
         fail |= an->paragraf[0] && !ps_field_set(&a->paragraf, an->paragraf, PS_FIELD_READ);
-        fail |= an->title && !ps_field_set(&a->title, an->title, PS_FIELD_READ);
+        fail |= an->title && !ps_field_set(&a->title, an->title,
+                                           an->kind == ANCHOR_FRONT ? PS_FIELD_INFERRED
+                                                                    : PS_FIELD_READ);
         fail |= an->handlaggare && !ps_field_set(&a->handlaggare, an->handlaggare, PS_FIELD_READ);
         if (an->date[0]) {
             fail |= !ps_field_set(&a->date, an->date, PS_FIELD_READ);

@@ -631,6 +631,53 @@ static void test_seed_offsets(void **state)
     }
 }
 
+/* A protocol as PDF text: letterhead and footers on every page, several §, front matter. */
+static void test_protocol_with_pages(void **state)
+{
+    (void)state;
+    size_t len;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/fuzz/corpus/protocol/protokoll_pages.txt", PS_SOURCE_DIR);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char text[8192];
+    len = fread(text, 1, sizeof text, f);
+    fclose(f);
+    ps_protocol_doc *d = parse_text(text, len, &(ps_protocol_opts){.source_name = "ks.txt"});
+    assert_int_equal(d->type, PS_DOC_PROTOKOLL);
+    assert_field(&d->kommun, "Köping", PS_FIELD_READ);
+    assert_field(&d->namnd, "Kommunstyrelsen", PS_FIELD_READ);
+    assert_field(&d->date, "2022-03-15", PS_FIELD_READ);
+    assert_int_equal(d->narenden, 4);
+    const ps_arende *front = &d->arenden[0];
+    assert_field(&front->title, "Protokoll, Kommunstyrelsen 2022-03-15", PS_FIELD_INFERRED);
+    assert_non_null(strstr(front->body, "Justerare: Bengt Berg"));
+    const ps_arende *a = find_dnr(d, "KS 2022/101");
+    assert_non_null(a);
+    assert_field(&a->paragraf, "45", PS_FIELD_READ);
+    assert_field(&a->title, "Ändring av taxa för bygglov", PS_FIELD_READ);
+    assert_field(&a->date, "2022-03-15", PS_FIELD_READ);
+    assert_int_equal(a->page_first, 1);
+    assert_int_equal(a->page_last, 2);
+    assert_non_null(strstr(a->body, "handläggning i kommunfullmäktige."));
+    assert_non_null(strstr(a->body, "taxan för bygglov ändras så att den följer Sveriges"));
+    assert_int_equal(a->nrefs, 1);
+    assert_string_equal(a->refs[0].text, "MBN § 12 2022-02-10");
+    const ps_arende *b = find_dnr(d, "KS 2022/7");
+    assert_non_null(b);
+    assert_string_equal(d->arenden[3].title.value, "Informationsärenden");
+    assert_string_equal(d->arenden[3].key, "koping:ks.txt-4");
+    for (size_t i = 0; i < d->narenden; i++) {
+        const char *body = d->arenden[i].body;
+        assert_null(strstr(body, "Justerandes sign"));
+        assert_null(strstr(body, "Sida "));
+        assert_null(strstr(body, "Utdragsbestyrkande"));
+        if (i > 0)
+            assert_null(strstr(body, "SAMMANTRÄDESPROTOKOLL"));
+    }
+    ps_protocol_doc_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -645,6 +692,7 @@ int main(void)
         cmocka_unit_test(test_line_repair_hyphenation),
         cmocka_unit_test(test_markdown_decoded),
         cmocka_unit_test(test_pages_and_running_headers),
+        cmocka_unit_test(test_protocol_with_pages),
         cmocka_unit_test(test_decode_cp1252),
         cmocka_unit_test(test_decode_invalid_utf8),
         cmocka_unit_test(test_decode_bom_crlf),
