@@ -61,7 +61,10 @@ static char *column(char **s)
     return c;
 }
 
-static char *dup_or_null(const char *s) { return (s && *s) ? strdup(s) : NULL; }
+static char *dup_or_null(const char *s)
+{
+    return (s && *s) ? strdup(s) : NULL;
+}
 
 static int manifest_load(const char *file, manifest *m)
 {

@@ -24,12 +24,18 @@
 const char *ps_doc_type_name(ps_doc_type type)
 {
     switch (type) {
-    case PS_DOC_PROTOKOLL: return "protokoll";
-    case PS_DOC_PROTOKOLLSUTDRAG: return "protokollsutdrag";
-    case PS_DOC_TJANSTESKRIVELSE: return "tjänsteskrivelse";
-    case PS_DOC_KALLELSE: return "kallelse";
-    case PS_DOC_YTTRANDE: return "yttrande";
-    case PS_DOC_OTHER: break;
+    case PS_DOC_PROTOKOLL:
+        return "protokoll";
+    case PS_DOC_PROTOKOLLSUTDRAG:
+        return "protokollsutdrag";
+    case PS_DOC_TJANSTESKRIVELSE:
+        return "tjänsteskrivelse";
+    case PS_DOC_KALLELSE:
+        return "kallelse";
+    case PS_DOC_YTTRANDE:
+        return "yttrande";
+    case PS_DOC_OTHER:
+        break;
     }
     return "övrigt";
 }
@@ -45,7 +51,7 @@ bool ps_doc_type_from_name(const char *name, ps_doc_type *type)
     if (ps_text_ieq(name, strlen(name), "tjansteskrivelse") ||
         ps_text_ieq(name, strlen(name), "other") || ps_text_ieq(name, strlen(name), "ovrigt")) {
         *type = ps_text_ieq(name, strlen(name), "tjansteskrivelse") ? PS_DOC_TJANSTESKRIVELSE
-                                                                     : PS_DOC_OTHER;
+                                                                    : PS_DOC_OTHER;
         return true;
     }
     return false;
@@ -54,10 +60,14 @@ bool ps_doc_type_from_name(const char *name, ps_doc_type *type)
 const char *ps_field_source_name(ps_field_source s)
 {
     switch (s) {
-    case PS_FIELD_READ: return "read";
-    case PS_FIELD_INFERRED: return "inferred";
-    case PS_FIELD_EXTERNAL: return "external";
-    case PS_FIELD_ABSENT: break;
+    case PS_FIELD_READ:
+        return "read";
+    case PS_FIELD_INFERRED:
+        return "inferred";
+    case PS_FIELD_EXTERNAL:
+        return "external";
+    case PS_FIELD_ABSENT:
+        break;
     }
     return "absent";
 }
@@ -83,8 +93,8 @@ bool ps_field_set(ps_field *f, const char *value, ps_field_source source)
 static void arende_free(ps_arende *a)
 {
     free(a->key);
-    ps_field *fields[] = {&a->dnr, &a->paragraf, &a->title, &a->namnd,
-                          &a->kommun, &a->date, &a->handlaggare};
+    ps_field *fields[] = {&a->dnr,    &a->paragraf, &a->title,      &a->namnd,
+                          &a->kommun, &a->date,     &a->handlaggare};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         ps_field_clear(fields[i]);
     free(a->body);

@@ -33,15 +33,9 @@ static void copy_src(builder *b, const char *src, size_t off, size_t n)
     if (last && last->body_start + last->len == b->body.len && last->src_start + last->len == off) {
         last->len += n;
     } else {
-        if (b->npieces == b->piece_cap) {
-            size_t cap = b->piece_cap ? b->piece_cap * 2 : 16;
-            ps_offset_piece *p = realloc(b->pieces, cap * sizeof *p);
-            if (!p) {
-                b->failed = true;
-                return;
-            }
-            b->pieces = p;
-            b->piece_cap = cap;
+        if (!ps_grow(&b->pieces, &b->piece_cap, b->npieces, sizeof *b->pieces)) {
+            b->failed = true;
+            return;
         }
         b->pieces[b->npieces++] = (ps_offset_piece){b->body.len, off, n};
     }
@@ -85,8 +79,8 @@ static void drop_last(builder *b)
         return;
     b->body.len--;
     b->body.data[b->body.len] = '\0';
-    if (b->npieces && b->pieces[b->npieces - 1].body_start + b->pieces[b->npieces - 1].len >
-                          b->body.len) {
+    if (b->npieces &&
+        b->pieces[b->npieces - 1].body_start + b->pieces[b->npieces - 1].len > b->body.len) {
         if (--b->pieces[b->npieces - 1].len == 0)
             b->npieces--;
     }
@@ -103,8 +97,8 @@ static bool lower_at(const char *s, size_t len)
 /* Words after which a line-final hyphen is a real one: "kultur- och utbildning". */
 static bool conjunction_at(const char *s, size_t len)
 {
-    static const char *const words[] = {"och", "eller", "samt", "respektive", "resp", "till",
-                                        "som", "men", "el", "o"};
+    static const char *const words[] = {"och",  "eller", "samt", "respektive", "resp",
+                                        "till", "som",   "men",  "el",         "o"};
     size_t n = 0;
     while (n < len && ps_text_wordc((unsigned char)s[n]))
         n++;
@@ -140,15 +134,9 @@ static void add_section(builder *b, const char *name, size_t start)
 {
     if (b->failed || !name || !*name)
         return;
-    if (b->nsections == b->section_cap) {
-        size_t cap = b->section_cap ? b->section_cap * 2 : 8;
-        ps_section *p = realloc(b->sections, cap * sizeof *p);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->sections = p;
-        b->section_cap = cap;
+    if (!ps_grow(&b->sections, &b->section_cap, b->nsections, sizeof *b->sections)) {
+        b->failed = true;
+        return;
     }
     char *copy = strdup(name);
     if (!copy) {
@@ -177,7 +165,8 @@ static bool breaks(const ps_parser *p, size_t prev, size_t cur)
         const ps_line *l = &p->lines[prev], *c = &p->lines[cur];
         unsigned char last = (unsigned char)p->src[l->cend - 1];
         bool word_end = ps_text_wordc(last) && !(pf & PS_LINE_HARDBREAK);
-        return !(word_end && !(cf & PS_LINE_LIST) && lower_at(p->src + c->cstart, c->cend - c->cstart));
+        return !(word_end && !(cf & PS_LINE_LIST) &&
+                 lower_at(p->src + c->cstart, c->cend - c->cstart));
     }
     if ((cf & PS_LINE_LIST) || (pf & PS_LINE_HARDBREAK))
         return true;

@@ -13,8 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f'; }
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f';
+}
 
 /* Upper-case series letters at s (A-Z, Å Ä Ö), 1..6 of them, ending at a non-letter. Returns
  * the byte length or 0. */
@@ -97,7 +103,8 @@ bool ps_dnr_parse(const char *s, size_t len, bool bare_ok, char *out, size_t out
     size_t y = digits(s + i, len - i, 4);
     if (y != 4)
         return false;
-    int year = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+    int year =
+        (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
     if (year < 1950 || year > 2099)
         return false;
     size_t j = i + 4;
@@ -111,9 +118,9 @@ bool ps_dnr_parse(const char *s, size_t len, bool bare_ok, char *out, size_t out
     size_t suffix_end = num_end;
     if (sep == '/' && suffix_end + 1 < len && s[suffix_end] == '-' && is_digit(s[suffix_end + 1]))
         suffix_end += 1 + digits(s + suffix_end + 1, len - suffix_end - 1, 4);
-    if (suffix_end < len && (is_digit(s[suffix_end]) || s[suffix_end] == '/' ||
-                             (s[suffix_end] == '.' && suffix_end + 1 < len &&
-                              is_digit(s[suffix_end + 1]))))
+    if (suffix_end < len &&
+        (is_digit(s[suffix_end]) || s[suffix_end] == '/' ||
+         (s[suffix_end] == '.' && suffix_end + 1 < len && is_digit(s[suffix_end + 1]))))
         return false;
     size_t end = suffix_end;
     if (!pre[0] && sep == '.') {
@@ -170,9 +177,9 @@ bool ps_dnr_series(const char *dnr, char *out, size_t outsz)
     return true;
 }
 
-static const char *const month_names[12] = {"januari", "februari", "mars",      "april",
-                                             "maj",     "juni",     "juli",      "augusti",
-                                             "september", "oktober", "november", "december"};
+static const char *const month_names[12] = {"januari",   "februari", "mars",     "april",
+                                            "maj",       "juni",     "juli",     "augusti",
+                                            "september", "oktober",  "november", "december"};
 static const char *const month_abbr[12] = {"jan", "feb", "mar", "apr", "maj", "jun",
                                            "jul", "aug", "sep", "okt", "nov", "dec"};
 
@@ -301,7 +308,7 @@ ps_status ps_refs_find(const char *t, size_t len, ps_reference **refs, size_t *n
     *nrefs = 0;
     size_t cap = 0;
     for (size_t p = 0; p + 1 < len; p++) {
-        if ((unsigned char)t[p] != 0xC2 || (unsigned char)t[p + 1] != 0xA7)
+        if (!ps_text_para_at(t + p))
             continue;
         size_t i = p + 2;
         while (i < len && t[i] == ' ')
@@ -328,19 +335,13 @@ ps_status ps_refs_find(const char *t, size_t len, ps_reference **refs, size_t *n
             n = snprintf(text, sizeof text, "%.*s § %.*s %s", (int)(e - start), t + start,
                          (int)(num_end - num_start), t + num_start, date);
         } else {
-            n = snprintf(text, sizeof text, "§ %.*s %s", (int)(num_end - num_start),
-                         t + num_start, date);
+            n = snprintf(text, sizeof text, "§ %.*s %s", (int)(num_end - num_start), t + num_start,
+                         date);
         }
         if (n < 0 || (size_t)n >= sizeof text)
             continue;
-        if (*nrefs == cap) {
-            size_t ncap = cap ? cap * 2 : 4;
-            ps_reference *r = realloc(*refs, ncap * sizeof *r);
-            if (!r)
-                return PS_ERR_NOMEM;
-            *refs = r;
-            cap = ncap;
-        }
+        if (!ps_grow(refs, &cap, *nrefs, sizeof **refs))
+            return PS_ERR_NOMEM;
         char *copy = strdup(text);
         if (!copy)
             return PS_ERR_NOMEM;

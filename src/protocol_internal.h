@@ -15,12 +15,12 @@
 #include "protokollsok/protocol.h"
 
 enum {
-    PS_LINE_BLANK = 1u << 0,   /* only whitespace or markup */
-    PS_LINE_NOISE = 1u << 1,   /* page number, running header, rule: not body text */
-    PS_LINE_SKIP = 1u << 2,    /* consumed as metadata (§ heading, header field, title, ...) */
-    PS_LINE_HEADING = 1u << 3, /* a section heading */
-    PS_LINE_TABLE = 1u << 4,   /* a table row (tab separated) */
-    PS_LINE_LIST = 1u << 5,    /* a list item ("- ", "1. ", "• ") */
+    PS_LINE_BLANK = 1u << 0,    /* only whitespace or markup */
+    PS_LINE_NOISE = 1u << 1,    /* page number, running header, rule: not body text */
+    PS_LINE_SKIP = 1u << 2,     /* consumed as metadata (§ heading, header field, title, ...) */
+    PS_LINE_HEADING = 1u << 3,  /* a section heading */
+    PS_LINE_TABLE = 1u << 4,    /* a table row (tab separated) */
+    PS_LINE_LIST = 1u << 5,     /* a list item ("- ", "1. ", "• ") */
     PS_LINE_HARDBREAK = 1u << 6 /* markdown hard break ("  " at the end): ends the line */
 };
 
@@ -58,10 +58,17 @@ static inline bool ps_text_wordc(unsigned char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
+/* Is there a "§" (C2 A7) at s? s must have two readable bytes (a NUL-terminated string does). */
+static inline bool ps_text_para_at(const char *s)
+{
+    return (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA7;
+}
+
 /* Does the UTF-8 letter at s start uppercase (A-Z, Å, Ä, Ö, É, Ü)? */
 bool ps_text_upper_at(const char *s, size_t len);
 
-/* ---- dnr, dates, references (protocol_dnr.c) -------------------------------------------------- */
+/* ---- dnr, dates, references (protocol_dnr.c) --------------------------------------------------
+ */
 
 /* Parse a diarienummer at s[0, len) (after skipping an optional "Dnr"/"Dnr:"/"Dnr." prefix).
  * Forms: "2023.076 SN", "KS 2023/123", "2023/45-1", "2021.012", "KS-2021/12". Whitespace inside
@@ -137,10 +144,13 @@ const char *ps_line_plain(ps_parser *p, size_t i);
 
 /* ---- shared -------------------------------------------------------------------------------- */
 
+/* Make room for element n in the array *arrayp (a pointer to a T* variable) of elements of size
+ * elem with capacity *cap, doubling it. Returns false on OOM (the array is unchanged). */
+bool ps_grow(void *arrayp, size_t *cap, size_t n, size_t elem);
+
 /* Free a field's value and reset it. */
 void ps_field_clear(ps_field *f);
 /* Set a field to a copy of value (NULL leaves it absent). Returns false on OOM. */
 bool ps_field_set(ps_field *f, const char *value, ps_field_source source);
-
 
 #endif

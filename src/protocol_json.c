@@ -24,10 +24,9 @@ static json_t *arende(const ps_arende *a)
 {
     json_t *sections = json_array(), *refs = json_array();
     for (size_t i = 0; i < a->nsections; i++)
-        json_array_append_new(sections,
-                              json_pack("{s:s, s:I, s:I}", "name", a->sections[i].name, "start",
-                                        (json_int_t)a->sections[i].start, "end",
-                                        (json_int_t)a->sections[i].end));
+        json_array_append_new(sections, json_pack("{s:s, s:I, s:I}", "name", a->sections[i].name,
+                                                  "start", (json_int_t)a->sections[i].start, "end",
+                                                  (json_int_t)a->sections[i].end));
     for (size_t i = 0; i < a->nrefs; i++)
         json_array_append_new(refs, json_pack("{s:s, s:I}", "text", a->refs[i].text, "start",
                                               (json_int_t)a->refs[i].start));
@@ -40,12 +39,14 @@ static json_t *arende(const ps_arende *a)
     json_object_set_new(o, "kommun", field(&a->kommun));
     json_object_set_new(o, "date", field(&a->date));
     json_object_set_new(o, "handlaggare", field(&a->handlaggare));
-    json_object_set_new(o, "type", json_pack("{s:s, s:s}", "value", ps_doc_type_name(a->type),
-                                             "source", ps_field_source_name(a->type_source)));
+    json_object_set_new(o, "type",
+                        json_pack("{s:s, s:s}", "value", ps_doc_type_name(a->type), "source",
+                                  ps_field_source_name(a->type_source)));
     json_object_set_new(o, "pages",
                         json_pack("{s:i, s:i}", "first", a->page_first, "last", a->page_last));
-    json_object_set_new(o, "src", json_pack("{s:I, s:I}", "start", (json_int_t)a->src_start,
-                                            "end", (json_int_t)a->src_end));
+    json_object_set_new(
+        o, "src",
+        json_pack("{s:I, s:I}", "start", (json_int_t)a->src_start, "end", (json_int_t)a->src_end));
     json_object_set_new(o, "sections", sections);
     json_object_set_new(o, "refs", refs);
     json_object_set_new(o, "body_bytes", json_integer((json_int_t)a->body_len));
@@ -59,8 +60,9 @@ char *ps_protocol_doc_to_json(const ps_protocol_doc *doc, const char *path)
         return NULL;
     json_t *o = json_object();
     json_object_set_new(o, "path", path ? json_string(path) : json_null());
-    json_object_set_new(o, "type", json_pack("{s:s, s:s}", "value", ps_doc_type_name(doc->type),
-                                             "source", ps_field_source_name(doc->type_source)));
+    json_object_set_new(o, "type",
+                        json_pack("{s:s, s:s}", "value", ps_doc_type_name(doc->type), "source",
+                                  ps_field_source_name(doc->type_source)));
     json_object_set_new(o, "date", field(&doc->date));
     json_object_set_new(o, "namnd", field(&doc->namnd));
     json_object_set_new(o, "kommun", field(&doc->kommun));

@@ -318,10 +318,9 @@ static const ps_kommun kommuner[] = {
 #define NKOMMUNER (sizeof kommuner / sizeof kommuner[0])
 
 /* Names too common as words or surnames to count when they stand alone. */
-static const char *const ambiguous_bare[] = {"Ale",  "Berg", "Boden", "Bjuv", "Eda",   "Flen",
-                                             "Heby", "Hjo",  "Kil",   "Lund", "Mark",  "Mora",
-                                             "Nora", "Orsa", "Osby",  "Sala", "Salem", "Sunne",
-                                             "Vara", "Åre"};
+static const char *const ambiguous_bare[] = {
+    "Ale",  "Berg", "Boden", "Bjuv", "Eda",  "Flen", "Heby",  "Hjo",   "Kil",  "Lund",
+    "Mark", "Mora", "Nora",  "Orsa", "Osby", "Sala", "Salem", "Sunne", "Vara", "Åre"};
 
 static const ps_kommun *find_exact(const char *s, size_t len)
 {
@@ -903,11 +902,12 @@ static bool enumerated(const char *src, size_t len, size_t b, size_t e)
 /* Length of " kommun"/" stad" (and genitives) at s, or 0. */
 static size_t formal_suffix(const char *s, size_t len)
 {
-    static const char *const forms[] = {" kommuns", " kommun", " Kommun", " stads", " stad",
-                                        " Stad"};
+    static const char *const forms[] = {" kommuns", " kommun", " Kommun",
+                                        " stads",   " stad",   " Stad"};
     for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
         size_t n = strlen(forms[f]);
-        if (n <= len && memcmp(s, forms[f], n) == 0 && (n == len || !ps_text_wordc((unsigned char)s[n])))
+        if (n <= len && memcmp(s, forms[f], n) == 0 &&
+            (n == len || !ps_text_wordc((unsigned char)s[n])))
             return n;
     }
     return 0;
@@ -1114,8 +1114,8 @@ char *ps_namnd_normalize(const char *s, size_t len)
     ps_buf out = PS_BUF_INIT;
     if (nw == 1 && organ_word(w[0], wl[0])) {
         put_cased(&out, w[0], wl[0], true);
-    } else if (nw == 2 && (ends_with_i(w[0], wl[0], "nämndens") ||
-                           ends_with_i(w[0], wl[0], "styrelsens")) &&
+    } else if (nw == 2 &&
+               (ends_with_i(w[0], wl[0], "nämndens") || ends_with_i(w[0], wl[0], "styrelsens")) &&
                ends_with_i(w[1], wl[1], "utskott")) {
         put_cased(&out, w[0], wl[0], true);
         ps_buf_putc(&out, ' ');

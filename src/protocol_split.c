@@ -35,8 +35,8 @@ typedef struct {
 } anchor;
 
 typedef struct {
-    char *text;  /* item text, number removed */
-    char *title; /* text without a trailing dnr */
+    char *text;                     /* item text, number removed */
+    char *title;                    /* text without a trailing dnr */
     char *lower_text, *lower_title; /* the same, lower-cased, for matching */
     char dnr[64];
     size_t first, last; /* lines */
@@ -54,31 +54,85 @@ typedef struct {
 
 /* Section names that stand on a line of their own in protocols and tjänsteskrivelser. */
 static const char *const section_names[] = {
-    "Ärendebeskrivning", "Ärendet", "Sammanfattning", "Sammanfattning av ärendet",
-    "Ärendet i korthet", "Bakgrund", "Beredning", "Beslut", "Beslutet", "Förslag till beslut",
-    "Förslag till beslut på sammanträdet", "Förvaltningens förslag till beslut",
-    "Arbetsutskottets förslag till beslut", "Beslutsunderlag", "Underlag", "Handlingar",
-    "Ekonomisk bedömning", "Ekonomiska konsekvenser", "Ekonomi", "Finansiering", "Yttrande",
-    "Beslutet ska skickas till", "Beslutet skickas till", "Beslut skickas till",
-    "Expedieras till", "Expediering", "Nuläge", "Konsekvenser för verksamheten",
-    "Förvaltningens bedömning", "Bedömning", "Överväganden", "Analys", "Juridisk bedömning",
-    "Barnperspektiv", "Barnkonsekvensanalys", "Jämställdhetsperspektiv", "Miljöperspektiv",
-    "Uppföljning", "Tidplan", "Syfte", "Yrkanden", "Yrkande", "Propositionsordning",
-    "Omröstning", "Reservation", "Reservationer", "Protokollsanteckning", "Jäv",
-    "Deltar ej i beslutet", "Bilagor", "Bilaga", "Motivering", "Inledning", "Utredning",
-    "Slutsats", "Samråd", "Samverkan", "Risk- och konsekvensanalys", "Beslutsgång",
-    "Förslag till beslut i korthet", "Ordförandens förslag", "Beslutsförslag",
+    "Ärendebeskrivning",
+    "Ärendet",
+    "Sammanfattning",
+    "Sammanfattning av ärendet",
+    "Ärendet i korthet",
+    "Bakgrund",
+    "Beredning",
+    "Beslut",
+    "Beslutet",
+    "Förslag till beslut",
+    "Förslag till beslut på sammanträdet",
+    "Förvaltningens förslag till beslut",
+    "Arbetsutskottets förslag till beslut",
+    "Beslutsunderlag",
+    "Underlag",
+    "Handlingar",
+    "Ekonomisk bedömning",
+    "Ekonomiska konsekvenser",
+    "Ekonomi",
+    "Finansiering",
+    "Yttrande",
+    "Beslutet ska skickas till",
+    "Beslutet skickas till",
+    "Beslut skickas till",
+    "Expedieras till",
+    "Expediering",
+    "Nuläge",
+    "Konsekvenser för verksamheten",
+    "Förvaltningens bedömning",
+    "Bedömning",
+    "Överväganden",
+    "Analys",
+    "Juridisk bedömning",
+    "Barnperspektiv",
+    "Barnkonsekvensanalys",
+    "Jämställdhetsperspektiv",
+    "Miljöperspektiv",
+    "Uppföljning",
+    "Tidplan",
+    "Syfte",
+    "Yrkanden",
+    "Yrkande",
+    "Propositionsordning",
+    "Omröstning",
+    "Reservation",
+    "Reservationer",
+    "Protokollsanteckning",
+    "Jäv",
+    "Deltar ej i beslutet",
+    "Bilagor",
+    "Bilaga",
+    "Motivering",
+    "Inledning",
+    "Utredning",
+    "Slutsats",
+    "Samråd",
+    "Samverkan",
+    "Risk- och konsekvensanalys",
+    "Beslutsgång",
+    "Förslag till beslut i korthet",
+    "Ordförandens förslag",
+    "Beslutsförslag",
 };
 
-static bool is_section_name(const char *s)
+/* Is s (a trailing ':' ignored) one of names, case-insensitively? */
+static bool one_of(const char *s, const char *const *names, size_t nnames)
 {
     size_t n = strlen(s);
     while (n && (s[n - 1] == ':' || s[n - 1] == ' '))
         n--;
-    for (size_t k = 0; k < sizeof section_names / sizeof section_names[0]; k++)
-        if (ps_text_ieq(s, n, section_names[k]))
+    for (size_t k = 0; k < nnames; k++)
+        if (ps_text_ieq(s, n, names[k]))
             return true;
     return false;
+}
+
+static bool is_section_name(const char *s)
+{
+    return one_of(s, section_names, sizeof section_names / sizeof section_names[0]);
 }
 
 const char *ps_line_plain(ps_parser *p, size_t i)
@@ -90,7 +144,10 @@ const char *ps_line_plain(ps_parser *p, size_t i)
 
 /* ---- 1. lines -------------------------------------------------------------------------------- */
 
-static bool is_space(char c) { return c == ' ' || c == '\t'; }
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 static void classify(ps_parser *p, ps_line *l)
 {
@@ -157,14 +214,9 @@ static ps_status split_lines(ps_parser *p)
     for (size_t i = 0; i <= p->len; i++) {
         if (i < p->len && p->src[i] != '\n' && p->src[i] != '\f')
             continue;
-        if (n == cap) {
-            cap *= 2;
-            ps_line *nl = realloc(lines, cap * sizeof *nl);
-            if (!nl) {
-                free(lines);
-                return PS_ERR_NOMEM;
-            }
-            lines = nl;
+        if (!ps_grow(&lines, &cap, n, sizeof *lines)) {
+            free(lines);
+            return PS_ERR_NOMEM;
         }
         lines[n] = (ps_line){.start = start, .end = i, .page = page};
         classify(p, &lines[n]);
@@ -216,7 +268,8 @@ static ps_status find_wrap_width(ps_parser *p)
 enum { LABEL_NONE, LABEL_DATE, LABEL_HANDL, LABEL_DNR, LABEL_OTHER };
 static int header_label(const char *t, size_t *value);
 
-/* ---- 2. noise --------------------------------------------------------------------------------- */
+/* ---- 2. noise ---------------------------------------------------------------------------------
+ */
 
 static bool all_digits(const char *s, size_t n)
 {
@@ -340,8 +393,8 @@ static ps_status mark_noise(ps_parser *p, size_t *dropped)
                 continue;
             }
             /* Structure is never a running header, even when it opens two pages. */
-            if (((unsigned char)pl[0] == 0xC2 && (unsigned char)pl[1] == 0xA7) ||
-                is_section_name(pl) || header_label(pl, &(size_t){0}) != LABEL_NONE)
+            if (ps_text_para_at(pl) || is_section_name(pl) ||
+                header_label(pl, &(size_t){0}) != LABEL_NONE)
                 continue;
             edges[ne++] = (edge_line){edge_hash(p, text[t]), text[t], page, top};
         }
@@ -376,7 +429,8 @@ static ps_status mark_noise(ps_parser *p, size_t *dropped)
     return PS_OK;
 }
 
-/* ---- 3. anchors -------------------------------------------------------------------------------- */
+/* ---- 3. anchors --------------------------------------------------------------------------------
+ */
 
 /* A header field line "Label: value". Returns the label kind and the value's offset in t. */
 static int header_label(const char *t, size_t *value)
@@ -385,16 +439,16 @@ static int header_label(const char *t, size_t *value)
         const char *label;
         int kind;
     } labels[] = {
-        {"Datum", LABEL_DATE},         {"Handläggare", LABEL_HANDL},
+        {"Datum", LABEL_DATE},          {"Handläggare", LABEL_HANDL},
         {"Kontaktperson", LABEL_HANDL}, {"Handläggare/kontaktperson", LABEL_HANDL},
-        {"Diariernr", LABEL_DNR},      {"Diarienr", LABEL_DNR},
-        {"Diarienummer", LABEL_DNR},   {"Dnr", LABEL_DNR},
-        {"Beteckning", LABEL_DNR},     {"Vår beteckning", LABEL_DNR},
-        {"Ärendenummer", LABEL_DNR},   {"Vårt dnr", LABEL_DNR},
-        {"Direktnr", LABEL_OTHER},     {"Telefon", LABEL_OTHER},
-        {"Tel", LABEL_OTHER},          {"E-post", LABEL_OTHER},
-        {"Epost", LABEL_OTHER},        {"Mobil", LABEL_OTHER},
-        {"Referens", LABEL_OTHER},     {"Vår referens", LABEL_OTHER},
+        {"Diariernr", LABEL_DNR},       {"Diarienr", LABEL_DNR},
+        {"Diarienummer", LABEL_DNR},    {"Dnr", LABEL_DNR},
+        {"Beteckning", LABEL_DNR},      {"Vår beteckning", LABEL_DNR},
+        {"Ärendenummer", LABEL_DNR},    {"Vårt dnr", LABEL_DNR},
+        {"Direktnr", LABEL_OTHER},      {"Telefon", LABEL_OTHER},
+        {"Tel", LABEL_OTHER},           {"E-post", LABEL_OTHER},
+        {"Epost", LABEL_OTHER},         {"Mobil", LABEL_OTHER},
+        {"Referens", LABEL_OTHER},      {"Vår referens", LABEL_OTHER},
     };
     size_t n = strlen(t);
     for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
@@ -416,15 +470,9 @@ static int header_label(const char *t, size_t *value)
 
 static bool push_anchor(split *sp, const anchor *a)
 {
-    if (sp->n == sp->cap) {
-        size_t cap = sp->cap ? sp->cap * 2 : 8;
-        anchor *v = realloc(sp->v, cap * sizeof *v);
-        if (!v) {
-            sp->nomem = true;
-            return false;
-        }
-        sp->v = v;
-        sp->cap = cap;
+    if (!ps_grow(&sp->v, &sp->cap, sp->n, sizeof *sp->v)) {
+        sp->nomem = true;
+        return false;
     }
     sp->v[sp->n++] = *a;
     return true;
@@ -481,15 +529,14 @@ static bool paragraph_heading(ps_parser *p, size_t i, anchor *a)
     size_t look = l->cend - l->cstart < 12 ? l->cend - l->cstart : 12;
     bool para = false;
     for (size_t k = 0; k + 1 < look && !para; k++)
-        para = (unsigned char)p->src[l->cstart + k] == 0xC2 &&
-               (unsigned char)p->src[l->cstart + k + 1] == 0xA7;
+        para = ps_text_para_at(p->src + l->cstart + k);
     if (!para)
         return false;
     const char *t = ps_line_plain(p, i);
-    if ((unsigned char)t[0] != 0xC2 || (unsigned char)t[1] != 0xA7)
+    if (!ps_text_para_at(t))
         return false;
     size_t k = 2;
-    if ((unsigned char)t[k] == 0xC2 && (unsigned char)t[k + 1] == 0xA7)
+    if (ps_text_para_at(t + k))
         return false; /* "§§": a law reference */
     while (t[k] == ' ')
         k++;
@@ -686,26 +733,21 @@ static void free_anchor(anchor *a)
     free(a->title);
 }
 
-/* ---- 4. agenda -------------------------------------------------------------------------------- */
+/* ---- 4. agenda --------------------------------------------------------------------------------
+ */
 
 static bool agenda_heading(const char *t)
 {
     static const char *const names[] = {"Ärendelista", "Föredragningslista", "Dagordning",
                                         "Ärenden", "Förslag till dagordning"};
-    size_t n = strlen(t);
-    while (n && (t[n - 1] == ':' || t[n - 1] == ' '))
-        n--;
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (ps_text_ieq(t, n, names[k]))
-            return true;
-    return false;
+    return one_of(t, names, sizeof names / sizeof names[0]);
 }
 
 /* "12. text", "12) text", "§ 12 text": the number's end in t, or 0. */
 static size_t item_number(const char *t)
 {
     size_t k = 0;
-    if ((unsigned char)t[0] == 0xC2 && (unsigned char)t[1] == 0xA7) {
+    if (ps_text_para_at(t)) {
         k = 2;
         while (t[k] == ' ')
             k++;
@@ -730,14 +772,8 @@ static bool finish_item(split *sp, ps_buf *text, size_t first, size_t last)
 {
     if (!text->data || text->len == 0)
         return true;
-    if (sp->nitems == sp->item_cap) {
-        size_t cap = sp->item_cap ? sp->item_cap * 2 : 8;
-        agenda_item *v = realloc(sp->items, cap * sizeof *v);
-        if (!v)
-            return false;
-        sp->items = v;
-        sp->item_cap = cap;
-    }
+    if (!ps_grow(&sp->items, &sp->item_cap, sp->nitems, sizeof *sp->items))
+        return false;
     agenda_item *it = &sp->items[sp->nitems];
     memset(it, 0, sizeof *it);
     it->first = first;
@@ -826,7 +862,8 @@ static void find_agenda(ps_parser *p, split *sp)
     }
 }
 
-/* ---- anchors over the document ------------------------------------------------------------------ */
+/* ---- anchors over the document ------------------------------------------------------------------
+ */
 
 static void find_anchors(ps_parser *p, split *sp)
 {
@@ -879,7 +916,8 @@ static void find_anchors(ps_parser *p, split *sp)
     }
 }
 
-/* ---- 5. titles and headings --------------------------------------------------------------------- */
+/* ---- 5. titles and headings ---------------------------------------------------------------------
+ */
 
 /* The title block starting at the first text line from i: lines up to a blank line, a known
  * section or a list/table, at most three; marks them skipped. */
@@ -982,7 +1020,8 @@ static void mark_headings(ps_parser *p)
     }
 }
 
-/* ---- 6. document metadata ----------------------------------------------------------------------- */
+/* ---- 6. document metadata -----------------------------------------------------------------------
+ */
 
 static ps_doc_type detect_type(ps_parser *p, const split *sp, ps_field_source *src)
 {
@@ -1041,8 +1080,8 @@ static ps_doc_type detect_type(ps_parser *p, const split *sp, ps_field_source *s
 /* The document date: a date-only line or "Tid:/Datum:/Sammanträdesdatum:" near the top. */
 static void detect_date(ps_parser *p, size_t preamble_end, char out[11], ps_field_source *src)
 {
-    static const char *const labels[] = {"Tid", "Datum", "Sammanträdesdatum", "Mötesdatum",
-                                         "Sammanträde", "Plats och tid"};
+    static const char *const labels[] = {"Tid",        "Datum",       "Sammanträdesdatum",
+                                         "Mötesdatum", "Sammanträde", "Plats och tid"};
     out[0] = '\0';
     *src = PS_FIELD_ABSENT;
     size_t seen = 0;
@@ -1088,9 +1127,8 @@ static char *read_namnd(ps_parser *p, size_t preamble_end)
             continue;
         const char *t = ps_line_plain(p, i);
         size_t n = strlen(t);
-        static const char *const lead[] = {"Sammanträde med ", "Kallelse till ",
-                                           "Protokoll från ", "Protokoll för ",
-                                           "Kallelse/föredragningslista "};
+        static const char *const lead[] = {"Sammanträde med ", "Kallelse till ", "Protokoll från ",
+                                           "Protokoll för ", "Kallelse/föredragningslista "};
         for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++) {
             size_t l = strlen(lead[k]);
             if (ps_text_iprefix(t, n, lead[k])) {
@@ -1106,18 +1144,13 @@ static char *read_namnd(ps_parser *p, size_t preamble_end)
     return NULL;
 }
 
-/* ---- 7. ärenden --------------------------------------------------------------------------------- */
+/* ---- 7. ärenden ---------------------------------------------------------------------------------
+ */
 
 static ps_arende *new_arende(ps_protocol_doc *doc, size_t *cap)
 {
-    if (doc->narenden == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 4;
-        ps_arende *v = realloc(doc->arenden, ncap * sizeof *v);
-        if (!v)
-            return NULL;
-        doc->arenden = v;
-        *cap = ncap;
-    }
+    if (!ps_grow(&doc->arenden, cap, doc->narenden, sizeof *doc->arenden))
+        return NULL;
     ps_arende *a = &doc->arenden[doc->narenden++];
     memset(a, 0, sizeof *a);
     return a;
@@ -1287,7 +1320,6 @@ static ps_status build(ps_parser *p, split *sp)
     }
     size_t cap = 0;
     own_fields *own = NULL;
-    size_t own_cap = 0;
     anchor whole = {.kind = ANCHOR_WHOLE, .agenda = -1};
     if (sp->n == 0 && sp->nitems == 0) {
         whole.end = p->nlines;
@@ -1322,8 +1354,11 @@ static ps_status build(ps_parser *p, split *sp)
         agenda_item *it = &sp->items[k];
         if (it->matched)
             continue;
-        anchor a = {.kind = ANCHOR_AGENDA, .agenda = (long)k, .line = it->first,
-                    .start = it->first, .end = it->last + 1};
+        anchor a = {.kind = ANCHOR_AGENDA,
+                    .agenda = (long)k,
+                    .line = it->first,
+                    .start = it->first,
+                    .end = it->last + 1};
         memcpy(a.dnr, it->dnr, sizeof a.dnr);
         if (!(a.title = strdup(it->title)) || !push_anchor(sp, &a)) {
             free(a.title);
@@ -1355,7 +1390,10 @@ static ps_status build(ps_parser *p, split *sp)
                 ps_buf_printf(&t, ", %s", doc->namnd.value);
             if (doc->date.value)
                 ps_buf_printf(&t, " %s", doc->date.value);
-            anchor f = {.kind = ANCHOR_FRONT, .agenda = -1, .start = 0, .end = preamble_end,
+            anchor f = {.kind = ANCHOR_FRONT,
+                        .agenda = -1,
+                        .start = 0,
+                        .end = preamble_end,
                         .title = ps_buf_steal(&t, NULL)};
             if (!f.title || !push_anchor(sp, &f)) {
                 free(f.title);
@@ -1366,24 +1404,20 @@ static ps_status build(ps_parser *p, split *sp)
         }
     }
 
+    own = calloc(sp->n + 1, sizeof *own);
+    if (!own)
+        return PS_ERR_NOMEM;
     for (size_t k = 0; k < sp->n; k++) {
         anchor *an = &sp->v[k];
         ps_arende *a = new_arende(doc, &cap);
-        if (!a)
+        if (!a) {
+            free(own);
             return PS_ERR_NOMEM;
-        if (own_cap < doc->narenden) {
-            own_cap = doc->narenden * 2;
-            own_fields *o = realloc(own, own_cap * sizeof *o);
-            if (!o) {
-                free(own);
-                return PS_ERR_NOMEM;
-            }
-            own = o;
         }
         own_fields *of = &own[doc->narenden - 1];
-        *of = (own_fields){false, false, false};
         size_t first = an->start, end = an->end;
-        bool agenda_body = an->kind == ANCHOR_AGENDA && (long)k == first_agenda_only && preamble_text;
+        bool agenda_body =
+            an->kind == ANCHOR_AGENDA && (long)k == first_agenda_only && preamble_text;
         ps_status st = PS_OK;
         if (an->kind != ANCHOR_AGENDA || agenda_body)
             st = ps_body_build(p, first, end, a);
@@ -1397,9 +1431,9 @@ static ps_status build(ps_parser *p, split *sp)
         bool fail = false;
         fail |= an->dnr[0] && !ps_field_set(&a->dnr, an->dnr, PS_FIELD_READ);
         fail |= an->paragraf[0] && !ps_field_set(&a->paragraf, an->paragraf, PS_FIELD_READ);
-        fail |= an->title && !ps_field_set(&a->title, an->title,
-                                           an->kind == ANCHOR_FRONT ? PS_FIELD_INFERRED
-                                                                    : PS_FIELD_READ);
+        fail |= an->title &&
+                !ps_field_set(&a->title, an->title,
+                              an->kind == ANCHOR_FRONT ? PS_FIELD_INFERRED : PS_FIELD_READ);
         fail |= an->handlaggare && !ps_field_set(&a->handlaggare, an->handlaggare, PS_FIELD_READ);
         if (an->date[0]) {
             fail |= !ps_field_set(&a->date, an->date, PS_FIELD_READ);
@@ -1469,8 +1503,8 @@ static ps_status build(ps_parser *p, split *sp)
 
 ps_status ps_parse_document(ps_protocol_doc *doc, const ps_protocol_opts *opts)
 {
-    ps_parser p = {.doc = doc, .opts = opts, .src = doc->source, .len = doc->source_len,
-                   .tmp = PS_BUF_INIT};
+    ps_parser p = {
+        .doc = doc, .opts = opts, .src = doc->source, .len = doc->source_len, .tmp = PS_BUF_INIT};
     split sp = {0};
     ps_status st = split_lines(&p);
     size_t dropped = 0;

@@ -82,6 +82,25 @@ bool ps_text_upper_at(const char *s, size_t len)
     return false;
 }
 
+bool ps_grow(void *arrayp, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    if (ncap <= n)
+        ncap = n + 1;
+    if (ncap > (size_t)-1 / elem)
+        return false;
+    void *old;
+    memcpy(&old, arrayp, sizeof old);
+    void *grown = realloc(old, ncap * elem);
+    if (!grown)
+        return false;
+    memcpy(arrayp, &grown, sizeof grown);
+    *cap = ncap;
+    return true;
+}
+
 size_t ps_text_width(const char *s, size_t len)
 {
     size_t n = 0;
@@ -193,8 +212,17 @@ size_t ps_text_heading_marker(const char *s, size_t len)
 static bool plain_stop(char c)
 {
     switch (c) {
-    case ' ': case '\t': case '\n': case '\f': case '\r': case '*': case '_': case '<':
-    case '\\': case '[': case ']':
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\f':
+    case '\r':
+    case '*':
+    case '_':
+    case '<':
+    case '\\':
+    case '[':
+    case ']':
         return true;
     default:
         return false;

@@ -58,7 +58,10 @@ static ps_protocol_doc *parse_seed(const char *name, const ps_protocol_opts *opt
     return doc;
 }
 
-static ps_protocol_doc *parse_str(const char *s) { return parse_text(s, strlen(s), NULL); }
+static ps_protocol_doc *parse_str(const char *s)
+{
+    return parse_text(s, strlen(s), NULL);
+}
 
 static const ps_arende *find_dnr(const ps_protocol_doc *doc, const char *dnr)
 {
@@ -102,7 +105,8 @@ static void test_seed_000_001_same_arende(void **state)
     assert_field(&y->paragraf, "243", PS_FIELD_READ);
     assert_field(&x->date, "2023-11-01", PS_FIELD_READ);
     assert_field(&y->date, "2023-11-01", PS_FIELD_EXTERNAL);
-    assert_string_equal(x->title.value, "Förnyelse av medlemskap i Samordningsförbundet Insjöriket");
+    assert_string_equal(x->title.value,
+                        "Förnyelse av medlemskap i Samordningsförbundet Insjöriket");
     assert_string_equal(x->title.value, y->title.value);
     assert_string_equal(x->key, "alingsas:2023.076-sn");
     assert_string_equal(x->key, y->key);
@@ -211,8 +215,8 @@ static void test_every_source_word_survives(void **state)
         ps_buf all = PS_BUF_INIT;
         for (size_t i = 0; i < d->narenden; i++) {
             const ps_arende *a = &d->arenden[i];
-            const ps_field *f[] = {&a->title, &a->dnr, &a->paragraf, &a->date, &a->handlaggare,
-                                   &a->namnd};
+            const ps_field *f[] = {&a->title, &a->dnr,         &a->paragraf,
+                                   &a->date,  &a->handlaggare, &a->namnd};
             ps_buf_append(&all, a->body, a->body_len);
             for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) {
                 ps_buf_putc(&all, '\n');
@@ -230,12 +234,11 @@ static void test_every_source_word_survives(void **state)
                 continue;
             }
             size_t j = i;
-            while (j < len && ((text[j] >= '0' && text[j] <= '9') ||
-                               (text[j] >= 'a' && text[j] <= 'z') ||
-                               (text[j] >= 'A' && text[j] <= 'Z') ||
-                               ((unsigned char)text[j] >= 0x80 &&
-                                !((unsigned char)text[j] == 0xC2 &&
-                                  (unsigned char)text[j + 1] == 0xA7))))
+            while (j < len &&
+                   ((text[j] >= '0' && text[j] <= '9') || (text[j] >= 'a' && text[j] <= 'z') ||
+                    (text[j] >= 'A' && text[j] <= 'Z') ||
+                    ((unsigned char)text[j] >= 0x80 &&
+                     !((unsigned char)text[j] == 0xC2 && (unsigned char)text[j + 1] == 0xA7))))
                 j++;
             char word[256];
             snprintf(word, sizeof word, "%.*s", (int)(j - i), text + i);
@@ -310,8 +313,9 @@ static void test_dnr_forms(void **state)
 static void test_dnr_in_paragraph_heading(void **state)
 {
     (void)state;
-    ps_protocol_doc *d = parse_str("§ 12\nDnr KS 2021/12\n\nBudget 2022\n\nBeslut\n\nKF beslutar.\n\n"
-                                   "§ 13 KS 2021/55 Taxor\n\nText om taxor, KS § 7 2021-02-03.\n");
+    ps_protocol_doc *d =
+        parse_str("§ 12\nDnr KS 2021/12\n\nBudget 2022\n\nBeslut\n\nKF beslutar.\n\n"
+                  "§ 13 KS 2021/55 Taxor\n\nText om taxor, KS § 7 2021-02-03.\n");
     assert_int_equal(d->narenden, 2);
     assert_field(&d->arenden[0].dnr, "KS 2021/12", PS_FIELD_READ);
     assert_field(&d->arenden[0].paragraf, "12", PS_FIELD_READ);
@@ -325,20 +329,19 @@ static void test_dnr_in_paragraph_heading(void **state)
     ps_protocol_doc_free(d);
 }
 
-
-/* ---- line repair ------------------------------------------------------------------------------ */
+/* ---- line repair ------------------------------------------------------------------------------
+ */
 
 static void test_line_repair_hyphenation(void **state)
 {
     (void)state;
-    const char *text =
-        "Arbetet inom kultur- och fritidsförvaltningen samt den stora utbildnings-\n"
-        "förvaltningen har pågått länge och nu ska vi pröva om kommunens kultur-\n"
-        "och fritidsnämnden kan ta över hela ansvaret för kommunens alla IT-\n"
-        "samordnare och för de delar av verksamheten som gäller kommunens e-\n"
-        "tjänster inom hela förvaltningen samt den gemensamma växeln i huset.\n"
-        "Kort rad.\n"
-        "Ny mening på en egen rad som inte hör till förra stycket alls.\n";
+    const char *text = "Arbetet inom kultur- och fritidsförvaltningen samt den stora utbildnings-\n"
+                       "förvaltningen har pågått länge och nu ska vi pröva om kommunens kultur-\n"
+                       "och fritidsnämnden kan ta över hela ansvaret för kommunens alla IT-\n"
+                       "samordnare och för de delar av verksamheten som gäller kommunens e-\n"
+                       "tjänster inom hela förvaltningen samt den gemensamma växeln i huset.\n"
+                       "Kort rad.\n"
+                       "Ny mening på en egen rad som inte hör till förra stycket alls.\n";
     ps_protocol_doc *d = parse_str(text);
     assert_int_equal(d->narenden, 1);
     const char *b = d->arenden[0].body;
@@ -363,10 +366,11 @@ static void test_line_repair_hyphenation(void **state)
 static void test_markdown_decoded(void **state)
 {
     (void)state;
-    ps_protocol_doc *d = parse_str("# **Rubrik för dokumentet**\n\n"
-                                   "### Bakgrund\n\nEn text med **fetstil**, _kursiv_, <i>taggar</i> "
-                                   "och en [länk](http://example.se/x) här.\n\n"
-                                   "**Förslag till beslut**\n\nNämnden beslutar.\n");
+    ps_protocol_doc *d =
+        parse_str("# **Rubrik för dokumentet**\n\n"
+                  "### Bakgrund\n\nEn text med **fetstil**, _kursiv_, <i>taggar</i> "
+                  "och en [länk](http://example.se/x) här.\n\n"
+                  "**Förslag till beslut**\n\nNämnden beslutar.\n");
     const ps_arende *a = &d->arenden[0];
     assert_field(&a->title, "Rubrik för dokumentet", PS_FIELD_READ);
     assert_non_null(strstr(a->body, "En text med fetstil, _kursiv_, taggar och en länk här."));
@@ -383,7 +387,8 @@ static void test_pages_and_running_headers(void **state)
     (void)state;
     const char *text =
         "Alingsås kommun\nSammanträdesprotokoll 2023-11-01\n\n"
-        "§ 1 2023.001 KS\n\nBudget\n\nBeslut\n\nKommunstyrelsen beslutar att godkänna budgeten för\n"
+        "§ 1 2023.001 KS\n\nBudget\n\nBeslut\n\nKommunstyrelsen beslutar att godkänna budgeten "
+        "för\n"
         "1\n\fAlingsås kommun\nSammanträdesprotokoll 2023-11-01\n"
         "nästa år enligt förslaget.\n\n"
         "§ 2 2023.002 KS\n\nTaxor\n\nText om taxor.\n2\n\f"
@@ -409,12 +414,14 @@ static void test_pages_and_running_headers(void **state)
     ps_protocol_doc_free(d);
 }
 
-/* ---- decoding ---------------------------------------------------------------------------------- */
+/* ---- decoding ----------------------------------------------------------------------------------
+ */
 
 static void test_decode_cp1252(void **state)
 {
     (void)state;
-    const char in[] = "\xa7 12 Budget f\xf6r \xe5r 2024\n\nBeslut\n\nKF beslutar om \x93" "budget\x94.\n";
+    const char in[] = "\xa7 12 Budget f\xf6r \xe5r 2024\n\nBeslut\n\nKF beslutar om \x93"
+                      "budget\x94.\n";
     char *out = NULL, *note = NULL;
     size_t n = 0;
     ps_error err;
@@ -453,7 +460,9 @@ static void test_decode_invalid_utf8(void **state)
 static void test_decode_bom_crlf(void **state)
 {
     (void)state;
-    const char in[] = "\xef\xbb\xbf" "a\r\nb\rc\x01" "d\f";
+    const char in[] = "\xef\xbb\xbf"
+                      "a\r\nb\rc\x01"
+                      "d\f";
     char *out = NULL, *note = NULL;
     size_t n = 0;
     ps_error err;
@@ -491,13 +500,16 @@ static void test_decode_refused(void **state)
     assert_int_equal(err.offset, 1);
 }
 
-/* ---- metadata ---------------------------------------------------------------------------------- */
+/* ---- metadata ----------------------------------------------------------------------------------
+ */
 
 static void test_external_metadata(void **state)
 {
     (void)state;
-    ps_protocol_opts o = {.source_name = "seeds/002_1cf86d2020daf07c.txt", .kommun = "Alingsås",
-                          .namnd = "Socialnämndens arbetsutskott", .date = "2023-11-01"};
+    ps_protocol_opts o = {.source_name = "seeds/002_1cf86d2020daf07c.txt",
+                          .kommun = "Alingsås",
+                          .namnd = "Socialnämndens arbetsutskott",
+                          .date = "2023-11-01"};
     ps_protocol_doc *d = parse_seed(seeds[2], &o);
     assert_field(&d->kommun, "Alingsås", PS_FIELD_EXTERNAL);
     assert_field(&d->namnd, "Socialnämndens arbetsutskott", PS_FIELD_EXTERNAL);
@@ -537,12 +549,15 @@ static void test_kommun_table(void **state)
     }
     assert_int_equal(n, 290);
     assert_true(ps_kommun_table_ok());
-    static const char *const cases[][2] = {
-        {"Köpings kommun", "Köping"}, {"Alingsås kommun", "Alingsås"},
-        {"Mölndals stad", "Mölndal"}, {"Falu kommun", "Falun"},
-        {"Region Gotland", "Gotland"}, {"Upplands Väsby kommun", "Upplands Väsby"},
-        {"Malung-Sälens kommun", "Malung-Sälen"}, {"Göteborgs Stad", "Göteborg"},
-        {"köping", "Köping"}};
+    static const char *const cases[][2] = {{"Köpings kommun", "Köping"},
+                                           {"Alingsås kommun", "Alingsås"},
+                                           {"Mölndals stad", "Mölndal"},
+                                           {"Falu kommun", "Falun"},
+                                           {"Region Gotland", "Gotland"},
+                                           {"Upplands Väsby kommun", "Upplands Väsby"},
+                                           {"Malung-Sälens kommun", "Malung-Sälen"},
+                                           {"Göteborgs Stad", "Göteborg"},
+                                           {"köping", "Köping"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *k = ps_protocol_kommun(cases[i][0], strlen(cases[i][0]));
         assert_non_null(k);
@@ -561,8 +576,9 @@ static void test_kommun_inference(void **state)
 {
     (void)state;
     /* Enumerations count less than a mention of the kommun acting. */
-    ps_protocol_doc *d = parse_str("Medlemmar är Arboga kommun, Kungsörs kommun och Köpings kommun.\n\n"
-                                   "Köpings kommun betalar 375 000 kronor.\n");
+    ps_protocol_doc *d =
+        parse_str("Medlemmar är Arboga kommun, Kungsörs kommun och Köpings kommun.\n\n"
+                  "Köpings kommun betalar 375 000 kronor.\n");
     assert_field(&d->kommun, "Köping", PS_FIELD_INFERRED);
     ps_protocol_doc_free(d);
     d = parse_str("Mölndals stad\n\nTjänsteskrivelse\n\nText om Borås stad och Lerums kommun.\n");

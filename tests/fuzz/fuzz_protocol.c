@@ -31,13 +31,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     for (size_t i = 0; i < doc->narenden; i++) {
         const ps_arende *a = &doc->arenden[i];
-        check(a->key != NULL && strspn(a->key, "abcdefghijklmnopqrstuvwxyz0123456789._-:") ==
-                                    strlen(a->key));
+        check(a->key != NULL &&
+              strspn(a->key, "abcdefghijklmnopqrstuvwxyz0123456789._-:") == strlen(a->key));
         check(a->src_start <= a->src_end && a->src_end <= doc->source_len);
         check(strlen(a->body) == a->body_len);
         for (size_t s = 0; s < a->nsections; s++)
-            check(a->sections[s].start <= a->sections[s].end &&
-                  a->sections[s].end <= a->body_len);
+            check(a->sections[s].start <= a->sections[s].end && a->sections[s].end <= a->body_len);
         for (size_t p = 0; p < a->npieces; p++) {
             const ps_offset_piece *pc = &a->pieces[p];
             check(pc->body_start + pc->len <= a->body_len);
