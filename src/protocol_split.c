@@ -768,6 +768,31 @@ static size_t item_number(const char *t)
     return d;
 }
 
+/* A dnr ending text ("Budget, 2023.039 SN", "Budget (Dnr KS 2021/12)"): copies it into dnr
+ * and returns where the text before it ends (separators trimmed); else returns len. */
+static size_t trailing_dnr(const char *t, size_t len, char dnr[64])
+{
+    for (size_t k = 0; k < len; k++) {
+        if (k > 0 && t[k - 1] != ' ' && t[k - 1] != ',' && t[k - 1] != '(')
+            continue;
+        size_t used;
+        char found[64];
+        if (!ps_dnr_parse(t + k, len - k, false, found, sizeof found, &used))
+            continue;
+        size_t after = k + used;
+        while (after < len && (t[after] == ' ' || t[after] == '.' || t[after] == ')'))
+            after++;
+        if (after != len)
+            continue;
+        memcpy(dnr, found, sizeof found);
+        size_t cut = k;
+        while (cut > 0 && strchr(" ,(-", t[cut - 1]))
+            cut--;
+        return cut;
+    }
+    return len;
+}
+
 static bool finish_item(split *sp, ps_buf *text, size_t first, size_t last)
 {
     if (!text->data || text->len == 0)
@@ -781,26 +806,7 @@ static bool finish_item(split *sp, ps_buf *text, size_t first, size_t last)
     it->text = strdup(text->data);
     if (!it->text)
         return false;
-    /* The last dnr in the text, when it ends the text. */
-    size_t n = text->len, cut = n;
-    for (size_t k = 0; k < n; k++) {
-        if (k > 0 && text->data[k - 1] != ' ' && text->data[k - 1] != ',')
-            continue;
-        size_t used;
-        char dnr[64];
-        if (ps_dnr_parse(text->data + k, n - k, false, dnr, sizeof dnr, &used)) {
-            size_t after = k + used;
-            while (after < n && (text->data[after] == ' ' || text->data[after] == '.'))
-                after++;
-            if (after == n) {
-                memcpy(it->dnr, dnr, sizeof dnr);
-                cut = k;
-                break;
-            }
-        }
-    }
-    while (cut > 0 && (text->data[cut - 1] == ' ' || text->data[cut - 1] == ','))
-        cut--;
+    size_t cut = trailing_dnr(text->data, text->len, it->dnr);
     it->title = strndup(text->data, cut);
     it->lower_text = lower_dup(it->text);
     it->lower_title = it->title ? lower_dup(it->title) : NULL;
@@ -1316,6 +1322,11 @@ static ps_status build(ps_parser *p, split *sp)
             a->title = take_title(p, i, end, false);
         } else if (!a->title) {
             a->title = take_title(p, a->line + 1, end, false);
+        }
+        /* "§ 12 Budget 2022 (Dnr KS 2021/12)": the dnr ends the title. */
+        if (a->kind == ANCHOR_PARAGRAPH && !a->dnr[0] && a->title) {
+            size_t cut = trailing_dnr(a->title, strlen(a->title), a->dnr);
+            a->title[cut] = '\0';
         }
     }
     size_t cap = 0;

@@ -327,6 +327,17 @@ static void test_dnr_in_paragraph_heading(void **state)
     assert_string_equal(d->arenden[1].refs[0].text, "KS § 7 2021-02-03");
     assert_int_equal(d->type, PS_DOC_PROTOKOLL);
     ps_protocol_doc_free(d);
+
+    /* The dnr at the end of the title line, or on the line after the title. */
+    d = parse_str("§ 7 Budget 2022 (Dnr KS 2021/12)\n\nText.\n\n"
+                  "§ 8\nVal av revisor\nDnr: 2021.044 KF\n\nText om valet.\n");
+    assert_int_equal(d->narenden, 2);
+    assert_field(&d->arenden[0].dnr, "KS 2021/12", PS_FIELD_READ);
+    assert_field(&d->arenden[0].title, "Budget 2022", PS_FIELD_READ);
+    assert_field(&d->arenden[1].dnr, "2021.044 KF", PS_FIELD_READ);
+    assert_field(&d->arenden[1].title, "Val av revisor", PS_FIELD_READ);
+    assert_string_equal(d->arenden[1].body, "Text om valet.");
+    ps_protocol_doc_free(d);
 }
 
 /* ---- line repair ------------------------------------------------------------------------------
