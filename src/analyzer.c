@@ -237,6 +237,26 @@ static bool has_digit(const char *s, size_t n)
 }
 
 /*
+ * A word the lexicon does not know at all whose stem ends in consonant + "et" with at least four
+ * letters before it (hufvudet, klämtslaget, äfventyret): the definite neuter is by far the most
+ * likely reading, and nothing known can collide with it, so "et" goes (and what remains is
+ * stemmed again: löjliget -> löjlig -> löj).
+ */
+static bool unknown_definite_neuter(const ps_lexicon *lex, const char *raw, size_t rn)
+{
+    if (rn < 6 || raw[rn - 2] != 'e' || raw[rn - 1] != 't' || strchr("aeiouy", raw[rn - 3]) ||
+        ((unsigned char)raw[rn - 3] & 0x80))
+        return false;
+    size_t chars = 0;
+    for (size_t i = 0; i + 2 < rn; i++)
+        chars += ((unsigned char)raw[i] & 0xC0) != 0x80;
+    const char *v;
+    size_t vn;
+    return chars >= 4 && !ps_lexicon_lookup(lex, PS_LEX_WORD, raw, rn, &v, &vn) &&
+           !ps_lexicon_lookup(lex, PS_LEX_HEAD, raw, rn, &v, &vn);
+}
+
+/*
  * Stem one hyphen-free word w[0..n) into stem_out; in Swedish mode also its compound parts
  * (PS_TERM_PART, added to r) and the conflated stem of its compound head (into head_out).
  */
@@ -282,10 +302,22 @@ static void analyze_word(ps_analyzer *an, tokrec *r, const char *w, size_t n, ps
             return;
         }
     }
-    if (conflated)
+    if (conflated) {
         ps_buf_append(stem_out, mapped, mn);
-    else
+    } else if (unknown_definite_neuter(an->lex, raw, rn)) {
+        s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)raw, (int)rn - 2);
+        if (!s) {
+            stem_out->failed = true;
+            return;
+        }
+        rn = (size_t)sb_stemmer_length(an->stemmer);
+        if (ps_lexicon_lookup(an->lex, PS_LEX_MAP, (const char *)s, rn, &mapped, &mn))
+            ps_buf_append(stem_out, mapped, mn);
+        else
+            ps_buf_append(stem_out, (const char *)s, rn);
+    } else {
         ps_buf_append(stem_out, raw, rn);
+    }
 }
 
 /* Terms of an ordinary (possibly hyphenated) word whose norm is r->text[0..norm_len). */

@@ -8,7 +8,7 @@
  * part (tull + lokal = tullokal). Among all splits: fewest parts, then the most unequal ones
  * (sum of squared lengths), which keeps long known words whole. No part under 3 letters, and
  * none under 4 when the lexicon knows the whole word (kultur is not kul + tur, staketet not
- * stak + tet).
+ * stak + tet), and no word under 7 letters is split (skotet is not sko + tet).
  *
  * Cost: first one look-up per possible head; only when some head is known, a dynamic program
  * over the prefix with look-ups bounded by PS_PART_MAX_CHARS per end position.
@@ -22,7 +22,8 @@ enum {
     PS_PART_MIN_CHARS = 3,
     PS_PART_MAX_CHARS = 24,
     PS_WORD_MAX_CHARS = 48,
-    PS_KNOWN_WORD_MIN_PART = 4
+    PS_KNOWN_WORD_MIN_PART = 4,
+    PS_COMPOUND_MIN_CHARS = 7
 };
 
 /* A doubled consonant ends at byte b (s[b-2] == s[b-1]), so the next part may start at b-1. */
@@ -58,7 +59,7 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
         bnd[m++] = i;
     }
     bnd[m] = n;
-    if (m < 2 * PS_PART_MIN_CHARS)
+    if (m < PS_COMPOUND_MIN_CHARS)
         return false;
     const char *v;
     size_t vn;

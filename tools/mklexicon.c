@@ -302,6 +302,8 @@ typedef struct {
     table stems;  /* 'S' raw stem -> flags STEM_*, val = conflation target */
     table out;    /* final entries: PS_LEX_* keys */
     table begins; /* 'b' surface -> val = base word whose stem it stands for */
+    table inflected; /* 'F' every inflected (non-base) form of some entry */
+    const char *explain; /* --explain STEM: report every lemma that says something about it */
 } builder;
 
 enum { STEM_CANONICAL = 1, STEM_REDUCIBLE = 2, STEM_AMBIGUOUS = 4 };
@@ -357,6 +359,8 @@ static void note_stems(builder *b, const char *canon, const strvec *stems)
     table_get(&b->stems, 'S', canon, true)->flags |= STEM_CANONICAL;
     for (size_t i = 0; i < stems->n; i++) {
         const char *s = stems->v[i];
+        if (b->explain && strcmp(s, b->explain) == 0)
+            fprintf(stderr, "mklexicon: %s: in a lemma with stem %s\n", s, canon);
         if (strcmp(s, canon) == 0)
             continue;
         entry *e = table_get(&b->stems, 'S', s, true);
@@ -368,15 +372,18 @@ static void note_stems(builder *b, const char *canon, const strvec *stems)
     }
 }
 
-static void add_lemma(builder *b, const affixes *aff, const char *word, const char *flags)
+/* The lemma's word forms (base first), the compound-begin forms it licenses when begins is set,
+ * and in *ninflected how many forms came from real inflection (not genitive -s, not the
+ * -isk derivations of flag T). */
+static void expand(builder *b, const affixes *aff, const char *word, const char *flags,
+                   bool begins, strvec *forms, size_t *ninflected)
 {
     bool only_in_compound = strchr(flags, 'Z') != NULL;
     bool needaffix = strstr(flags, "\xC2\xA4") != NULL;
-    bool compound_end = strchr(flags, 'Y') != NULL;
-    strvec forms = {0}, stems = {0};
+    *ninflected = 0;
     if (!only_in_compound && !needaffix)
-        strvec_add(&forms, xstrndup(word, strlen(word)));
-    if (strchr(flags, 'X') || strchr(flags, 'U'))
+        strvec_add(forms, xstrndup(word, strlen(word)));
+    if (begins && (strchr(flags, 'X') || strchr(flags, 'U')))
         add_begin(b, word, word);
     size_t wlen = strlen(word);
     for (size_t i = 0; i < aff->n; i++) {
@@ -392,14 +399,15 @@ static void add_lemma(builder *b, const affixes *aff, const char *word, const ch
         if (!folded)
             continue;
         if (strchr(r->cont, 'Z') || strchr(r->cont, 'W')) {
-            if (strchr(r->cont, 'X') || strchr(r->cont, 'U'))
+            if (begins && (strchr(r->cont, 'X') || strchr(r->cont, 'U')))
                 add_begin(b, folded, word);
             free(folded);
         } else {
-            strvec_add(&forms, folded);
+            *ninflected += r->flag != 'A' && r->flag != 'T';
+            strvec_add(forms, folded);
         }
     }
-    if (compound_end && !only_in_compound) {
+    if (begins && strchr(flags, 'Y') && !only_in_compound) {
         /* Linking forms hunspell-sv does not list for every noun (läns-, vecko-, gatu-). */
         char buf[512];
         if (wlen + 2 < sizeof buf) {
@@ -418,43 +426,84 @@ static void add_lemma(builder *b, const affixes *aff, const char *word, const ch
             }
         }
     }
+}
+
+/* Pass 1: remember every inflected form, to recognise entries that are forms of other entries. */
+static void note_inflected(builder *b, const affixes *aff, const char *word, const char *flags)
+{
+    strvec forms = {0};
+    size_t ninflected;
+    expand(b, aff, word, flags, false, &forms, &ninflected);
+    for (size_t i = forms.n && strcmp(forms.v[0], word) == 0 ? 1 : 0; i < forms.n; i++)
+        table_get(&b->inflected, 'F', forms.v[i], true);
+    strvec_clear(&forms);
+    free(forms.v);
+}
+
+/* Pass 2: everything the lexicon records about one hunspell entry. */
+static void add_lemma(builder *b, const affixes *aff, const char *word, const char *flags)
+{
+    bool compound_end = strchr(flags, 'Y') && !strchr(flags, 'Z');
+    strvec forms = {0}, stems = {0};
+    size_t ninflected;
+    expand(b, aff, word, flags, true, &forms, &ninflected);
     for (size_t i = 0; i < forms.n; i++)
         strvec_add(&stems, stem_of(b, forms.v[i]));
-    if (!only_in_compound && !needaffix && stems.n)
-        note_stems(b, stems.v[0], &stems);
-    if (compound_end && !only_in_compound)
-        for (size_t i = 0; i < stems.n; i++)
-            if (utf8_chars(stems.v[i]) >= 3)
-                table_get(&b->out, PS_LEX_HEAD, stems.v[i], true);
+    /* The lemma's stem: the base form itself when another form stems to it (ansvars -> ansvar,
+     * so ansvar rather than Snowball's ansv), else the base form's stem. An entry that is only
+     * an inflected form of another entry (hunspell-sv lists djuret/TY) says nothing. */
+    bool form_of_other = ninflected == 0 && table_get(&b->inflected, 'F', word, false);
+    if (forms.n > 1 && strcmp(forms.v[0], word) == 0 && !form_of_other) {
+        const char *canon = stems.v[0];
+        for (size_t i = 1; i < stems.n; i++)
+            if (strcmp(stems.v[i], word) == 0)
+                canon = stems.v[i];
+        note_stems(b, canon, &stems);
+    }
+    for (size_t i = 0; i < stems.n; i++) {
+        table_get(&b->out, PS_LEX_WORD, stems.v[i], true);
+        if (compound_end && utf8_chars(stems.v[i]) >= 3)
+            table_get(&b->out, PS_LEX_HEAD, stems.v[i], true);
+    }
     strvec_clear(&forms);
     strvec_clear(&stems);
     free(forms.v);
     free(stems.v);
 }
 
-static void read_dic(builder *b, const affixes *aff, char *text)
+static void read_dic(builder *b, const affixes *aff, const char *text, size_t len, int pass)
 {
+    const char *p = text, *end = text + len;
     bool first = true;
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        const char *line = p;
+        p += n + 1;
         if (first) { /* the entry count */
             first = false;
             continue;
         }
-        size_t wl = strcspn(line, "/\t ");
-        const char *flags = line[wl] == '/' ? line + wl + 1 : "";
+        size_t wl = 0;
+        while (wl < n && line[wl] != '/' && line[wl] != '\t' && line[wl] != ' ')
+            wl++;
         char flagbuf[128];
-        size_t fl = strcspn(flags, "\t ");
-        if (fl >= sizeof flagbuf)
-            fl = sizeof flagbuf - 1;
-        memcpy(flagbuf, flags, fl);
+        size_t fl = 0;
+        if (wl < n && line[wl] == '/')
+            for (size_t i = wl + 1; i < n && line[i] != '\t' && line[i] != ' ' &&
+                                    fl + 1 < sizeof flagbuf;
+                 i++)
+                flagbuf[fl++] = line[i];
         flagbuf[fl] = '\0';
         if (strchr(flagbuf, '%'))
             continue; /* FORBIDDENWORD */
         char *word = fold_letters(line, wl);
-        if (!word)
-            continue;
-        if (utf8_chars(word) >= 2)
-            add_lemma(b, aff, word, flagbuf);
+        if (word && utf8_chars(word) >= 2) {
+            if (pass == 1)
+                note_inflected(b, aff, word, flagbuf);
+            else
+                add_lemma(b, aff, word, flagbuf);
+        }
         free(word);
     }
 }
@@ -606,6 +655,7 @@ static int write_lexicon(builder *b, const char *path)
 int main(int argc, char **argv)
 {
     const char *aff_path = NULL, *dic_path = NULL, *words_path = NULL, *out_path = NULL;
+    const char *explain = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--aff") == 0)
             aff_path = argv[i + 1];
@@ -613,6 +663,8 @@ int main(int argc, char **argv)
             dic_path = argv[i + 1];
         else if (strcmp(argv[i], "--words") == 0)
             words_path = argv[i + 1];
+        else if (strcmp(argv[i], "--explain") == 0)
+            explain = argv[i + 1];
         else if (strcmp(argv[i], "-o") == 0)
             out_path = argv[i + 1];
     }
@@ -633,6 +685,7 @@ int main(int argc, char **argv)
     }
     char *words_text = words_path ? read_file(words_path, &words_len) : NULL;
     builder b = {0};
+    b.explain = explain;
     b.stemmer = sb_stemmer_new("swedish", "UTF_8");
     if (!b.stemmer) {
         fputs("mklexicon: libstemmer has no Swedish stemmer\n", stderr);
@@ -640,7 +693,8 @@ int main(int argc, char **argv)
     }
     affixes aff = {0};
     parse_aff(aff_text, &aff);
-    read_dic(&b, &aff, dic_text);
+    read_dic(&b, &aff, dic_text, dic_len, 1);
+    read_dic(&b, &aff, dic_text, dic_len, 2);
     if (words_text)
         read_wordlist(&b, words_text, words_len);
     finish(&b);
@@ -657,6 +711,7 @@ int main(int argc, char **argv)
     table_free(&b.stems);
     table_free(&b.out);
     table_free(&b.begins);
+    table_free(&b.inflected);
     sb_stemmer_delete(b.stemmer);
     free(aff_text);
     free(dic_text);
