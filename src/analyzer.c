@@ -295,8 +295,9 @@ static void analyze_word(ps_analyzer *an, tokrec *r, const char *w, size_t n, ps
         }
         const slice head = {c.parts[c.nparts - 1].text, c.parts[c.nparts - 1].len};
         ps_buf_append(head_out, head.s, head.n);
-        if (!conflated) {
-            /* samordningsförbundet: the head förbundet conflates, so the compound does too */
+        if (!conflated && !ps_lexicon_lookup(an->lex, PS_LEX_WORD, raw, rn, &mapped, &mn)) {
+            /* samordningsförbundet, unknown as a whole: the head förbundet conflates, so the
+             * compound does too (a known word keeps the stem its own lemma gave it) */
             ps_buf_append(stem_out, raw, c.head_start);
             ps_buf_append(stem_out, head.s, head.n);
             return;

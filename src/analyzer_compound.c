@@ -5,10 +5,11 @@
  * stem of a word form the lexicon allows at the end of a compound (förbundet), every part
  * before it a form that may begin or continue one, linking letters included (samordnings-,
  * arbets-, gatu-, kvinno-). A part written with a doubled consonant may lend it to the next
- * part (tull + lokal = tullokal). Among all splits: fewest parts, then the most unequal ones
- * (sum of squared lengths), which keeps long known words whole. No part under 3 letters, and
- * none under 4 when the lexicon knows the whole word (kultur is not kul + tur, staketet not
- * stak + tet), and no word under 7 letters is split (skotet is not sko + tet).
+ * part (tull + lokal = tullokal). Among all splits: fewest parts, then the longest head (före +
+ * träd, not föret + räd), then the most unequal parts (sum of squared lengths). No part under 3 letters, no
+ * word under 7 letters split (skotet is not sko + tet), and a word the lexicon knows whole is
+ * split only when some part has 5 letters or more (kultur is not kul + tur, staketet not
+ * stak + tet, but valnämnd is val + nämnd).
  *
  * Cost: first one look-up per possible head; only when some head is known, a dynamic program
  * over the prefix with look-ups bounded by PS_PART_MAX_CHARS per end position.
@@ -22,7 +23,7 @@ enum {
     PS_PART_MIN_CHARS = 3,
     PS_PART_MAX_CHARS = 24,
     PS_WORD_MAX_CHARS = 48,
-    PS_KNOWN_WORD_MIN_PART = 4,
+    PS_KNOWN_WORD_LONGEST_PART = 5,
     PS_COMPOUND_MIN_CHARS = 7
 };
 
@@ -42,6 +43,7 @@ typedef struct {
     bool overlap;     /* the last part starts one character earlier (three-consonant join) */
     const char *stem; /* that part's stem (lexicon value) */
     size_t stem_len;
+    size_t longest;
 } dp_cell;
 
 bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_compound *out)
@@ -63,10 +65,8 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
         return false;
     const char *v;
     size_t vn;
-    size_t min = ps_lexicon_lookup(lex, PS_LEX_HEAD, s, n, &v, &vn) ? PS_KNOWN_WORD_MIN_PART
-                                                                     : PS_PART_MIN_CHARS;
-    if (m < 2 * min)
-        return false;
+    const size_t min = PS_PART_MIN_CHARS;
+    bool known = ps_lexicon_lookup(lex, PS_LEX_HEAD, s, n, &v, &vn);
 
     /* Heads: char index j where s[j..m) is a known compound end (possibly borrowing s[j-1]). */
     bool head_at[PS_WORD_MAX_CHARS + 1] = {false}, head_overlap[PS_WORD_MAX_CHARS + 1] = {false};
@@ -84,11 +84,13 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
         return false;
 
     /* cell[i]: best way to cover s[0..i) with begin/middle parts. */
+    /* cell[i].longest: the longest part so far, for the known-word rule */
     dp_cell cell[PS_WORD_MAX_CHARS + 1];
     for (size_t i = 0; i <= jmax; i++)
         cell[i].count = -1;
     cell[0].count = 0;
     cell[0].score = 0;
+    cell[0].longest = 0;
     for (size_t i = min; i <= jmax; i++) {
         size_t kmin = i > PS_PART_MAX_CHARS ? i - PS_PART_MAX_CHARS : 0;
         for (size_t k = kmin; k + min <= i; k++) {
@@ -105,7 +107,8 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
                 long score = cell[k].score + len * len;
                 if (cell[i].count < 0 || count < cell[i].count ||
                     (count == cell[i].count && score > cell[i].score)) {
-                    cell[i] = (dp_cell){count, score, k, ov != 0, v, vn};
+                    size_t longest = cell[k].longest > (size_t)len ? cell[k].longest : (size_t)len;
+                    cell[i] = (dp_cell){count, score, k, ov != 0, v, vn, longest};
                 }
                 break;
             }
@@ -121,8 +124,9 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
             continue;
         long hl = (long)(m - j) + head_overlap[j];
         int count = cell[j].count + 1;
-        long score = cell[j].score + hl * hl;
-        if (count > PS_COMPOUND_MAX_PARTS)
+        long score = hl * 10000 + cell[j].score + hl * hl; /* the longest head, then unequal */
+        size_t longest = cell[j].longest > (size_t)hl ? cell[j].longest : (size_t)hl;
+        if (count > PS_COMPOUND_MAX_PARTS || (known && longest < PS_KNOWN_WORD_LONGEST_PART))
             continue;
         if (best_count < 0 || count < best_count || (count == best_count && score > best_score)) {
             best_j = j;
@@ -137,7 +141,8 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
     size_t head_start = bnd[best_j - head_overlap[best_j]];
     const char *head = s + head_start;
     size_t head_len = n - head_start;
-    if (ps_lexicon_lookup(lex, PS_LEX_MAP, head, head_len, &v, &vn)) {
+    if (ps_lexicon_lookup(lex, PS_LEX_MAP, head, head_len, &v, &vn) ||
+        ps_lexicon_lookup(lex, PS_LEX_TAIL, head, head_len, &v, &vn)) {
         head = v;
         head_len = vn;
     }

@@ -12,11 +12,13 @@
  *     celestial body vs. planet = the plane): ambiguity means no conflation. Words whose "et"
  *     belongs to the stem (paket, budget, raket) keep it, because their base form has it;
  *   - compound heads (PS_LEX_HEAD): raw stems of every form of an entry hunspell allows at the
- *     end of a compound (flag Y);
+ *     end of a compound (flag Y), alone and as a compound's tail (PS_LEX_TAIL maps a tail stem
+ *     that differs from every stem of the word alone to the lemma's stem: -skat -> skatt);
  *   - compound beginnings (PS_LEX_BEGIN): hunspell's compound-begin/middle forms with their
  *     linking letters (samordnings-, arbets-, gatu-), plus the common linking forms of
  *     compound-capable nouns (-s, and -o/-u/-e for -a words), each mapped to its lemma's stem.
- * The optional wswedish list (ISO-8859-1) adds compound heads.
+ * The optional wswedish list (ISO-8859-1) adds compound heads (stems of 4 letters or more: it
+ * has no flags to tell a real compound end like "råd" from a rare word like "tet").
  *
  * Output layout: src/analyzer_lexfile.h. A build tool, so it prints its own errors.
  */
@@ -304,6 +306,10 @@ typedef struct {
     table begins; /* 'b' surface -> val = base word whose stem it stands for */
     table inflected; /* 'F' every inflected (non-base) form of some entry */
     const char *explain; /* --explain STEM: report every lemma that says something about it */
+    table proposals;     /* 'P' stem -> flags = how many lemmas propose it as their stem */
+    table tails;         /* 't' compound-tail stem -> its lemma's stem */
+    struct lemma_rec *lemmas;
+    size_t nlemmas, caplemmas;
 } builder;
 
 enum { STEM_CANONICAL = 1, STEM_REDUCIBLE = 2, STEM_AMBIGUOUS = 4 };
@@ -322,6 +328,14 @@ typedef struct {
     char **v;
     size_t n, cap;
 } strvec;
+
+/* A lemma waiting for finish(): its proposed stem, its base form's stem, all its stems. */
+struct lemma_rec {
+    char *proposal;
+    char *base_stem;
+    strvec stems;      /* stems of the forms, then stems of the forms as compound tails */
+    size_t standalone; /* how many of stems are of the forms alone */
+};
 
 static void strvec_add(strvec *sv, char *s)
 {
@@ -353,11 +367,11 @@ static void add_begin(builder *b, const char *form, const char *base)
         e->val = xstrndup(base, strlen(base));
 }
 
-/* Record what one lemma's stems say: each should meet the stem of the lemma's base form. */
-static void note_stems(builder *b, const char *canon, const strvec *stems)
+/* Record what one lemma's stems (the first n) say: each should meet the lemma's stem. */
+static void note_stems(builder *b, const char *canon, const strvec *stems, size_t n)
 {
     table_get(&b->stems, 'S', canon, true)->flags |= STEM_CANONICAL;
-    for (size_t i = 0; i < stems->n; i++) {
+    for (size_t i = 0; i < n; i++) {
         const char *s = stems->v[i];
         if (b->explain && strcmp(s, b->explain) == 0)
             fprintf(stderr, "mklexicon: %s: in a lemma with stem %s\n", s, canon);
@@ -407,8 +421,8 @@ static void expand(builder *b, const affixes *aff, const char *word, const char 
             strvec_add(forms, folded);
         }
     }
-    if (begins && strchr(flags, 'Y') && !only_in_compound) {
-        /* Linking forms hunspell-sv does not list for every noun (läns-, vecko-, gatu-). */
+    if (begins && *ninflected > 0 && !only_in_compound && !needaffix) {
+        /* Linking forms hunspell-sv does not list for every word (läns-, vecko-, gatu-, skol-). */
         char buf[512];
         if (wlen + 2 < sizeof buf) {
             if (!ends_with(word, "s")) {
@@ -416,10 +430,11 @@ static void expand(builder *b, const affixes *aff, const char *word, const char 
                 add_begin(b, buf, word);
             }
             if (ends_with(word, "a")) {
-                static const char *const links[] = {"o", "u", "e"};
-                for (size_t k = 0; k < 3; k++) {
+                static const char *const links[] = {"o", "u", "e", ""};
+                for (size_t k = 0; k < 4; k++) {
                     snprintf(buf, sizeof buf, "%.*s%s", (int)(wlen - 1), word, links[k]);
-                    add_begin(b, buf, word);
+                    if (links[k][0] || utf8_chars(buf) >= 4)
+                        add_begin(b, buf, word);
                 }
             } else if (utf8_chars(word) >= 5) {
                 add_begin(b, word, word);
@@ -440,6 +455,25 @@ static void note_inflected(builder *b, const affixes *aff, const char *word, con
     free(forms.v);
 }
 
+/* Raw stem of form as the tail of a compound: Snowball's R1 then starts at once, so the tail
+ * can lose more than the word alone does (skatt stays, fastighetsskatt -> fastighetsskat). */
+static char *tail_stem_of(builder *b, const char *form)
+{
+    size_t n = strlen(form);
+    char *buf = xmalloc(n + 4);
+    memcpy(buf, "tak", 3);
+    memcpy(buf + 3, form, n + 1);
+    char *s = stem_of(b, buf);
+    free(buf);
+    if (strncmp(s, "tak", 3) != 0 || utf8_chars(s + 3) < 3) {
+        free(s);
+        return NULL;
+    }
+    char *tail = xstrndup(s + 3, strlen(s + 3));
+    free(s);
+    return tail;
+}
+
 /* Pass 2: everything the lexicon records about one hunspell entry. */
 static void add_lemma(builder *b, const affixes *aff, const char *word, const char *flags)
 {
@@ -449,21 +483,39 @@ static void add_lemma(builder *b, const affixes *aff, const char *word, const ch
     expand(b, aff, word, flags, true, &forms, &ninflected);
     for (size_t i = 0; i < forms.n; i++)
         strvec_add(&stems, stem_of(b, forms.v[i]));
-    /* The lemma's stem: the base form itself when another form stems to it (ansvars -> ansvar,
-     * so ansvar rather than Snowball's ansv), else the base form's stem. An entry that is only
-     * an inflected form of another entry (hunspell-sv lists djuret/TY) says nothing. */
-    bool form_of_other = ninflected == 0 && table_get(&b->inflected, 'F', word, false);
-    if (forms.n > 1 && strcmp(forms.v[0], word) == 0 && !form_of_other) {
-        const char *canon = stems.v[0];
-        for (size_t i = 1; i < stems.n; i++)
-            if (strcmp(stems.v[i], word) == 0)
-                canon = stems.v[i];
-        note_stems(b, canon, &stems);
+    size_t standalone = stems.n;
+    for (size_t i = 0; compound_end && i < forms.n; i++) {
+        char *tail = tail_stem_of(b, forms.v[i]);
+        if (tail)
+            strvec_add(&stems, tail);
     }
     for (size_t i = 0; i < stems.n; i++) {
-        table_get(&b->out, PS_LEX_WORD, stems.v[i], true);
+        if (i < standalone)
+            table_get(&b->out, PS_LEX_WORD, stems.v[i], true);
         if (compound_end && utf8_chars(stems.v[i]) >= 3)
             table_get(&b->out, PS_LEX_HEAD, stems.v[i], true);
+    }
+    /* The lemma's stem: the base form itself when another form stems to it (ansvars -> ansvar,
+     * so ansvar rather than Snowball's ansv), else the base form's stem; finish() decides. An
+     * entry that is only an inflected form of another entry (hunspell-sv lists djuret/TY)
+     * says nothing. */
+    bool form_of_other = ninflected == 0 && table_get(&b->inflected, 'F', word, false);
+    if (forms.n > 1 && strcmp(forms.v[0], word) == 0 && !form_of_other) {
+        const char *proposal = stems.v[0];
+        for (size_t i = 1; i < standalone; i++)
+            if (strcmp(stems.v[i], word) == 0)
+                proposal = stems.v[i];
+        table_get(&b->proposals, 'P', proposal, true)->flags++;
+        if (b->nlemmas == b->caplemmas) {
+            b->caplemmas = b->caplemmas ? b->caplemmas * 2 : 4096;
+            b->lemmas = xrealloc(b->lemmas, b->caplemmas * sizeof *b->lemmas);
+        }
+        struct lemma_rec *r = &b->lemmas[b->nlemmas++];
+        r->proposal = xstrndup(proposal, strlen(proposal));
+        r->base_stem = xstrndup(stems.v[0], strlen(stems.v[0]));
+        r->stems = stems; /* the record owns them now */
+        r->standalone = standalone;
+        stems = (strvec){0};
     }
     strvec_clear(&forms);
     strvec_clear(&stems);
@@ -531,7 +583,7 @@ static void read_wordlist(builder *b, const char *text, size_t len)
         char *word = lower ? fold_letters(utf8, o) : NULL;
         if (word && utf8_chars(word) >= 4) {
             char *s = stem_of(b, word);
-            if (utf8_chars(s) >= 3)
+            if (utf8_chars(s) >= 4)
                 table_get(&b->out, PS_LEX_HEAD, s, true);
             free(s);
         }
@@ -556,10 +608,46 @@ static const char *conflate(builder *b, const char *raw)
 
 static void finish(builder *b)
 {
+    /* A lemma proposing its base form (insats) whose Snowball stem (insat) another lemma
+     * proposes (insatt) joins that stem instead: Snowball already puts the base forms together,
+     * and a stem of its own would split insats from insatser. */
+    for (size_t i = 0; i < b->nlemmas; i++) {
+        struct lemma_rec *r = &b->lemmas[i];
+        const char *canon = r->proposal;
+        entry *p = table_get(&b->proposals, 'P', r->base_stem, false);
+        if (strcmp(r->proposal, r->base_stem) != 0 && p && p->flags > 0)
+            canon = r->base_stem;
+        note_stems(b, canon, &r->stems, r->standalone);
+        for (size_t k = r->standalone; k < r->stems.n; k++) {
+            bool alone = false;
+            for (size_t j = 0; j < r->standalone && !alone; j++)
+                alone = strcmp(r->stems.v[j], r->stems.v[k]) == 0;
+            if (alone)
+                continue;
+            entry *t = table_get(&b->tails, 't', r->stems.v[k], true);
+            if (t->val && strcmp(t->val, canon) != 0)
+                t->flags |= STEM_AMBIGUOUS;
+            if (!t->val)
+                t->val = xstrndup(canon, strlen(canon));
+        }
+        free(r->proposal);
+        free(r->base_stem);
+        strvec_clear(&r->stems);
+        free(r->stems.v);
+    }
+    free(b->lemmas);
+    b->lemmas = NULL;
+    b->nlemmas = 0;
     for (size_t i = 0; i < b->stems.cap; i++) {
         entry *e = &b->stems.slots[i];
         if (e->key && e->flags == STEM_REDUCIBLE)
             table_get(&b->out, PS_LEX_MAP, e->key + 1, true)->val =
+                xstrndup(e->val, strlen(e->val));
+    }
+    for (size_t i = 0; i < b->tails.cap; i++) {
+        entry *e = &b->tails.slots[i];
+        if (e->key && !(e->flags & STEM_AMBIGUOUS) && strcmp(e->key + 1, e->val) != 0)
+            table_get(&b->out, PS_LEX_TAIL, e->key + 1, true)->val =
                 xstrndup(e->val, strlen(e->val));
     }
     for (size_t i = 0; i < b->begins.cap; i++) {
@@ -712,6 +800,8 @@ int main(int argc, char **argv)
     table_free(&b.out);
     table_free(&b.begins);
     table_free(&b.inflected);
+    table_free(&b.proposals);
+    table_free(&b.tails);
     sb_stemmer_delete(b.stemmer);
     free(aff_text);
     free(dic_text);
