@@ -610,12 +610,14 @@ static void finish(builder *b)
 {
     /* A lemma proposing its base form (insats) whose Snowball stem (insat) another lemma
      * proposes (insatt) joins that stem instead: Snowball already puts the base forms together,
-     * and a stem of its own would split insats from insatser. */
+     * and a stem of its own would split insats from insatser. Unless another lemma proposes
+     * the base form too (kalas, kalasa): then that is the shared stem. */
     for (size_t i = 0; i < b->nlemmas; i++) {
         struct lemma_rec *r = &b->lemmas[i];
         const char *canon = r->proposal;
         entry *p = table_get(&b->proposals, 'P', r->base_stem, false);
-        if (strcmp(r->proposal, r->base_stem) != 0 && p && p->flags > 0)
+        entry *own = table_get(&b->proposals, 'P', r->proposal, false);
+        if (strcmp(r->proposal, r->base_stem) != 0 && p && p->flags > 0 && own->flags <= 1)
             canon = r->base_stem;
         note_stems(b, canon, &r->stems, r->standalone);
         for (size_t k = r->standalone; k < r->stems.n; k++) {
