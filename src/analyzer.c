@@ -48,11 +48,30 @@ typedef struct {
     size_t head_off, head_len; /* conflated stem of the compound head in text (0 len: none) */
 } tokrec;
 
+/* What one hyphen-free word yields (texts in buf); cached per word. */
+enum { PS_RESULT_PARTS = 12, PS_CACHE_KEY_MAX = 64, PS_CACHE_SIZE = 2048 };
+typedef struct {
+    char buf[1024];
+    size_t used;
+    uint16_t stem_off, stem_len;
+    uint16_t head_off, head_len; /* head_len 0: not a compound */
+    uint16_t part_off[PS_RESULT_PARTS], part_len[PS_RESULT_PARTS];
+    size_t nparts;
+} word_result;
+
+typedef struct {
+    uint8_t key_len; /* 0: empty */
+    char key[PS_CACHE_KEY_MAX];
+    word_result res;
+} cache_entry;
+
 struct ps_analyzer {
     const ps_lexicon *lex;
     ps_analyzer_mode mode;
     struct sb_stemmer *stemmer;
-    ps_buf scratch;          /* normalization output */
+    ps_buf stem_buf, head_buf, comps_buf; /* scratch for word_terms */
+    word_result scratch_result;           /* words too long for the cache */
+    cache_entry *cache;                   /* PS_CACHE_SIZE entries, direct-mapped */
     tokrec queue[PS_QUEUE_MAX + 1];
     size_t nqueue;
     ps_term terms[PS_MAX_TERMS];
@@ -60,6 +79,7 @@ struct ps_analyzer {
 };
 
 /* Snowball's Swedish stop word list, sorted bytewise for bsearch. */
+enum { PS_STOPWORD_MAX_BYTES = 7 }; /* the longest, "varför" */
 static const char *const stopwords[] = {
     "alla", "allt", "att", "av", "blev", "bli", "blir", "blivit", "de", "dem", "den", "denna",
     "deras", "dess", "dessa", "det", "detta", "dig", "din", "dina", "ditt", "du", "där", "då",
@@ -88,6 +108,8 @@ static int cmp_stop(const void *key, const void *elem)
 
 static bool is_stopword(const char *s, size_t n)
 {
+    if (n > PS_STOPWORD_MAX_BYTES)
+        return false;
     slice k = {s, n};
     return bsearch(&k, stopwords, sizeof stopwords / sizeof stopwords[0], sizeof stopwords[0],
                    cmp_stop) != NULL;
@@ -96,6 +118,8 @@ static bool is_stopword(const char *s, size_t n)
 /* Words between an ellipsis ("kultur-") and the compound that completes it. */
 static bool is_conjunction(const char *s, size_t n)
 {
+    if (n > 10)
+        return false;
     static const char *const words[] = {"och", "eller", "samt", "resp", "respektive", "el"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0)
@@ -115,7 +139,11 @@ ps_status ps_analyzer_new(const ps_lexicon *lex, ps_analyzer_mode mode, ps_analy
     if (!an)
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory creating the analyzer");
     an->stemmer = sb_stemmer_new("swedish", "UTF_8");
-    if (!an->stemmer) {
+    an->cache = calloc(PS_CACHE_SIZE, sizeof *an->cache);
+    if (!an->stemmer || !an->cache) {
+        if (an->stemmer)
+            sb_stemmer_delete(an->stemmer);
+        free(an->cache);
         free(an);
         return ps_error_set(err, PS_ERR_NOMEM, "libstemmer could not create a Swedish stemmer");
     }
@@ -130,7 +158,10 @@ void ps_analyzer_free(ps_analyzer *an)
     if (!an)
         return;
     sb_stemmer_delete(an->stemmer);
-    ps_buf_free(&an->scratch);
+    free(an->cache);
+    ps_buf_free(&an->stem_buf);
+    ps_buf_free(&an->head_buf);
+    ps_buf_free(&an->comps_buf);
     for (size_t i = 0; i <= PS_QUEUE_MAX; i++)
         ps_buf_free(&an->queue[i].text);
     free(an);
@@ -256,6 +287,108 @@ static bool unknown_definite_neuter(const ps_lexicon *lex, const char *raw, size
            !ps_lexicon_lookup(lex, PS_LEX_HEAD, raw, rn, &v, &vn);
 }
 
+/* Append text to a word result; false when it does not fit (the term is then dropped). */
+static bool res_put(word_result *res, const char *text, size_t len, uint16_t *off,
+                    uint16_t *olen)
+{
+    if (len > sizeof res->buf - res->used)
+        return false;
+    memcpy(res->buf + res->used, text, len);
+    *off = (uint16_t)res->used;
+    *olen = (uint16_t)len;
+    res->used += len;
+    return true;
+}
+
+static void res_add_part(word_result *res, const char *text, size_t len)
+{
+    /* keep room for the head and the stem, which come last */
+    if (res->nparts < PS_RESULT_PARTS && res->used + len + 3 * PS_STEM_MAX_BYTES <= sizeof res->buf &&
+        res_put(res, text, len, &res->part_off[res->nparts], &res->part_len[res->nparts]))
+        res->nparts++;
+}
+
+/*
+ * Analyze one hyphen-free word w[0..n) of letters (at most PS_STEM_MAX_BYTES) into res: its
+ * stem, and in Swedish mode its compound parts and the conflated stem of its compound head.
+ * Returns false when libstemmer fails (out of memory).
+ */
+static bool compute_word(ps_analyzer *an, const char *w, size_t n, word_result *res)
+{
+    res->used = res->nparts = 0;
+    res->stem_off = res->stem_len = res->head_off = res->head_len = 0;
+    const sb_symbol *s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)w, (int)n);
+    if (!s)
+        return false;
+    char raw[PS_STEM_MAX_BYTES + 1];
+    size_t rn = (size_t)sb_stemmer_length(an->stemmer);
+    if (rn > PS_STEM_MAX_BYTES)
+        rn = PS_STEM_MAX_BYTES;
+    memcpy(raw, s, rn);
+    if (an->mode == PS_ANALYZER_EXACT_SNOWBALL)
+        return res_put(res, raw, rn, &res->stem_off, &res->stem_len);
+    const char *mapped;
+    size_t mn;
+    bool conflated = ps_lexicon_lookup(an->lex, PS_LEX_MAP, raw, rn, &mapped, &mn);
+    ps_compound c;
+    if (ps_analyzer_decompose(an->lex, raw, rn, &c)) {
+        for (size_t i = 0; i < c.nparts; i++) {
+            res_add_part(res, c.parts[i].text, c.parts[i].len);
+            ps_compound sub;
+            if (ps_analyzer_decompose(an->lex, c.parts[i].text, c.parts[i].len, &sub))
+                for (size_t k = 0; k < sub.nparts; k++)
+                    res_add_part(res, sub.parts[k].text, sub.parts[k].len);
+        }
+        const ps_part *head = &c.parts[c.nparts - 1];
+        res_put(res, head->text, head->len, &res->head_off, &res->head_len);
+        if (!conflated && !ps_lexicon_lookup(an->lex, PS_LEX_WORD, raw, rn, &mapped, &mn)) {
+            /* samordningsförbundet, unknown as a whole: the head förbundet conflates, so the
+             * compound does too (a known word keeps the stem its own lemma gave it) */
+            char joined[2 * PS_STEM_MAX_BYTES];
+            memcpy(joined, raw, c.head_start);
+            memcpy(joined + c.head_start, head->text, head->len);
+            return res_put(res, joined, c.head_start + head->len, &res->stem_off,
+                           &res->stem_len);
+        }
+    }
+    if (conflated)
+        return res_put(res, mapped, mn, &res->stem_off, &res->stem_len);
+    if (unknown_definite_neuter(an->lex, raw, rn)) {
+        s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)raw, (int)rn - 2);
+        if (!s)
+            return false;
+        rn = (size_t)sb_stemmer_length(an->stemmer);
+        if (ps_lexicon_lookup(an->lex, PS_LEX_MAP, (const char *)s, rn, &mapped, &mn))
+            return res_put(res, mapped, mn, &res->stem_off, &res->stem_len);
+        return res_put(res, (const char *)s, rn, &res->stem_off, &res->stem_len);
+    }
+    return res_put(res, raw, rn, &res->stem_off, &res->stem_len);
+}
+
+/* The analysis of w[0..n), from the cache when it has been seen recently. */
+static const word_result *lookup_word(ps_analyzer *an, const char *w, size_t n, bool *ok)
+{
+    *ok = true;
+    if (n > PS_CACHE_KEY_MAX) {
+        *ok = compute_word(an, w, n, &an->scratch_result);
+        return &an->scratch_result;
+    }
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)w[i]) * 1099511628211ull;
+    cache_entry *e = &an->cache[(h ^ (h >> 29)) & (PS_CACHE_SIZE - 1)];
+    if (e->key_len == n && memcmp(e->key, w, n) == 0)
+        return &e->res;
+    e->key_len = 0;
+    if (!compute_word(an, w, n, &e->res)) {
+        *ok = false;
+        return &e->res;
+    }
+    memcpy(e->key, w, n);
+    e->key_len = (uint8_t)n;
+    return &e->res;
+}
+
 /*
  * Stem one hyphen-free word w[0..n) into stem_out; in Swedish mode also its compound parts
  * (PS_TERM_PART, added to r) and the conflated stem of its compound head (into head_out).
@@ -267,69 +400,29 @@ static void analyze_word(ps_analyzer *an, tokrec *r, const char *w, size_t n, ps
         ps_buf_append(stem_out, w, n);
         return;
     }
-    const sb_symbol *s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)w, (int)n);
-    if (!s) {
+    bool ok;
+    const word_result *res = lookup_word(an, w, n, &ok);
+    if (!ok) {
         stem_out->failed = true;
         return;
     }
-    char raw[PS_STEM_MAX_BYTES + 1];
-    size_t rn = (size_t)sb_stemmer_length(an->stemmer);
-    if (rn > PS_STEM_MAX_BYTES)
-        rn = PS_STEM_MAX_BYTES;
-    memcpy(raw, s, rn);
-    if (an->mode == PS_ANALYZER_EXACT_SNOWBALL) {
-        ps_buf_append(stem_out, raw, rn);
-        return;
-    }
-    const char *mapped;
-    size_t mn;
-    bool conflated = ps_lexicon_lookup(an->lex, PS_LEX_MAP, raw, rn, &mapped, &mn);
-    ps_compound c;
-    if (ps_analyzer_decompose(an->lex, raw, rn, &c)) {
-        for (size_t i = 0; i < c.nparts; i++) {
-            rec_add_term(r, PS_TERM_PART, c.parts[i].text, c.parts[i].len);
-            ps_compound sub;
-            if (ps_analyzer_decompose(an->lex, c.parts[i].text, c.parts[i].len, &sub))
-                for (size_t k = 0; k < sub.nparts; k++)
-                    rec_add_term(r, PS_TERM_PART, sub.parts[k].text, sub.parts[k].len);
-        }
-        const slice head = {c.parts[c.nparts - 1].text, c.parts[c.nparts - 1].len};
-        ps_buf_append(head_out, head.s, head.n);
-        if (!conflated && !ps_lexicon_lookup(an->lex, PS_LEX_WORD, raw, rn, &mapped, &mn)) {
-            /* samordningsförbundet, unknown as a whole: the head förbundet conflates, so the
-             * compound does too (a known word keeps the stem its own lemma gave it) */
-            ps_buf_append(stem_out, raw, c.head_start);
-            ps_buf_append(stem_out, head.s, head.n);
-            return;
-        }
-    }
-    if (conflated) {
-        ps_buf_append(stem_out, mapped, mn);
-    } else if (unknown_definite_neuter(an->lex, raw, rn)) {
-        s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)raw, (int)rn - 2);
-        if (!s) {
-            stem_out->failed = true;
-            return;
-        }
-        rn = (size_t)sb_stemmer_length(an->stemmer);
-        if (ps_lexicon_lookup(an->lex, PS_LEX_MAP, (const char *)s, rn, &mapped, &mn))
-            ps_buf_append(stem_out, mapped, mn);
-        else
-            ps_buf_append(stem_out, (const char *)s, rn);
-    } else {
-        ps_buf_append(stem_out, raw, rn);
-    }
+    ps_buf_append(stem_out, res->buf + res->stem_off, res->stem_len);
+    ps_buf_append(head_out, res->buf + res->head_off, res->head_len);
+    for (size_t i = 0; i < res->nparts; i++)
+        rec_add_term(r, PS_TERM_PART, res->buf + res->part_off[i], res->part_len[i]);
 }
 
 /* Terms of an ordinary (possibly hyphenated) word whose norm is r->text[0..norm_len). */
 static void word_terms(ps_analyzer *an, tokrec *r)
 {
-    ps_buf stem = PS_BUF_INIT, head = PS_BUF_INIT;
+    ps_buf *stem = &an->stem_buf, *head = &an->head_buf, *comps = &an->comps_buf;
+    ps_buf_clear(stem);
+    ps_buf_clear(head);
+    ps_buf_clear(comps); /* component stems, NUL-separated */
     size_t n = r->norm_len;
     if (r->dangling && n > 0 && r->text.data[n - 1] == '-')
         n--;
     size_t ncomp = 0, last_head_off = 0, last_head_len = 0;
-    ps_buf comps = PS_BUF_INIT; /* component stems, NUL-separated */
     for (size_t i = 0; i <= n && ncomp < PS_MAX_TERMS / 2;) {
         const char *norm = r->text.data;
         size_t j = i;
@@ -337,52 +430,53 @@ static void word_terms(ps_analyzer *an, tokrec *r)
             j++;
         if (j > i) {
             if (ncomp)
-                ps_buf_putc(&stem, '-');
-            size_t before = stem.len;
-            ps_buf_clear(&head);
-            analyze_word(an, r, r->text.data + i, j - i, &stem, &head);
-            if (stem.len > before) {
-                ps_buf_append(&comps, stem.data + before, stem.len - before);
-                ps_buf_putc(&comps, '\0');
+                ps_buf_putc(stem, '-');
+            size_t before = stem->len;
+            ps_buf_clear(head);
+            analyze_word(an, r, r->text.data + i, j - i, stem, head);
+            if (stem->len > before) {
+                ps_buf_append(comps, stem->data + before, stem->len - before);
+                ps_buf_putc(comps, '\0');
             }
-            last_head_len = head.len;
+            last_head_len = head->len;
             ncomp++;
-            if (head.len) {
-                last_head_off = comps.len;
-                ps_buf_append(&comps, head.data, head.len);
-                ps_buf_putc(&comps, '\0');
+            if (head->len) {
+                last_head_off = comps->len;
+                ps_buf_append(comps, head->data, head->len);
+                ps_buf_putc(comps, '\0');
             }
         }
         i = j + 1;
     }
-    if (!stem.failed && stem.len) {
-        /* STEM first, then the exact form, then the parts (hyphen components first). */
-        size_t nparts = r->nrefs;
-        term_ref parts[PS_MAX_TERMS];
-        memcpy(parts, r->refs, nparts * sizeof parts[0]);
-        r->nrefs = 0;
-        rec_add_term(r, PS_TERM_STEM, stem.data, stem.len);
-        rec_add_term(r, PS_TERM_EXACT, r->text.data, r->norm_len);
-        if (ncomp > 1)
-            for (size_t off = 0; off < comps.len; off += strlen(comps.data + off) + 1)
-                rec_add_term(r, PS_TERM_PART, comps.data + off, strlen(comps.data + off));
-        for (size_t i = 0; i < nparts; i++)
-            rec_add_term(r, parts[i].kind, r->text.data + parts[i].off, parts[i].len);
-        if (last_head_len && comps.data) {
-            const char *h = comps.data + last_head_off;
-            rec_add_term(r, PS_TERM_PART, h, strlen(h));
-            for (size_t i = 0; i < r->nrefs; i++)
-                if (r->refs[i].len == strlen(h) &&
-                    memcmp(r->text.data + r->refs[i].off, h, r->refs[i].len) == 0) {
-                    r->head_off = r->refs[i].off;
-                    r->head_len = r->refs[i].len;
-                }
-            r->tok.flags |= PS_TOKEN_COMPOUND;
-        }
+    if (stem->failed || comps->failed || head->failed) {
+        r->text.failed = true;
+        return;
     }
-    ps_buf_free(&stem);
-    ps_buf_free(&head);
-    ps_buf_free(&comps);
+    if (!stem->len)
+        return;
+    /* STEM first, then the exact form, then the parts (hyphen components first). */
+    size_t nparts = r->nrefs;
+    term_ref parts[PS_MAX_TERMS];
+    memcpy(parts, r->refs, nparts * sizeof parts[0]);
+    r->nrefs = 0;
+    rec_add_term(r, PS_TERM_STEM, stem->data, stem->len);
+    rec_add_term(r, PS_TERM_EXACT, r->text.data, r->norm_len);
+    if (ncomp > 1)
+        for (size_t off = 0; off < comps->len; off += strlen(comps->data + off) + 1)
+            rec_add_term(r, PS_TERM_PART, comps->data + off, strlen(comps->data + off));
+    for (size_t i = 0; i < nparts; i++)
+        rec_add_term(r, parts[i].kind, r->text.data + parts[i].off, parts[i].len);
+    if (last_head_len) {
+        const char *h = comps->data + last_head_off;
+        size_t hl = strlen(h);
+        rec_add_term(r, PS_TERM_PART, h, hl);
+        for (size_t i = 0; i < r->nrefs; i++)
+            if (r->refs[i].len == hl && memcmp(r->text.data + r->refs[i].off, h, hl) == 0) {
+                r->head_off = r->refs[i].off;
+                r->head_len = r->refs[i].len;
+            }
+        r->tok.flags |= PS_TOKEN_COMPOUND;
+    }
 }
 
 /* Collapse runs of spaces (any of ' ', NBSP, narrow NBSP) into one ASCII space, or drop them. */

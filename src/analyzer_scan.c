@@ -138,6 +138,8 @@ static size_t match_spaced_number(const char *t, size_t len, size_t i)
 static size_t match_url(const char *t, size_t len, size_t i)
 {
     static const char *const prefixes[] = {"https://", "http://", "www."};
+    if (t[i] != 'h' && t[i] != 'w')
+        return 0;
     bool ok = false;
     for (size_t k = 0; k < 3 && !ok; k++) {
         size_t pl = strlen(prefixes[k]);
