@@ -144,21 +144,33 @@ static char *read_all(const char *path, size_t max, size_t *len)
     return ps_buf_steal(&b, len);
 }
 
+/* The file to serve for rel below root (realpath, caller frees), or NULL: hidden, missing,
+ * not a regular file or outside root. */
+static char *find_file(const char *root, const char *rel, struct stat *st)
+{
+    if (!root || !*rel || has_hidden_segment(rel))
+        return NULL;
+    return confined(root, rel, st);
+}
+
+/* Fill etag for st; true when the client's copy is current (answer 304). */
+static bool client_has(ps_srv_ctx *c, const struct stat *st, char *etag, size_t n)
+{
+    make_etag(st, etag, n);
+    return etag_matches(c->conn, etag);
+}
+
 enum MHD_Result ps_srv_static(ps_srv_ctx *c)
 {
-    const char *rel = c->path + 1;
-    if (!*rel || has_hidden_segment(rel))
-        return not_found(c);
     struct stat st;
-    char *real = confined(c->srv->web_real, rel, &st);
+    char *real = find_file(c->srv->web_real, c->path + 1, &st);
     if (!real)
         return not_found(c);
     const char *type = mime_for(real, web_types, sizeof web_types / sizeof web_types[0]);
     char etag[80];
-    make_etag(&st, etag, sizeof etag);
     /* No build step, so no hashed names: short caching plus cheap revalidation by ETag. */
     const char *cache = "public, max-age=300";
-    if (etag_matches(c->conn, etag)) {
+    if (client_has(c, &st, etag, sizeof etag)) {
         free(real);
         return not_modified(c, etag, cache);
     }
@@ -185,13 +197,8 @@ static bool starts_with_pdf_magic(int fd)
 
 enum MHD_Result ps_srv_source(ps_srv_ctx *c)
 {
-    if (!c->srv->sources_real)
-        return not_found(c);
-    const char *rel = c->path + strlen("/kalla/");
-    if (!*rel || has_hidden_segment(rel))
-        return not_found(c);
     struct stat st;
-    char *real = confined(c->srv->sources_real, rel, &st);
+    char *real = find_file(c->srv->sources_real, c->path + strlen("/kalla/"), &st);
     if (!real)
         return not_found(c);
     int fd = open(real, O_RDONLY | O_CLOEXEC);
@@ -202,9 +209,8 @@ enum MHD_Result ps_srv_source(ps_srv_ctx *c)
     if (starts_with_pdf_magic(fd))
         type = "application/pdf";
     char etag[80];
-    make_etag(&st, etag, sizeof etag);
     const char *cache = "public, max-age=3600";
-    if (etag_matches(c->conn, etag)) {
+    if (client_has(c, &st, etag, sizeof etag)) {
         close(fd);
         return not_modified(c, etag, cache);
     }
