@@ -54,8 +54,20 @@ static bool parse_uint(const char *s, unsigned max, unsigned *out)
 
 int ps_cli_serve(int argc, char **argv)
 {
-    enum { OPT_DB = 256, OPT_HOST, OPT_PORT, OPT_THREADS, OPT_WEB, OPT_SOURCES, OPT_PUBLIC,
-           OPT_NOLOGQ, OPT_QUIET, OPT_TIMEOUT, OPT_MAXCONN, OPT_MAXIP };
+    enum {
+        OPT_DB = 256,
+        OPT_HOST,
+        OPT_PORT,
+        OPT_THREADS,
+        OPT_WEB,
+        OPT_SOURCES,
+        OPT_PUBLIC,
+        OPT_NOLOGQ,
+        OPT_QUIET,
+        OPT_TIMEOUT,
+        OPT_MAXCONN,
+        OPT_MAXIP
+    };
     static const struct option opts[] = {
         {"db", required_argument, NULL, OPT_DB},
         {"host", required_argument, NULL, OPT_HOST},
@@ -78,8 +90,12 @@ int ps_cli_serve(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case OPT_DB: db = optarg; break;
-        case OPT_HOST: cfg.host = optarg; break;
+        case OPT_DB:
+            db = optarg;
+            break;
+        case OPT_HOST:
+            cfg.host = optarg;
+            break;
         case OPT_PORT:
             if (!parse_uint(optarg, 65535, &cfg.port))
                 return ps_cli_usage_error("serve", "--port wants 0 to 65535, not '%s'", optarg);
@@ -88,15 +104,24 @@ int ps_cli_serve(int argc, char **argv)
             if (!parse_uint(optarg, 1024, &cfg.threads) || cfg.threads == 0)
                 return ps_cli_usage_error("serve", "--threads wants 1 to 1024, not '%s'", optarg);
             break;
-        case OPT_WEB: cfg.web_dir = optarg; break;
-        case OPT_SOURCES: cfg.sources_dir = optarg; break;
+        case OPT_WEB:
+            cfg.web_dir = optarg;
+            break;
+        case OPT_SOURCES:
+            cfg.sources_dir = optarg;
+            break;
         case OPT_PUBLIC:
             if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0)
-                return ps_cli_usage_error("serve", "--public-url must start with http:// or https://");
+                return ps_cli_usage_error("serve",
+                                          "--public-url must start with http:// or https://");
             cfg.public_url = optarg;
             break;
-        case OPT_NOLOGQ: cfg.log_queries = false; break;
-        case OPT_QUIET: cfg.log = NULL; break;
+        case OPT_NOLOGQ:
+            cfg.log_queries = false;
+            break;
+        case OPT_QUIET:
+            cfg.log = NULL;
+            break;
         case OPT_TIMEOUT:
             if (!parse_uint(optarg, 3600, &cfg.timeout_s) || cfg.timeout_s == 0)
                 return ps_cli_usage_error("serve", "--timeout wants 1 to 3600 seconds");
@@ -109,8 +134,11 @@ int ps_cli_serve(int argc, char **argv)
             if (!parse_uint(optarg, 100000, &cfg.max_per_ip) || cfg.max_per_ip == 0)
                 return ps_cli_usage_error("serve", "--max-per-ip wants 1 to 100000");
             break;
-        case 'h': usage(stdout); return PS_EXIT_OK;
-        default: return ps_cli_usage_error("serve", "unknown option");
+        case 'h':
+            usage(stdout);
+            return PS_EXIT_OK;
+        default:
+            return ps_cli_usage_error("serve", "unknown option");
         }
     }
     if (optind < argc)

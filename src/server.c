@@ -40,7 +40,7 @@ void ps_server_config_init(ps_server_config *c)
     c->max_per_ip = 64;
 }
 
-/* --- the searcher pool ----------------------------------------------------------------------- */
+/* --- the searcher pool ------------------------------------------------------------------------ */
 
 static ps_status pool_init(ps_srv_pool *p, size_t n)
 {
@@ -128,7 +128,7 @@ void ps_srv_searcher_release(ps_server *s, ps_srv_slot *slot)
     pthread_mutex_unlock(&s->pool.mu);
 }
 
-/* --- request checks and routing -------------------------------------------------------------- */
+/* --- request checks and routing --------------------------------------------------------------- */
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
@@ -229,9 +229,8 @@ static enum MHD_Result route(ps_srv_ctx *c)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **req_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
     (void)url;
     (void)version;
@@ -284,7 +283,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     ps_srv_warn(s, "%s", msg);
 }
 
-/* --- start / stop ------------------------------------------------------------------------------ */
+/* --- start / stop ----------------------------------------------------------------------------- */
 
 static void server_free(ps_server *s)
 {
@@ -325,22 +324,18 @@ static ps_status start_daemon(ps_server *s, const ps_server_config *c, ps_error 
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(
-        flags, (uint16_t)c->port, NULL, NULL, on_request, s,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-        MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_per_ip,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-        MHD_OPTION_END);
+        flags, (uint16_t)c->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+        s, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)c->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_URI_LOG_CALLBACK,
+        on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned)1, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!s->daemon)
-        return ps_error_set(err, PS_ERR_IO, "cannot listen on %s port %u (in use, or no permission)",
-                            s->host, c->port);
+        return ps_error_set(err, PS_ERR_IO,
+                            "cannot listen on %s port %u (in use, or no permission)", s->host,
+                            c->port);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : c->port;
     return PS_OK;

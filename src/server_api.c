@@ -71,8 +71,7 @@ static bool uint_param(ps_srv_ctx *c, const char *name, unsigned lo, unsigned hi
 
 /* YYYY, YYYY-MM or YYYY-MM-DD; a range end is widened to the end of its year/month (string
  * comparison of ISO dates makes "2023-02-31" a correct inclusive upper bound). */
-static bool date_param(ps_srv_ctx *c, const char *name, bool end, char out[11],
-                       ps_srv_bad *result)
+static bool date_param(ps_srv_ctx *c, const char *name, bool end, char out[11], ps_srv_bad *result)
 {
     const char *v = ps_srv_param(c, name);
     out[0] = '\0';
@@ -94,8 +93,7 @@ static bool date_param(ps_srv_ctx *c, const char *name, bool end, char out[11],
         return bad_param(c, name, "ett datum som ÅÅÅÅ-MM-DD", "a date as YYYY-MM-DD", result);
     static const char *const tail_start[] = {"-01-01", "-01"};
     static const char *const tail_end[] = {"-12-31", "-31"};
-    snprintf(out, 11, "%s%s", v,
-             n == 10 ? "" : (end ? tail_end : tail_start)[n == 4 ? 0 : 1]);
+    snprintf(out, 11, "%s%s", v, n == 10 ? "" : (end ? tail_end : tail_start)[n == 4 ? 0 : 1]);
     return true;
 }
 
@@ -159,7 +157,8 @@ static void add_hrefs(ps_server *s, json_t *documents)
 {
     size_t i;
     json_t *doc;
-    json_array_foreach(documents, i, doc) {
+    json_array_foreach(documents, i, doc)
+    {
         json_t *url = json_object_get(doc, "url");
         if (json_is_string(url)) {
             json_object_set(doc, "href", url);
@@ -184,10 +183,14 @@ typedef struct {
 static ps_status call_once(ps_searcher *s, const call_args *a, json_t **out, ps_error *err)
 {
     switch (a->kind) {
-    case CALL_SEARCH: return ps_search_run(s, a->req, out, err);
-    case CALL_ARENDE: return ps_search_arende(s, a->key, a->q, out, err);
-    case CALL_FACETS: return ps_search_facets(s, out, err);
-    case CALL_INFO: return ps_search_info(s, out, err);
+    case CALL_SEARCH:
+        return ps_search_run(s, a->req, out, err);
+    case CALL_ARENDE:
+        return ps_search_arende(s, a->key, a->q, out, err);
+    case CALL_FACETS:
+        return ps_search_facets(s, out, err);
+    case CALL_INFO:
+        return ps_search_info(s, out, err);
     }
     return ps_error_set(err, PS_ERR_INTERNAL, "unknown call");
 }
@@ -294,7 +297,8 @@ static enum MHD_Result api_simple(ps_srv_ctx *c, call_kind kind)
         return ps_srv_error_from(c, &err, false);
     if (kind == CALL_INFO) {
         json_object_set_new(out, "status", json_string("ok"));
-        json_object_set_new(out, "uptime_s", json_integer((json_int_t)(ps_srv_now() - c->srv->started)));
+        json_object_set_new(out, "uptime_s",
+                            json_integer((json_int_t)(ps_srv_now() - c->srv->started)));
         json_object_set_new(out, "threads", json_integer(c->srv->threads));
         json_object_set_new(out, "serves_sources", json_boolean(c->srv->sources_real != NULL));
     }

@@ -113,7 +113,8 @@ static void feed_entry(ps_buf *b, const char *base, const char *q, const json_t 
     }
     size_t i;
     json_t *ex;
-    json_array_foreach(json_object_get(hit, "excerpts"), i, ex) {
+    json_array_foreach(json_object_get(hit, "excerpts"), i, ex)
+    {
         ps_buf_puts(&html, "<p>");
         ps_buf_puts(&html, str(ex, "html") ? str(ex, "html") : "");
         ps_buf_puts(&html, "</p>");
@@ -147,8 +148,8 @@ enum MHD_Result ps_srv_feed(ps_srv_ctx *c)
 
     ps_buf base = PS_BUF_INIT, state = PS_BUF_INIT, b = PS_BUF_INIT;
     ps_srv_base_url(c, &base);
-    static const char *const feed_state[] = {"sort", NULL, "order", NULL, "limit", NULL,
-                                             "offset", NULL, NULL};
+    static const char *const feed_state[] = {"sort", NULL,     "order", NULL, "limit",
+                                             NULL,   "offset", NULL,    NULL};
     ps_srv_query_string(c, &state, feed_state);
     const char *bs = base.data ? base.data : "";
     const char *ss = state.data ? state.data : "";
@@ -173,7 +174,8 @@ enum MHD_Result ps_srv_feed(ps_srv_ctx *c)
     const char *newest = NULL;
     size_t i;
     json_t *hit;
-    json_array_foreach(hits, i, hit) {
+    json_array_foreach(hits, i, hit)
+    {
         if (!newest && iso_date(str(hit, "date")))
             newest = str(hit, "date");
     }
@@ -181,8 +183,7 @@ enum MHD_Result ps_srv_feed(ps_srv_ctx *c)
     atom_time(&b, newest);
     ps_buf_puts(&b, "</updated>\n<author><name>Protokollsök</name></author>\n"
                     "<generator version=\"" PS_VERSION "\">protokollsok</generator>\n");
-    json_array_foreach(hits, i, hit)
-        feed_entry(&b, bs, req.q, hit, newest);
+    json_array_foreach(hits, i, hit) feed_entry(&b, bs, req.q, hit, newest);
     ps_buf_puts(&b, "</feed>\n");
     json_decref(out);
 

@@ -105,8 +105,7 @@ enum MHD_Result ps_srv_reply(ps_srv_ctx *c, unsigned status, const char *content
     if (gz)
         resp = MHD_create_response_from_buffer(gz_len, gz, MHD_RESPMEM_MUST_FREE);
     else
-        resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
-                                               MHD_RESPMEM_MUST_COPY);
+        resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
     if (!resp) {
         free(gz);
         return MHD_NO;
@@ -130,9 +129,8 @@ enum MHD_Result ps_srv_json(ps_srv_ctx *c, unsigned status, const json_t *v,
     char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
     if (!text)
         return ps_srv_error(c, 500, "internal", "Internt fel.", "Internal error.");
-    enum MHD_Result res =
-        ps_srv_reply(c, status, "application/json; charset=utf-8", text, strlen(text),
-                     extra_headers);
+    enum MHD_Result res = ps_srv_reply(c, status, "application/json; charset=utf-8", text,
+                                       strlen(text), extra_headers);
     free(text);
     return res;
 }
@@ -146,10 +144,9 @@ enum MHD_Result ps_srv_error_headers(ps_srv_ctx *c, unsigned status, const char 
     char *text = e ? json_dumps(e, JSON_COMPACT) : NULL;
     json_decref(e);
     static const char fallback[] = "{\"error\":{\"status\":500,\"code\":\"internal\"}}";
-    enum MHD_Result res =
-        ps_srv_reply(c, text ? status : 500, "application/json; charset=utf-8",
-                     text ? text : fallback, text ? strlen(text) : sizeof fallback - 1,
-                     extra_headers);
+    enum MHD_Result res = ps_srv_reply(c, text ? status : 500, "application/json; charset=utf-8",
+                                       text ? text : fallback,
+                                       text ? strlen(text) : sizeof fallback - 1, extra_headers);
     free(text);
     return res;
 }
@@ -193,7 +190,7 @@ enum MHD_Result ps_srv_error_from(ps_srv_ctx *c, const ps_error *err, bool missi
     }
 }
 
-/* --- logging ------------------------------------------------------------------------------------ */
+/* --- logging ---------------------------------------------------------------------------------- */
 
 static void client_address(struct MHD_Connection *conn, char *out, size_t n)
 {
@@ -233,9 +230,8 @@ void ps_srv_log_access(ps_srv_ctx *c, unsigned status, size_t bytes)
         uri_len = 300;
     /* Escape nothing but keep the line one line: the raw URI cannot hold spaces or newlines
      * (MHD rejects such request lines), so printing it as is is safe. */
-    fprintf(c->srv->log, "%s %s \"%s %.*s\" %u %zu %.1fms\n", when, addr,
-            c->req->method, uri_len, uri, status, c->req->head ? (size_t)0 : bytes,
-            (ps_srv_now() - c->req->start) * 1000.0);
+    fprintf(c->srv->log, "%s %s \"%s %.*s\" %u %zu %.1fms\n", when, addr, c->req->method, uri_len,
+            uri, status, c->req->head ? (size_t)0 : bytes, (ps_srv_now() - c->req->start) * 1000.0);
 }
 
 void ps_srv_warn(ps_server *s, const char *fmt, ...)
@@ -251,17 +247,27 @@ void ps_srv_warn(ps_server *s, const char *fmt, ...)
     fprintf(s->log, "%s protokollsok serve: warning: %s\n", when, msg);
 }
 
-/* --- escaping ----------------------------------------------------------------------------------- */
+/* --- escaping --------------------------------------------------------------------------------- */
 
 static void escape(ps_buf *b, const char *s, bool xml)
 {
     for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
         switch (*p) {
-        case '&': ps_buf_puts(b, "&amp;"); break;
-        case '<': ps_buf_puts(b, "&lt;"); break;
-        case '>': ps_buf_puts(b, "&gt;"); break;
-        case '"': ps_buf_puts(b, "&quot;"); break;
-        case '\'': ps_buf_puts(b, "&#39;"); break;
+        case '&':
+            ps_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            ps_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            ps_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            ps_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            ps_buf_puts(b, "&#39;");
+            break;
         default:
             /* XML 1.0 forbids C0 controls except tab, LF, CR; HTML tolerates them poorly too. */
             if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
@@ -374,8 +380,8 @@ const char *ps_srv_param(ps_srv_ctx *c, const char *name)
 
 void ps_srv_query_string(ps_srv_ctx *c, ps_buf *b, const char *const *override)
 {
-    static const char *const names[] = {"q",    "kommun", "namnd", "typ",   "from",
-                                        "to",   "sort",   "order", "limit", "offset"};
+    static const char *const names[] = {"q",  "kommun", "namnd", "typ",   "from",
+                                        "to", "sort",   "order", "limit", "offset"};
     bool first = true;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *v = ps_srv_param(c, names[i]);

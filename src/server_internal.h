@@ -21,13 +21,13 @@
 #include "protokollsok/search.h"
 #include "protokollsok/server.h"
 
-#define PS_SRV_MAX_URI 4096      /* raw request target, bytes (longer: 414) */
-#define PS_SRV_MAX_QUERY 1000    /* q parameter, bytes (longer: 400) */
-#define PS_SRV_MAX_PARAM 200     /* any other parameter, bytes */
+#define PS_SRV_MAX_URI 4096   /* raw request target, bytes (longer: 414) */
+#define PS_SRV_MAX_QUERY 1000 /* q parameter, bytes (longer: 400) */
+#define PS_SRV_MAX_PARAM 200  /* any other parameter, bytes */
 #define PS_SRV_MAX_LIMIT 100
 #define PS_SRV_MAX_OFFSET 10000
-#define PS_SRV_GZIP_MIN 1024     /* compress bodies from this size */
-#define PS_SRV_REOPEN_EVERY 1.0  /* seconds between revision checks per searcher */
+#define PS_SRV_GZIP_MIN 1024    /* compress bodies from this size */
+#define PS_SRV_REOPEN_EVERY 1.0 /* seconds between revision checks per searcher */
 
 typedef struct {
     ps_searcher *searcher; /* NULL until first used */
@@ -54,14 +54,14 @@ struct ps_server {
     FILE *log;
     unsigned threads;
     unsigned port;
-    double started;     /* monotonic seconds */
+    double started; /* monotonic seconds */
     ps_srv_pool pool;
     struct MHD_Daemon *daemon;
 };
 
 /* Per-request state, made from the raw request target before MHD decodes it. */
 typedef struct {
-    char *raw_uri;   /* as received: path?query, not decoded */
+    char *raw_uri; /* as received: path?query, not decoded */
     size_t raw_len;
     double start;    /* monotonic seconds */
     bool head;       /* HEAD request: log no body bytes */
@@ -82,7 +82,7 @@ double ps_srv_now(void);
  * NUL, a backslash, invalid UTF-8 or control characters, "." or ".." segments, "//". */
 char *ps_srv_checked_path(const char *raw, size_t n);
 
-/* --- server_http.c ----------------------------------------------------------------------- */
+/* --- server_http.c ---------------------------------------------------------------------------- */
 
 /* Queue a response with security headers, optional gzip, and log it. body (len bytes) is
  * copied. extra_headers: NULL or a NULL-terminated list of name, value pairs. */
@@ -120,7 +120,7 @@ const char *ps_srv_param(ps_srv_ctx *c, const char *name);
  * NULL-terminated list of name, value pairs replacing them (value NULL or "" drops it). */
 void ps_srv_query_string(ps_srv_ctx *c, ps_buf *b, const char *const *override);
 
-/* --- server.c: the searcher pool ---------------------------------------------------------- */
+/* --- server.c: the searcher pool -------------------------------------------------------------- */
 
 /* Borrow a searcher (reopened if the index moved). NULL with err set when the index is not
  * readable. Give it back with ps_srv_searcher_release. */
@@ -129,7 +129,7 @@ void ps_srv_searcher_release(ps_server *s, ps_srv_slot *slot);
 /* Force a revision check now (after a failed call). */
 void ps_srv_searcher_refresh(ps_server *s, ps_srv_slot *slot);
 
-/* --- server_api.c ------------------------------------------------------------------------- */
+/* --- server_api.c ----------------------------------------------------------------------------- */
 
 /* Read and validate the search parameters of the request into req (pointers into the
  * connection's values or into dates). On a bad parameter returns false with *bad saying which
@@ -152,7 +152,7 @@ ps_status ps_srv_get_arende(ps_srv_ctx *c, const char *key, const char *q, json_
                             ps_error *err);
 enum MHD_Result ps_srv_api(ps_srv_ctx *c);
 
-/* --- server_static.c ---------------------------------------------------------------------- */
+/* --- server_static.c -------------------------------------------------------------------------- */
 
 enum MHD_Result ps_srv_static(ps_srv_ctx *c);
 enum MHD_Result ps_srv_source(ps_srv_ctx *c);
@@ -162,12 +162,12 @@ char *ps_srv_source_href(ps_server *s, const char *indexed_path);
 /* Read a file of web/ (name without slash) into a new buffer; NULL when missing. */
 char *ps_srv_read_web_file(ps_server *s, const char *name, size_t *len);
 
-/* --- server_page.c ------------------------------------------------------------------------ */
+/* --- server_page.c ---------------------------------------------------------------------------- */
 
 enum MHD_Result ps_srv_page_search(ps_srv_ctx *c);
 enum MHD_Result ps_srv_page_arende(ps_srv_ctx *c);
 
-/* --- server_feed.c ------------------------------------------------------------------------ */
+/* --- server_feed.c ---------------------------------------------------------------------------- */
 
 enum MHD_Result ps_srv_feed(ps_srv_ctx *c);
 enum MHD_Result ps_srv_opensearch(ps_srv_ctx *c);

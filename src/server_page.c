@@ -18,9 +18,9 @@ static const char *str(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-static const char *const months[] = {"januari", "februari", "mars",      "april",
-                                     "maj",     "juni",     "juli",      "augusti",
-                                     "september", "oktober", "november", "december"};
+static const char *const months[] = {"januari",   "februari", "mars",     "april",
+                                     "maj",       "juni",     "juli",     "augusti",
+                                     "september", "oktober",  "november", "december"};
 
 /* "2023-11-01" → "1 november 2023" inside <time>. */
 static void put_date(ps_buf *b, const char *date)
@@ -107,7 +107,7 @@ static void marked_span(ps_buf *b, marker *m, size_t from, size_t to)
         marked(b, m, from, to, true);
 }
 
-/* --- templates ---------------------------------------------------------------------------------- */
+/* --- templates -------------------------------------------------------------------------------- */
 
 /* Replace {{name}} markers in the web/ template by the values in vars (name, html pairs). */
 static enum MHD_Result render(ps_srv_ctx *c, unsigned status, const char *tmpl,
@@ -148,7 +148,7 @@ static char *escaped(const char *s)
     return ps_buf_steal(&b, NULL);
 }
 
-/* --- the search page ------------------------------------------------------------------------------ */
+/* --- the search page -------------------------------------------------------------------------- */
 
 static void search_link(ps_srv_ctx *c, ps_buf *b, const char *const *override)
 {
@@ -197,7 +197,8 @@ static void card(ps_buf *b, const json_t *hit, const char *q)
     arende_link(b, str(hit, "key"), q);
     ps_buf_puts(b, "\">");
     if (title) {
-        marker tm = {title, strlen(title), json_object_get(hit, "title_matches"), 0, 0, false, false};
+        marker tm = {title, strlen(title), json_object_get(hit, "title_matches"), 0, 0,
+                     false, false};
         marked(b, &tm, 0, tm.len, false);
     } else {
         ps_srv_html_escape(b, str(hit, "dnr") ? str(hit, "dnr") : "Ärende utan rubrik");
@@ -216,7 +217,8 @@ static void card(ps_buf *b, const json_t *hit, const char *q)
     ps_buf_puts(b, "</p>");
     size_t i;
     json_t *ex;
-    json_array_foreach(json_object_get(hit, "excerpts"), i, ex) {
+    json_array_foreach(json_object_get(hit, "excerpts"), i, ex)
+    {
         const char *text = str(ex, "text");
         if (!text)
             continue;
@@ -257,7 +259,8 @@ static void facet_list(ps_srv_ctx *c, ps_buf *b, const facet_kind *k, const json
     ps_buf_printf(b, "<section class=\"facett\"><h3>%s</h3><ul>", k->heading);
     size_t i;
     json_t *v;
-    json_array_foreach(values, i, v) {
+    json_array_foreach(values, i, v)
+    {
         const char *value = str(v, "value");
         if (!value)
             continue;
@@ -287,7 +290,8 @@ static void facet_list(ps_srv_ctx *c, ps_buf *b, const facet_kind *k, const json
         ps_buf_printf(b, "%lld", (long long)json_integer_value(json_object_get(v, "count")));
         ps_buf_puts(b, "</span>");
         if (selected)
-            ps_buf_puts(b, "<span class=\"visually-hidden\"> (vald, klicka för att ta bort)</span>");
+            ps_buf_puts(b,
+                        "<span class=\"visually-hidden\"> (vald, klicka för att ta bort)</span>");
         ps_buf_puts(b, "</a></li>");
     }
     ps_buf_puts(b, "</ul></section>");
@@ -337,14 +341,16 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
     if (total == 0)
         ps_buf_puts(count, "Inga ärenden hittades.");
     else
-        ps_buf_printf(count, "%s%lld %s", json_is_false(json_object_get(out, "total_exact")) ? "Cirka " : "",
-                      total, total == 1 ? "ärende" : "ärenden");
+        ps_buf_printf(count, "%s%lld %s",
+                      json_is_false(json_object_get(out, "total_exact")) ? "Cirka " : "", total,
+                      total == 1 ? "ärende" : "ärenden");
     if (q && *q) {
         ps_buf_puts(count, " för ”");
         ps_srv_html_escape(count, q);
         ps_buf_puts(count, "”");
     }
-    ps_buf_puts(b, "<h2 id=\"resultat-rubrik\" class=\"visually-hidden\" tabindex=\"-1\">Sökresultat</h2>");
+    ps_buf_puts(
+        b, "<h2 id=\"resultat-rubrik\" class=\"visually-hidden\" tabindex=\"-1\">Sökresultat</h2>");
     const char *note = str(out, "note");
     if (note) {
         ps_buf_puts(b, "<p class=\"notis\">");
@@ -352,18 +358,18 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
         ps_buf_puts(b, "</p>");
     }
     if (total == 0) {
-        ps_buf_puts(b, "<div class=\"tomt\"><p>Inga ärenden matchade sökningen.</p><ul>"
-                       "<li>Kontrollera stavningen, eller pröva färre eller andra ord.</li>"
-                       "<li>Ta bort avgränsningar (kommun, nämnd, år, typ) eller datumintervallet.</li>"
-                       "<li>Sök på en del av ett diarienummer, t.ex. <kbd>2023.076</kbd>.</li></ul></div>");
+        ps_buf_puts(
+            b, "<div class=\"tomt\"><p>Inga ärenden matchade sökningen.</p><ul>"
+               "<li>Kontrollera stavningen, eller pröva färre eller andra ord.</li>"
+               "<li>Ta bort avgränsningar (kommun, nämnd, år, typ) eller datumintervallet.</li>"
+               "<li>Sök på en del av ett diarienummer, t.ex. <kbd>2023.076</kbd>.</li></ul></div>");
         return;
     }
     ps_buf_puts(b, "<p class=\"till-filter\"><a href=\"#filter\">Avgränsa sökningen ↓</a></p>");
     ps_buf_printf(b, "<ol class=\"traffar\" start=\"%u\">", req->offset + 1);
     size_t i;
     json_t *hit;
-    json_array_foreach(hits, i, hit)
-        card(b, hit, q);
+    json_array_foreach(hits, i, hit) card(b, hit, q);
     ps_buf_puts(b, "</ol>");
     pagination(c, b, total, req->offset, req->limit ? req->limit : 10);
 }
@@ -437,8 +443,8 @@ enum MHD_Result ps_srv_page_search(ps_srv_ctx *c)
         json_decref(out);
         hidden_filters(c, &hidden);
         ps_buf_puts(&feed, "/feed.atom?");
-        static const char *const feed_state[] = {"sort", NULL, "order", NULL, "limit", NULL,
-                                                 "offset", NULL, NULL};
+        static const char *const feed_state[] = {"sort", NULL,     "order", NULL, "limit",
+                                                 NULL,   "offset", NULL,    NULL};
         ps_buf qs = PS_BUF_INIT;
         ps_srv_query_string(c, &qs, feed_state);
         ps_srv_html_escape(&feed, qs.data ? qs.data : "");
@@ -459,22 +465,35 @@ enum MHD_Result ps_srv_page_search(ps_srv_ctx *c)
     bool by_date = sort && strncmp(sort, "datum", 5) == 0;
     bool asc = (order && strcmp(order, "asc") == 0) || (sort && strcmp(sort, "datum-asc") == 0);
     char *q_attr = escaped(q && ps_srv_text_ok(q) ? q : "");
-    const char *const vars[] = {
-        "title", title.data,
-        "q", q_attr,
-        "from", dates.from,
-        "to", dates.to,
-        "sort_relevans", by_date ? "" : " selected",
-        "sort_datum", by_date && !asc ? " selected" : "",
-        "sort_datum_asc", by_date && asc ? " selected" : "",
-        "hidden", hidden.data,
-        "count", count.data,
-        "results", results.data,
-        "facets", facets.data,
-        "feed", feed.data ? feed.data : "/feed.atom",
-        "intro_hidden", searching ? " hidden" : "",
-        "state", searching ? "sok" : "start",
-        NULL};
+    const char *const vars[] = {"title",
+                                title.data,
+                                "q",
+                                q_attr,
+                                "from",
+                                dates.from,
+                                "to",
+                                dates.to,
+                                "sort_relevans",
+                                by_date ? "" : " selected",
+                                "sort_datum",
+                                by_date && !asc ? " selected" : "",
+                                "sort_datum_asc",
+                                by_date && asc ? " selected" : "",
+                                "hidden",
+                                hidden.data,
+                                "count",
+                                count.data,
+                                "results",
+                                results.data,
+                                "facets",
+                                facets.data,
+                                "feed",
+                                feed.data ? feed.data : "/feed.atom",
+                                "intro_hidden",
+                                searching ? " hidden" : "",
+                                "state",
+                                searching ? "sok" : "start",
+                                NULL};
     enum MHD_Result res = render(c, status, "index.html", vars);
     free(q_attr);
     ps_buf_free(&results);
@@ -486,7 +505,7 @@ enum MHD_Result ps_srv_page_search(ps_srv_ctx *c)
     return res;
 }
 
-/* --- the ärende page ------------------------------------------------------------------------------ */
+/* --- the ärende page -------------------------------------------------------------------------- */
 
 static size_t clamp_offset(const json_t *v, size_t len)
 {
@@ -512,7 +531,8 @@ static void body_html(ps_buf *b, const json_t *a)
     size_t pos = 0;
     size_t i;
     json_t *sec;
-    json_array_foreach(sections, i, sec) {
+    json_array_foreach(sections, i, sec)
+    {
         size_t start = clamp_offset(json_object_get(sec, "start"), m.len);
         size_t end = clamp_offset(json_object_get(sec, "end"), m.len);
         if (start < pos || end < start)
@@ -538,8 +558,8 @@ static void body_html(ps_buf *b, const json_t *a)
             size_t n = strlen(name);
             if (end - start >= n && strncmp(text + start, name, n) == 0) {
                 start += n;
-                while (start < end && (text[start] == '\n' || text[start] == ' ' ||
-                                       text[start] == ':'))
+                while (start < end &&
+                       (text[start] == '\n' || text[start] == ' ' || text[start] == ':'))
                     start++;
             }
         }
@@ -558,7 +578,8 @@ static void documents_html(ps_buf *b, const json_t *docs)
                    "<h2 id=\"dok-rubrik\">Handlingar</h2><ul>");
     size_t i;
     json_t *d;
-    json_array_foreach(docs, i, d) {
+    json_array_foreach(docs, i, d)
+    {
         const char *href = str(d, "href");
         const json_t *pages = json_object_get(d, "pages");
         long long first = json_integer_value(json_array_get(pages, 0));
@@ -694,8 +715,8 @@ enum MHD_Result ps_srv_page_arende(ps_srv_ctx *c)
         ps_buf_free(&qe);
     }
     char *q_attr = escaped(q ? q : "");
-    const char *const vars[] = {"title", title.data, "content", content.data, "back", back.data,
-                                "q", q_attr, NULL};
+    const char *const vars[] = {"title",   title.data, "content", content.data, "back",
+                                back.data, "q",        q_attr,    NULL};
     enum MHD_Result res = render(c, status, "arende.html", vars);
     free(q_attr);
     ps_buf_free(&content);

@@ -36,10 +36,10 @@ static void test_checked_path(void **state)
     path_ok("/kalla/m%C3%B6te%20ett.pdf", "/kalla/möte ett.pdf");
     path_ok("/a/", "/a/");
     path_ok("/a..b/c", "/a..b/c");
-    const char *bad[] = {"", "style.css", "/../etc/passwd", "/a/../b", "/a/..", "/%2e%2e/x",
-                         "/.%2E/x", "/a%2fb", "/a%2F..%2Fb", "/a%5cb", "/a\\b", "/a%00b", "/a%0",
-                         "/a%zz", "//etc/passwd", "/./x", "/a/.", "/a//b", "/%FF", "/%C0%AE",
-                         "/a%01"};
+    const char *bad[] = {"",        "style.css", "/../etc/passwd", "/a/../b", "/a/..", "/%2e%2e/x",
+                         "/.%2E/x", "/a%2fb",    "/a%2F..%2Fb",    "/a%5cb",  "/a\\b", "/a%00b",
+                         "/a%0",    "/a%zz",     "//etc/passwd",   "/./x",    "/a/.",  "/a//b",
+                         "/%FF",    "/%C0%AE",   "/a%01"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         path_refused(bad[i]);
     /* Only the first n bytes count: a query string after them is not part of the path. */
@@ -65,7 +65,7 @@ static void test_text_ok(void **state)
     (void)state;
     assert_true(ps_srv_text_ok("Förnyelse av medlemskap – § 243"));
     assert_true(ps_srv_text_ok("tab\tand\nnewline"));
-    assert_true(ps_srv_text_ok("\xF0\x9F\x93\x84"));  /* U+1F4C4 */
+    assert_true(ps_srv_text_ok("\xF0\x9F\x93\x84")); /* U+1F4C4 */
     assert_false(ps_srv_text_ok("\xFF"));
     assert_false(ps_srv_text_ok("\xC3"));             /* truncated */
     assert_false(ps_srv_text_ok("\xC0\xAE"));         /* overlong '.' */
@@ -82,8 +82,11 @@ static void test_escaping(void **state)
     ps_srv_html_escape(&b, "<a href=\"x\">&'</a>");
     assert_string_equal(b.data, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
     ps_buf_clear(&b);
-    ps_srv_xml_escape(&b, "a\x01" "b\xEF\xBF\xBE" "c\xEF\xBF\xBD");
-    assert_string_equal(b.data, "ab" "c\xEF\xBF\xBD"); /* U+FFFD stays, U+FFFE goes */
+    ps_srv_xml_escape(&b, "a\x01"
+                          "b\xEF\xBF\xBE"
+                          "c\xEF\xBF\xBD");
+    assert_string_equal(b.data, "ab"
+                                "c\xEF\xBF\xBD"); /* U+FFFD stays, U+FFFE goes */
     ps_buf_clear(&b);
     ps_srv_url_encode(&b, "förbund & \"beslut\"/x~");
     assert_string_equal(b.data, "f%C3%B6rbund%20%26%20%22beslut%22%2Fx~");

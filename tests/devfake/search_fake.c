@@ -111,7 +111,8 @@ static void count(json_t *facets, const char *name, const char *value)
     json_t *arr = json_object_get(facets, name);
     size_t i;
     json_t *e;
-    json_array_foreach(arr, i, e) {
+    json_array_foreach(arr, i, e)
+    {
         if (strcmp(json_string_value(json_object_get(e, "value")), value) == 0) {
             json_object_set_new(e, "count",
                                 json_integer(json_integer_value(json_object_get(e, "count")) + 1));
@@ -128,8 +129,7 @@ static int by_date_desc(const void *x, const void *y)
     return strcmp(b ? b : "", a ? a : "");
 }
 
-ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **out,
-                        ps_error *err)
+ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **out, ps_error *err)
 {
     if (req->q && strchr(req->q, '(')) {
         ps_error_set(err, PS_ERR_QUERY, "unbalanced parenthesis");
@@ -142,7 +142,8 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
     json_t *facets = json_pack("{s:[],s:[],s:[],s:[]}", "kommun", "namnd", "year", "type");
     size_t i;
     json_t *a;
-    json_array_foreach(all, i, a) {
+    json_array_foreach(all, i, a)
+    {
         const char *date = json_string_value(json_object_get(a, "date"));
         if (!matches(a, req->q) || !field_eq(a, "kommun", req->kommun) ||
             !field_eq(a, "namnd", req->namnd) || !field_eq(a, "type", req->typ))
@@ -181,9 +182,8 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
     free(sel);
     *out = json_pack("{s:s?,s:s,s:n,s:n,s:i,s:b,s:i,s:i,s:f,s:s,s:s,s:o,s:o}", "query", req->q,
                      "parsed", req->q ? req->q : "", "fallback", "note", "total", (int)m,
-                     "total_exact", 1, "offset", (int)req->offset, "limit", (int)limit,
-                     "took_ms", 0.5, "sort",
-                     req->sort == PS_SEARCH_SORT_DATE ? "datum" : "relevans", "order",
+                     "total_exact", 1, "offset", (int)req->offset, "limit", (int)limit, "took_ms",
+                     0.5, "sort", req->sort == PS_SEARCH_SORT_DATE ? "datum" : "relevans", "order",
                      req->ascending ? "asc" : "desc", "hits", hits, "facets",
                      req->facets ? facets : json_null());
     if (!req->facets)
@@ -197,7 +197,8 @@ ps_status ps_search_arende(ps_searcher *s, const char *key, const char *q, json_
     (void)q;
     size_t i;
     json_t *a;
-    json_array_foreach(json_object_get(s->data, "arenden"), i, a) {
+    json_array_foreach(json_object_get(s->data, "arenden"), i, a)
+    {
         if (strcmp(json_string_value(json_object_get(a, "key")), key) == 0) {
             *out = json_deep_copy(a);
             return PS_OK;
@@ -223,11 +224,11 @@ ps_status ps_search_facets(ps_searcher *s, json_t **out, ps_error *err)
 ps_status ps_search_info(ps_searcher *s, json_t **out, ps_error *err)
 {
     (void)err;
-    *out = json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:s,s:O,s:s}", "documents",
-                     (int)json_array_size(json_object_get(s->data, "arenden")), "arenden",
-                     (int)json_array_size(json_object_get(s->data, "arenden")), "terms", 0,
-                     "disk_bytes", 0, "last_run", "2026-11-23T02:00:00Z", "lexicon", "fake",
-                     "schema", "1", "revision", json_object_get(s->data, "revision"), "version",
-                     PS_VERSION);
+    *out =
+        json_pack("{s:i,s:i,s:i,s:i,s:s,s:s,s:s,s:O,s:s}", "documents",
+                  (int)json_array_size(json_object_get(s->data, "arenden")), "arenden",
+                  (int)json_array_size(json_object_get(s->data, "arenden")), "terms", 0,
+                  "disk_bytes", 0, "last_run", "2026-11-23T02:00:00Z", "lexicon", "fake", "schema",
+                  "1", "revision", json_object_get(s->data, "revision"), "version", PS_VERSION);
     return PS_OK;
 }
