@@ -635,6 +635,16 @@ static void dl_item(ps_buf *b, const char *dt, const char *value, bool date)
     ps_buf_puts(b, "</dd></div>");
 }
 
+static void feed_link(ps_buf *b, const char *q, const char *text, const char *note)
+{
+    ps_buf_puts(b, "<p class=\"bevaka\"><a href=\"/feed.atom?q=");
+    ps_buf qe = PS_BUF_INIT;
+    ps_srv_url_encode(&qe, q ? q : "");
+    ps_srv_html_escape(b, qe.data ? qe.data : "");
+    ps_buf_free(&qe);
+    ps_buf_printf(b, "\">%s</a> (%s)</p>", text, note);
+}
+
 static void arende_html(ps_buf *b, ps_buf *title, const json_t *a, const char *q)
 {
     const char *t = str(a, "title");
@@ -664,13 +674,15 @@ static void arende_html(ps_buf *b, ps_buf *title, const json_t *a, const char *q
     ps_buf_puts(b, "<section class=\"fulltext\" aria-label=\"Ärendets text\">");
     body_html(b, a);
     ps_buf_puts(b, "</section>");
-    if (q && *q) {
-        ps_buf_puts(b, "<p class=\"bevaka\"><a href=\"/feed.atom?q=");
-        ps_buf qe = PS_BUF_INIT;
-        ps_srv_url_encode(&qe, q);
-        ps_srv_html_escape(b, qe.data ? qe.data : "");
-        ps_buf_free(&qe);
-        ps_buf_puts(b, "\">Prenumerera på denna sökning</a> (Atom-flöde)</p>");
+    if (q && *q)
+        feed_link(b, q, "Prenumerera på denna sökning", "Atom-flöde");
+    const char *dnr = str(a, "dnr");
+    if (dnr && !strchr(dnr, '"')) {
+        ps_buf dq = PS_BUF_INIT;
+        ps_buf_printf(&dq, "dnr:\"%s\"", dnr);
+        feed_link(b, dq.data, "Bevaka ärendet",
+                  "Atom-flöde med nya handlingar i samma diarienummer");
+        ps_buf_free(&dq);
     }
     ps_buf_puts(b, "</article>");
 }

@@ -385,6 +385,7 @@ describe('pages without JavaScript', () => {
     assert.match(html, /<mark id="traff-1">/);
     assert.match(html, /href="\/kalla\/[^"]+"/);
     assert.match(html, /Prenumerera på denna sökning/);
+    if (hit.dnr) assert.ok(html.includes(`href="/feed.atom?q=dnr%3A%22${encodeURIComponent(hit.dnr)}%22">Bevaka ärendet`), 'feed of the dnr');
     const missing = await fetch(`${srv.base}/arende.html?key=nope`);
     assert.equal(missing.status, 404);
     assert.match(await missing.text(), /Ärendet finns inte/);
