@@ -50,7 +50,9 @@ static void copy_content(builder *b, const char *src, size_t s, size_t e, bool h
     size_t run = s;
     bool word_start = true;
     for (size_t i = s; i < e;) {
-        size_t m = ps_text_markup_len(src + i, e - i, word_start);
+        char c = src[i];
+        bool opener = c == '*' || c == '_' || c == '<' || c == '\\' || c == '[' || c == ']';
+        size_t m = opener ? ps_text_markup_len(src + i, e - i, word_start) : 0;
         if (m) {
             copy_src(b, src, run, i - run);
             i += m;
