@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "protokollsok/buf.h"
 #include "protokollsok/protocol.h"
@@ -705,6 +706,52 @@ static void test_protocol_with_pages(void **state)
     ps_protocol_doc_free(d);
 }
 
+/* Inputs built to hit every loop hard: each must parse in bounded time (no quadratic path). */
+static void repeat(ps_buf *b, const char *unit, size_t times)
+{
+    for (size_t i = 0; i < times; i++)
+        ps_buf_printf(b, unit, (int)(i % 997));
+}
+
+static void test_adversarial_inputs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *unit;
+        size_t times;
+    } cases[] = {
+        {"[", 300000},
+        {"<abcdefghijklmnop", 20000},
+        {"§ %d 2023.%03d SN\n", 20000},
+        {"Datum: 2023-01-01\nHandläggare: A\n\nTitel %d\n\n", 10000},
+        {"%d. Ärende utan dnr\n", 600},
+        {"Text på en sida %d som slutar med ut-\n\f", 20000},
+        {"Alingsås kommun Köpings kommun, Socialnämnden %d och ", 20000},
+        {"§ %d den 1 maj 2020 KF, ", 20000},
+        {"-\n", 100000},
+        {"\n", 200000},
+    };
+    clock_t start = clock();
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ps_buf b = PS_BUF_INIT;
+        if (c == 4)
+            ps_buf_puts(&b, "Ärendelista\n\n");
+        repeat(&b, cases[c].unit, cases[c].times);
+        if (c == 4)
+            repeat(&b, "\nDatum: 2023-01-01\nHandläggare: A\n\nÄrende utan dnr %d\n\nText.\n", 2000);
+        ps_protocol_doc *d = parse_text(b.data, b.len, NULL);
+        assert_true(d->narenden >= 1);
+        char *json = ps_protocol_doc_to_json(d, "x");
+        assert_non_null(json);
+        free(json);
+        ps_protocol_doc_free(d);
+        ps_buf_free(&b);
+    }
+    double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    if (seconds > 60)
+        fail_msg("adversarial inputs took %.1f s of CPU", seconds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -728,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_kommun_table),
         cmocka_unit_test(test_kommun_inference),
         cmocka_unit_test(test_doc_types),
+        cmocka_unit_test(test_adversarial_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
