@@ -482,6 +482,11 @@ static void test_decode_bom_crlf(void **state)
     assert_string_equal(out, "a\nb\nc d\f");
     assert_null(note);
     free(out);
+    /* Exotic spaces become spaces, soft hyphens and zero-width spaces go. */
+    const char sp[] = "\xc2\xa7\xc2\xa0" "243 2023.076\xe2\x80\xaf" "SN\nut\xc2\xad" "bildning\xe2\x80\x8b";
+    assert_int_equal(ps_protocol_decode(sp, sizeof sp - 1, &out, &n, &note, &err), PS_OK);
+    assert_string_equal(out, "§ 243 2023.076 SN\nutbildning");
+    free(out);
 }
 
 static void test_decode_refused(void **state)
