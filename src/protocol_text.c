@@ -101,6 +101,16 @@ bool ps_grow(void *arrayp, size_t *cap, size_t n, size_t elem)
     return true;
 }
 
+bool ps_text_all_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
 size_t ps_text_width(const char *s, size_t len)
 {
     size_t n = 0;
