@@ -600,10 +600,6 @@ static void set_span(const ps_parser *p, ps_arende *a, size_t first, size_t end)
     }
 }
 
-typedef struct {
-    bool own_date, own_namnd, own_type;
-} own_fields;
-
 static int cmp_arende(const void *x, const void *y)
 {
     const ps_arende *a = x, *b = y;
@@ -617,14 +613,6 @@ static bool agenda_matches_anchor(const agenda_item *it, const anchor *a, const 
     if (!lower_title || !it->lower_title[0])
         return false;
     return strstr(it->lower_title, lower_title) || strstr(lower_title, it->lower_title);
-}
-
-static bool has_text(const ps_parser *p, size_t first, size_t end)
-{
-    for (size_t i = first; i < end; i++)
-        if (!(p->lines[i].flags & (PS_LINE_BLANK | PS_LINE_NOISE | PS_LINE_SKIP)))
-            return true;
-    return false;
 }
 
 static ps_status add_warning(ps_protocol_doc *doc, const char *msg)
@@ -678,27 +666,22 @@ static char *make_key(const ps_arende *a, const char *source_name, size_t n)
     return key;
 }
 
-static ps_status build(ps_parser *p, split *sp)
+/* The document's type, date, nämnd and kommun. */
+static ps_status doc_metadata(ps_parser *p, const split *sp, size_t preamble_end)
 {
     ps_protocol_doc *doc = p->doc;
-    const ps_protocol_opts *opts = p->opts;
-    size_t preamble_end = sp->n ? sp->v[0].start : p->nlines;
-
-    /* Document metadata. */
-    ps_field_source tsrc;
     size_t paragraphs = 0, headers = 0;
     for (size_t k = 0; k < sp->n; k++) {
         paragraphs += sp->v[k].kind == ANCHOR_PARAGRAPH;
         headers += sp->v[k].kind == ANCHOR_HEADER;
     }
-    doc->type = ps_meta_type(p, paragraphs, headers, sp->nitems > 0, &tsrc);
-    doc->type_source = tsrc;
-    ps_field_source type_source = tsrc;
+    doc->type = ps_meta_type(p, paragraphs, headers, sp->nitems > 0, &doc->type_source);
     char date[11];
     ps_field_source dsrc;
     ps_meta_date(p, preamble_end, date, &dsrc);
     if (date[0] && !ps_field_set(&doc->date, date, dsrc))
         return PS_ERR_NOMEM;
+    /* The nämnd: a header line, else the series letters of a dnr, else the text's mentions. */
     char *namnd = ps_meta_namnd(p, preamble_end);
     ps_field_source nsrc = PS_FIELD_READ;
     if (!namnd) {
@@ -716,19 +699,22 @@ static ps_status build(ps_parser *p, split *sp)
     }
     bool ok = ps_field_set(&doc->namnd, namnd, nsrc);
     free(namnd);
-    if (!ok)
-        return PS_ERR_NOMEM;
     bool kread = false;
     const char *kommun = ps_kommun_infer(p->src, p->lines, p->nlines, &kread);
-    if (!ps_field_set(&doc->kommun, kommun, kread ? PS_FIELD_READ : PS_FIELD_INFERRED))
+    if (!ok || !ps_field_set(&doc->kommun, kommun, kread ? PS_FIELD_READ : PS_FIELD_INFERRED))
         return PS_ERR_NOMEM;
+    return PS_OK;
+}
 
-    /* Titles, then headings (a title line is not a heading). */
+/* Each anchor's end, addressee and title; a document without anchors is one ärende. */
+static ps_status anchor_titles(ps_parser *p, split *sp)
+{
     for (size_t k = 0; k < sp->n; k++) {
         anchor *a = &sp->v[k];
         size_t end = k + 1 < sp->n ? sp->v[k + 1].start : p->nlines;
         a->end = end;
         if (a->kind == ANCHOR_HEADER) {
+            /* After the header: the addressee ("Socialnämnden"), then the title. */
             size_t i = a->line;
             while (i < end &&
                    (ps_line_blank(p, i) || (p->lines[i].flags & PS_LINE_SKIP) ||
@@ -736,12 +722,8 @@ static ps_status build(ps_parser *p, split *sp)
                 i++;
             if (i < end) {
                 const char *t = ps_line_plain(p, i);
-                char *n = ps_namnd_normalize(t, strlen(t));
-                if (n) {
-                    a->namnd = n;
-                    p->lines[i].flags |= PS_LINE_SKIP;
-                    i++;
-                }
+                if ((a->namnd = ps_namnd_normalize(t, strlen(t))) != NULL)
+                    p->lines[i++].flags |= PS_LINE_SKIP;
             }
             a->title = take_title(p, i, end, false);
         } else if (!a->title) {
@@ -753,29 +735,30 @@ static ps_status build(ps_parser *p, split *sp)
             a->title[cut] = '\0';
         }
     }
-    size_t cap = 0;
-    own_fields *own = NULL;
-    anchor whole = {.kind = ANCHOR_WHOLE, .agenda = -1};
     if (sp->n == 0 && sp->nitems == 0) {
-        whole.end = p->nlines;
+        anchor whole = {.kind = ANCHOR_WHOLE, .agenda = -1, .end = p->nlines};
         whole.title = take_title(p, 0, p->nlines, true);
         if (!push_anchor(sp, &whole)) {
             free_anchor(&whole);
             return PS_ERR_NOMEM;
         }
     }
-    mark_headings(p);
+    return PS_OK;
+}
 
-    /* Agenda items without text of their own. */
-    long first_agenda_only = -1;
+/* Agenda items found as no anchor become ärenden of their own; *first is the first of them. */
+static ps_status add_agenda_only(split *sp, long *first)
+{
+    *first = -1;
     size_t nanchors = sp->n;
     char **lower_titles = calloc(nanchors + 1, sizeof *lower_titles);
     if (!lower_titles)
         return PS_ERR_NOMEM;
+    bool nomem = false;
     for (size_t j = 0; j < nanchors; j++)
         if (sp->v[j].title && !(lower_titles[j] = lower_dup(sp->v[j].title)))
-            sp->nomem = true;
-    for (size_t k = 0; k < sp->nitems; k++) {
+            nomem = true;
+    for (size_t k = 0; k < sp->nitems && !nomem; k++) {
         agenda_item *it = &sp->items[k];
         for (size_t j = 0; j < nanchors && !it->matched; j++)
             it->matched = agenda_matches_anchor(it, &sp->v[j], lower_titles[j]);
@@ -783,9 +766,7 @@ static ps_status build(ps_parser *p, split *sp)
     for (size_t j = 0; j < nanchors; j++)
         free(lower_titles[j]);
     free(lower_titles);
-    if (sp->nomem)
-        return PS_ERR_NOMEM;
-    for (size_t k = 0; k < sp->nitems; k++) {
+    for (size_t k = 0; k < sp->nitems && !nomem; k++) {
         agenda_item *it = &sp->items[k];
         if (it->matched)
             continue;
@@ -797,140 +778,155 @@ static ps_status build(ps_parser *p, split *sp)
         memcpy(a.dnr, it->dnr, sizeof a.dnr);
         if (!(a.title = strdup(it->title)) || !push_anchor(sp, &a)) {
             free(a.title);
-            return PS_ERR_NOMEM;
+            nomem = true;
+        } else if (*first < 0) {
+            *first = (long)sp->n - 1;
         }
-        if (first_agenda_only < 0)
-            first_agenda_only = (long)sp->n - 1;
     }
-    /* The preamble goes to the first agenda-only item; the front matter of a protocol with
-     * several ärenden (attendance, justerare) is an ärende of its own; else the preamble opens
-     * the first ärende. */
-    bool preamble_text = preamble_end > 0 && has_text(p, 0, preamble_end);
+    return nomem ? PS_ERR_NOMEM : PS_OK;
+}
+
+/* Where the text before the first anchor goes: to the first agenda-only item; as an ärende of
+ * its own when it is the front matter (attendance, justerare) of a protocol with several
+ * ärenden; else it opens the first ärende. */
+static ps_status place_preamble(ps_parser *p, split *sp, size_t preamble_end, long first_agenda)
+{
     size_t text_lines = 0;
-    for (size_t i = 0; preamble_text && i < preamble_end; i++)
+    for (size_t i = 0; i < preamble_end; i++)
         text_lines += !(p->lines[i].flags & (PS_LINE_BLANK | PS_LINE_NOISE | PS_LINE_SKIP));
-    if (preamble_text) {
-        if (first_agenda_only >= 0) {
-            sp->v[first_agenda_only].start = 0;
-            sp->v[first_agenda_only].end = preamble_end;
-        } else if (sp->n >= 2 && text_lines >= 3) {
-            ps_buf t = PS_BUF_INIT;
-            const char *type = ps_doc_type_name(doc->type);
-            /* "Protokoll, Kommunstyrelsen 2022-03-15" */
-            if (doc->type == PS_DOC_OTHER)
-                ps_buf_puts(&t, "Dokument");
-            else
-                ps_buf_printf(&t, "%c%s", type[0] - 32, type + 1);
-            if (doc->namnd.value)
-                ps_buf_printf(&t, ", %s", doc->namnd.value);
-            if (doc->date.value)
-                ps_buf_printf(&t, " %s", doc->date.value);
-            anchor f = {.kind = ANCHOR_FRONT,
-                        .agenda = -1,
-                        .start = 0,
-                        .end = preamble_end,
-                        .title = ps_buf_steal(&t, NULL)};
-            if (!f.title || !push_anchor(sp, &f)) {
-                free(f.title);
-                return PS_ERR_NOMEM;
-            }
-        } else if (sp->n) {
+    if (text_lines == 0)
+        return PS_OK;
+    if (first_agenda >= 0) {
+        sp->v[first_agenda].start = 0;
+        sp->v[first_agenda].end = preamble_end;
+        sp->v[first_agenda].agenda = -1; /* it has a body now */
+        return PS_OK;
+    }
+    if (sp->n < 2 || text_lines < 3) {
+        if (sp->n)
             sp->v[0].start = 0;
-        }
+        return PS_OK;
     }
-
-    own = calloc(sp->n + 1, sizeof *own);
-    if (!own)
+    /* "Protokoll, Kommunstyrelsen 2022-03-15" */
+    const ps_protocol_doc *doc = p->doc;
+    const char *type = ps_doc_type_name(doc->type);
+    ps_buf t = PS_BUF_INIT;
+    if (doc->type == PS_DOC_OTHER)
+        ps_buf_puts(&t, "Dokument");
+    else
+        ps_buf_printf(&t, "%c%s", type[0] - 32, type + 1);
+    if (doc->namnd.value)
+        ps_buf_printf(&t, ", %s", doc->namnd.value);
+    if (doc->date.value)
+        ps_buf_printf(&t, " %s", doc->date.value);
+    anchor f = {
+        .kind = ANCHOR_FRONT, .agenda = -1, .end = preamble_end, .title = ps_buf_steal(&t, NULL)};
+    if (!f.title || !push_anchor(sp, &f)) {
+        free(f.title);
         return PS_ERR_NOMEM;
-    for (size_t k = 0; k < sp->n; k++) {
-        anchor *an = &sp->v[k];
-        ps_arende *a = new_arende(doc, &cap);
-        if (!a) {
-            free(own);
-            return PS_ERR_NOMEM;
-        }
-        own_fields *of = &own[doc->narenden - 1];
-        size_t first = an->start, end = an->end;
-        bool agenda_body =
-            an->kind == ANCHOR_AGENDA && (long)k == first_agenda_only && preamble_text;
-        ps_status st = PS_OK;
-        if (an->kind != ANCHOR_AGENDA || agenda_body)
-            st = ps_body_build(p, first, end, a);
-        else
-            a->body = strdup(""), st = a->body ? PS_OK : PS_ERR_NOMEM;
-        if (st != PS_OK) {
-            free(own);
-            return st;
-        }
-        set_span(p, a, an->kind == ANCHOR_AGENDA && !agenda_body ? an->line : first, end);
-        bool fail = false;
-        fail |= an->dnr[0] && !ps_field_set(&a->dnr, an->dnr, PS_FIELD_READ);
-        fail |= an->paragraf[0] && !ps_field_set(&a->paragraf, an->paragraf, PS_FIELD_READ);
-        fail |= an->title &&
-                !ps_field_set(&a->title, an->title,
-                              an->kind == ANCHOR_FRONT ? PS_FIELD_INFERRED : PS_FIELD_READ);
-        fail |= an->handlaggare && !ps_field_set(&a->handlaggare, an->handlaggare, PS_FIELD_READ);
-        if (an->date[0]) {
-            fail |= !ps_field_set(&a->date, an->date, PS_FIELD_READ);
-            of->own_date = true;
-        } else {
-            fail |= !ps_field_set(&a->date, doc->date.value, doc->date.source);
-        }
-        if (an->namnd) {
-            fail |= !ps_field_set(&a->namnd, an->namnd, PS_FIELD_READ);
-            of->own_namnd = true;
-        } else {
-            fail |= !ps_field_set(&a->namnd, doc->namnd.value, doc->namnd.source);
-        }
-        fail |= !ps_field_set(&a->kommun, doc->kommun.value, doc->kommun.source);
-        a->type = doc->type;
-        a->type_source = type_source;
-        if (an->kind == ANCHOR_HEADER && doc->type != PS_DOC_TJANSTESKRIVELSE &&
-            doc->type != PS_DOC_YTTRANDE) {
-            a->type = PS_DOC_TJANSTESKRIVELSE;
-            a->type_source = PS_FIELD_INFERRED;
-            of->own_type = true;
-        }
-        if (fail) {
-            free(own);
-            return PS_ERR_NOMEM;
-        }
     }
+    return PS_OK;
+}
 
-    /* The caller's metadata describes the document; an ärende keeps what its own header says. */
-    if (opts) {
-        ps_doc_type t;
-        bool fail = false;
-        fail |= opts->kommun && !ps_field_set(&doc->kommun, opts->kommun, PS_FIELD_EXTERNAL);
-        fail |= opts->namnd && !ps_field_set(&doc->namnd, opts->namnd, PS_FIELD_EXTERNAL);
-        fail |= opts->date && !ps_field_set(&doc->date, opts->date, PS_FIELD_EXTERNAL);
-        bool ext_type = opts->type && ps_doc_type_from_name(opts->type, &t);
-        if (ext_type) {
-            doc->type = t;
-            doc->type_source = PS_FIELD_EXTERNAL;
-        }
-        for (size_t k = 0; k < doc->narenden && !fail; k++) {
-            ps_arende *a = &doc->arenden[k];
-            fail |= opts->kommun && !ps_field_set(&a->kommun, opts->kommun, PS_FIELD_EXTERNAL);
-            if (opts->namnd && !own[k].own_namnd)
-                fail |= !ps_field_set(&a->namnd, opts->namnd, PS_FIELD_EXTERNAL);
-            if (opts->date && !own[k].own_date)
-                fail |= !ps_field_set(&a->date, opts->date, PS_FIELD_EXTERNAL);
-            if (ext_type && !own[k].own_type) {
-                a->type = t;
-                a->type_source = PS_FIELD_EXTERNAL;
-            }
-        }
-        if (fail) {
-            free(own);
-            return PS_ERR_NOMEM;
+/* A tjänsteskrivelse inside a protocol or kallelse is typed by itself, not by the document. */
+static bool own_type(const ps_protocol_doc *doc, const anchor *an)
+{
+    return an->kind == ANCHOR_HEADER && doc->type != PS_DOC_TJANSTESKRIVELSE &&
+           doc->type != PS_DOC_YTTRANDE;
+}
+
+/* Fill ärende a from anchor an: body, span, fields (own or the document's). */
+static ps_status make_arende(ps_parser *p, const anchor *an, ps_arende *a)
+{
+    const ps_protocol_doc *doc = p->doc;
+    /* An agenda-only item without the preamble has its agenda line but no body. */
+    bool bodiless = an->kind == ANCHOR_AGENDA && an->agenda >= 0;
+    ps_status st = PS_OK;
+    if (bodiless)
+        st = (a->body = strdup("")) ? PS_OK : PS_ERR_NOMEM;
+    else
+        st = ps_body_build(p, an->start, an->end, a);
+    if (st != PS_OK)
+        return st;
+    set_span(p, a, bodiless ? an->line : an->start, an->end);
+    bool fail = false;
+    fail |= an->dnr[0] && !ps_field_set(&a->dnr, an->dnr, PS_FIELD_READ);
+    fail |= an->paragraf[0] && !ps_field_set(&a->paragraf, an->paragraf, PS_FIELD_READ);
+    fail |=
+        an->title && !ps_field_set(&a->title, an->title,
+                                   an->kind == ANCHOR_FRONT ? PS_FIELD_INFERRED : PS_FIELD_READ);
+    fail |= an->handlaggare && !ps_field_set(&a->handlaggare, an->handlaggare, PS_FIELD_READ);
+    fail |= an->date[0] ? !ps_field_set(&a->date, an->date, PS_FIELD_READ)
+                        : !ps_field_set(&a->date, doc->date.value, doc->date.source);
+    fail |= an->namnd ? !ps_field_set(&a->namnd, an->namnd, PS_FIELD_READ)
+                      : !ps_field_set(&a->namnd, doc->namnd.value, doc->namnd.source);
+    fail |= !ps_field_set(&a->kommun, doc->kommun.value, doc->kommun.source);
+    a->type = doc->type;
+    a->type_source = doc->type_source;
+    if (own_type(doc, an)) {
+        a->type = PS_DOC_TJANSTESKRIVELSE;
+        a->type_source = PS_FIELD_INFERRED;
+    }
+    return fail ? PS_ERR_NOMEM : PS_OK;
+}
+
+/* The caller's metadata describes the document; an ärende keeps what its own header says.
+ * arenden[k] was made from sp->v[k]. */
+static ps_status apply_opts(ps_protocol_doc *doc, const ps_protocol_opts *opts, const split *sp)
+{
+    ps_doc_type t = PS_DOC_OTHER;
+    bool fail = false;
+    fail |= opts->kommun && !ps_field_set(&doc->kommun, opts->kommun, PS_FIELD_EXTERNAL);
+    fail |= opts->namnd && !ps_field_set(&doc->namnd, opts->namnd, PS_FIELD_EXTERNAL);
+    fail |= opts->date && !ps_field_set(&doc->date, opts->date, PS_FIELD_EXTERNAL);
+    bool ext_type = opts->type && ps_doc_type_from_name(opts->type, &t);
+    for (size_t k = 0; k < doc->narenden && !fail; k++) {
+        ps_arende *a = &doc->arenden[k];
+        const anchor *an = &sp->v[k];
+        fail |= opts->kommun && !ps_field_set(&a->kommun, opts->kommun, PS_FIELD_EXTERNAL);
+        if (opts->namnd && !an->namnd)
+            fail |= !ps_field_set(&a->namnd, opts->namnd, PS_FIELD_EXTERNAL);
+        if (opts->date && !an->date[0])
+            fail |= !ps_field_set(&a->date, opts->date, PS_FIELD_EXTERNAL);
+        if (ext_type && !own_type(doc, an)) {
+            a->type = t;
+            a->type_source = PS_FIELD_EXTERNAL;
         }
     }
-    free(own);
+    if (ext_type) {
+        doc->type = t;
+        doc->type_source = PS_FIELD_EXTERNAL;
+    }
+    return fail ? PS_ERR_NOMEM : PS_OK;
+}
+
+static ps_status build(ps_parser *p, split *sp)
+{
+    ps_protocol_doc *doc = p->doc;
+    size_t preamble_end = sp->n ? sp->v[0].start : p->nlines;
+    ps_status st = doc_metadata(p, sp, preamble_end);
+    if (st == PS_OK)
+        st = anchor_titles(p, sp);
+    if (st != PS_OK)
+        return st;
+    mark_headings(p);
+    long first_agenda = -1;
+    st = add_agenda_only(sp, &first_agenda);
+    if (st == PS_OK)
+        st = place_preamble(p, sp, preamble_end, first_agenda);
+    size_t cap = 0;
+    for (size_t k = 0; k < sp->n && st == PS_OK; k++) {
+        ps_arende *a = new_arende(doc, &cap);
+        st = a ? make_arende(p, &sp->v[k], a) : PS_ERR_NOMEM;
+    }
+    if (st == PS_OK && p->opts)
+        st = apply_opts(doc, p->opts, sp);
+    if (st != PS_OK)
+        return st;
     qsort(doc->arenden, doc->narenden, sizeof *doc->arenden, cmp_arende);
     for (size_t k = 0; k < doc->narenden; k++) {
         ps_arende *a = &doc->arenden[k];
-        if (!(a->key = make_key(a, opts ? opts->source_name : NULL, k + 1)))
+        if (!(a->key = make_key(a, p->opts ? p->opts->source_name : NULL, k + 1)))
             return PS_ERR_NOMEM;
     }
     return PS_OK;
