@@ -442,6 +442,14 @@ static void test_decode_cp1252(void **state)
     assert_int_equal(n, strlen(out));
     assert_non_null(note);
     assert_non_null(strstr(note, "Windows-1252"));
+    /* Decoding is idempotent: the indexer decodes before parsing, which decodes again. */
+    char *again = NULL, *note2 = NULL;
+    size_t n2 = 0;
+    assert_int_equal(ps_protocol_decode(out, n, &again, &n2, &note2, &err), PS_OK);
+    assert_int_equal(n2, n);
+    assert_memory_equal(again, out, n);
+    assert_null(note2);
+    free(again);
     free(out);
     free(note);
     ps_protocol_doc *d = parse_text(in, sizeof in - 1, NULL);
