@@ -148,6 +148,12 @@ ps_status ps_body_build(const ps_parser *p, size_t first, size_t end, ps_arende 
 
 /* ---- lines (protocol_lines.c) ------------------------------------------------------------- */
 
+/* How a wrapped line continues text ending d[0, n): with a space, or (a line-end hyphen) by
+ * dropping the hyphen ("utbildnings-" + "förvaltningen") or keeping it ("IT-" + "samordnare",
+ * "e-" + "tjänster"); a hyphen before a conjunction is real ("kultur- och"): a space. */
+typedef enum { PS_JOIN_SPACE, PS_JOIN_DROP_HYPHEN, PS_JOIN_KEEP_HYPHEN } ps_join;
+ps_join ps_text_join(const char *d, size_t n, const char *s, size_t len);
+
 /* Plain text of line i into p->tmp (cleared first); returns p->tmp.data or "". */
 const char *ps_line_plain(ps_parser *p, size_t i);
 /* Split p->src into p->lines (classified), p->has_pages. */
@@ -170,6 +176,8 @@ enum { PS_LABEL_NONE, PS_LABEL_DATE, PS_LABEL_HANDL, PS_LABEL_DNR, PS_LABEL_OTHE
 bool ps_vocab_section(const char *t);
 /* A header field line "Label: value": the label kind (PS_LABEL_*) and the value's offset. */
 int ps_vocab_header_label(const char *t, size_t *value);
+/* Is t a word naming a document on a line of its own ("Tjänsteskrivelse", "Yttrande")? */
+bool ps_vocab_document_word(const char *t);
 /* Is t an agenda heading ("Ärendelista", "Föredragningslista", "Dagordning")? */
 bool ps_vocab_agenda_heading(const char *t);
 

@@ -67,6 +67,21 @@ ps_doc_type ps_meta_type(ps_parser *p, size_t paragraphs, size_t headers, bool a
     return PS_DOC_OTHER;
 }
 
+/* A line that is a date, perhaps with the time: "2023-06-01", "2023-06-01 kl. 13.00",
+ * "1 juni 2023, 13.00-16.00". */
+static bool date_line(const char *t, char out[11])
+{
+    size_t n = strlen(t), used = 0;
+    if (!ps_date_parse(t, n, out, &used))
+        return false;
+    if (used == n)
+        return true;
+    const char *r = t + used;
+    while (*r == ' ' || *r == ',')
+        r++;
+    return n <= 40 && (ps_text_iprefix(r, strlen(r), "kl") || (*r >= '0' && *r <= '9'));
+}
+
 /* The document date: a date-only line or "Tid:/Datum:/Sammanträdesdatum:" near the top. */
 void ps_meta_date(ps_parser *p, size_t preamble_end, char out[11], ps_field_source *src)
 {
@@ -78,9 +93,9 @@ void ps_meta_date(ps_parser *p, size_t preamble_end, char out[11], ps_field_sour
     for (size_t i = 0; next_top_line(p, &i, p->nlines, &seen, 30); i++) {
         const char *t = ps_line_plain(p, i);
         size_t n = strlen(t), used;
-        if (ps_text_date_only(t, out)) {
+        if (date_line(t, out)) {
             *src = PS_FIELD_READ;
-            if (i < preamble_end)
+            if (i < preamble_end && ps_text_date_only(t, out))
                 p->lines[i].flags |= PS_LINE_SKIP;
             return;
         }

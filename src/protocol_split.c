@@ -244,6 +244,11 @@ static void extend_cover(ps_parser *p, const split *sp, anchor *a, size_t floor)
             break;
         const char *t = ps_line_plain(p, k);
         size_t n = strlen(t);
+        /* "Tjänsteskrivelse" right above the header names the document: it stays its text. */
+        if (found == 0 && i == a->line && k + 1 == i && ps_vocab_document_word(t)) {
+            i = k;
+            continue;
+        }
         if ((ps_text_dnr_only(t, tmp, sizeof tmp) && (!a->dnr[0] || strcmp(tmp, a->dnr) == 0)) ||
             (n <= 3 && ps_text_all_digits(t, n))) {
             if (!a->dnr[0] && n > 3)
@@ -488,8 +493,13 @@ static char *take_title(ps_parser *p, size_t i, size_t end, bool strict)
         if (e > b && ps_text_heading_marker(p->src + p->lines[e].cstart,
                                             p->lines[e].cend - p->lines[e].cstart))
             break;
-        if (t.len)
-            ps_buf_putc(&t, ' ');
+        if (t.len) {
+            ps_join j = ps_text_join(t.data, t.len, pl, strlen(pl));
+            if (j == PS_JOIN_DROP_HYPHEN)
+                t.data[--t.len] = '\0';
+            else if (j == PS_JOIN_SPACE)
+                ps_buf_putc(&t, ' ');
+        }
         ps_buf_puts(&t, pl);
         /* The title ends at a heading, a sentence end or (wrapped text) a short line. */
         size_t pn = strlen(pl);

@@ -132,3 +132,11 @@ bool ps_vocab_agenda_heading(const char *t)
                                         "Ärenden", "Förslag till dagordning"};
     return one_of(t, names, sizeof names / sizeof names[0]);
 }
+
+bool ps_vocab_document_word(const char *t)
+{
+    static const char *const names[] = {"Tjänsteskrivelse", "Tjänstemannayttrande",
+                                        "Yttrande",         "Protokollsutdrag",
+                                        "Missiv",           "Beslutsförslag"};
+    return one_of(t, names, sizeof names / sizeof names[0]);
+}
