@@ -643,6 +643,14 @@ static void test_doc_types(void **state)
     ps_protocol_doc *d = parse_str("Kallelse till Kommunstyrelsen\n\nText.\n");
     assert_field(&d->namnd, "Kommunstyrelsen", PS_FIELD_READ);
     ps_protocol_doc_free(d);
+    d = parse_str("PROTOKOLLSUTDRAG\nSocialnämnden\nSammanträdesdatum 2023-11-01\n\n"
+                  "§ 243 2023.076 SN\nTitel\n\nBeslut\n\nText.\n");
+    assert_int_equal(d->type, PS_DOC_PROTOKOLLSUTDRAG);
+    assert_int_equal(d->type_source, PS_FIELD_READ);
+    assert_field(&d->date, "2023-11-01", PS_FIELD_READ);
+    assert_field(&d->namnd, "Socialnämnden", PS_FIELD_READ);
+    assert_field(&d->arenden[0].date, "2023-11-01", PS_FIELD_READ);
+    ps_protocol_doc_free(d);
 }
 
 /* Offsets of every seed: pieces copy the source exactly, sections and spans are in range. */
