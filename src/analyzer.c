@@ -106,7 +106,7 @@ static int cmp_stop(const void *key, const void *elem)
     return c ? c : (k->n > wn) - (k->n < wn);
 }
 
-static bool is_stopword(const char *s, size_t n)
+bool ps_analyzer_is_stopword(const char *s, size_t n)
 {
     if (n > PS_STOPWORD_MAX_BYTES)
         return false;
@@ -339,6 +339,8 @@ static bool compute_word(ps_analyzer *an, const char *w, size_t n, word_result *
                 for (size_t k = 0; k < sub.nparts; k++)
                     res_add_part(res, sub.parts[k].text, sub.parts[k].len);
         }
+        if (c.alt.len)
+            res_add_part(res, c.alt.text, c.alt.len);
         const ps_part *head = &c.parts[c.nparts - 1];
         res_put(res, head->text, head->len, &res->head_off, &res->head_len);
         if (!conflated && !ps_lexicon_lookup(an->lex, PS_LEX_WORD, raw, rn, &mapped, &mn)) {
@@ -545,7 +547,7 @@ static void build_token(ps_analyzer *an, const char *text, const ps_scan_token *
         rec_add_term(r, PS_TERM_STEM, norm, r->norm_len);
         return;
     }
-    if (is_stopword(norm, r->norm_len))
+    if (ps_analyzer_is_stopword(norm, r->norm_len))
         r->tok.flags |= PS_TOKEN_STOPWORD;
     r->conjunction = is_conjunction(norm, r->norm_len);
     word_terms(an, r);

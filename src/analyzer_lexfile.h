@@ -27,6 +27,7 @@ enum {
     PS_LEX_MAP = 'M',   /* raw Snowball stem -> conflated stem (the -et / -t rule) */
     PS_LEX_HEAD = 'H',  /* raw Snowball stem that may end a compound (no value) */
     PS_LEX_BEGIN = 'B', /* surface form that may begin or continue a compound -> its stem */
+    PS_LEX_LINK = 'L',  /* the same, from our generic linking forms (läns-, gatu-), not hunspell */
     PS_LEX_WORD = 'W',  /* raw Snowball stem of a known standalone word form (no value) */
     PS_LEX_TAIL = 'T'   /* raw stem of a compound's tail -> its lemma's stem (-skat -> skatt) */
 };

@@ -17,8 +17,7 @@
  *   - compound beginnings (PS_LEX_BEGIN): hunspell's compound-begin/middle forms with their
  *     linking letters (samordnings-, arbets-, gatu-), plus the common linking forms of
  *     compound-capable nouns (-s, and -o/-u/-e for -a words), each mapped to its lemma's stem.
- * The optional wswedish list (ISO-8859-1) adds compound heads (stems of 4 letters or more: it
- * has no flags to tell a real compound end like "råd" from a rare word like "tet").
+ * The optional wswedish list (ISO-8859-1) adds known words (PS_LEX_WORD).
  *
  * Output layout: src/analyzer_lexfile.h. A build tool, so it prints its own errors.
  */
@@ -312,7 +311,7 @@ typedef struct {
     size_t nlemmas, caplemmas;
 } builder;
 
-enum { STEM_CANONICAL = 1, STEM_REDUCIBLE = 2, STEM_AMBIGUOUS = 4 };
+enum { STEM_CANONICAL = 1, STEM_REDUCIBLE = 2, STEM_AMBIGUOUS = 4, BEGIN_LISTED = 8 };
 
 static char *stem_of(builder *b, const char *word)
 {
@@ -358,13 +357,17 @@ static void strvec_clear(strvec *sv)
     sv->n = 0;
 }
 
-static void add_begin(builder *b, const char *form, const char *base)
+/* A form that may begin a compound; listed: hunspell-sv says so (flags X/U or its linking
+ * suffixes), else it is one of our generic linking forms (PS_LEX_LINK). */
+static void add_begin(builder *b, const char *form, const char *base, bool listed)
 {
     if (utf8_chars(form) < 3)
         return;
     entry *e = table_get(&b->begins, 'b', form, true);
     if (!e->val)
         e->val = xstrndup(base, strlen(base));
+    if (listed)
+        e->flags |= BEGIN_LISTED;
 }
 
 /* Record what one lemma's stems (the first n) say: each should meet the lemma's stem. */
@@ -398,7 +401,7 @@ static void expand(builder *b, const affixes *aff, const char *word, const char 
     if (!only_in_compound && !needaffix)
         strvec_add(forms, xstrndup(word, strlen(word)));
     if (begins && (strchr(flags, 'X') || strchr(flags, 'U')))
-        add_begin(b, word, word);
+        add_begin(b, word, word, true);
     size_t wlen = strlen(word);
     for (size_t i = 0; i < aff->n; i++) {
         const sfx_rule *r = &aff->rules[i];
@@ -414,30 +417,31 @@ static void expand(builder *b, const affixes *aff, const char *word, const char 
             continue;
         if (strchr(r->cont, 'Z') || strchr(r->cont, 'W')) {
             if (begins && (strchr(r->cont, 'X') || strchr(r->cont, 'U')))
-                add_begin(b, folded, word);
+                add_begin(b, folded, word, true);
             free(folded);
         } else {
             *ninflected += r->flag != 'A' && r->flag != 'T';
             strvec_add(forms, folded);
         }
     }
-    if (begins && *ninflected > 0 && !only_in_compound && !needaffix) {
-        /* Linking forms hunspell-sv does not list for every word (läns-, vecko-, gatu-, skol-). */
+    /* Noun inflection classes of hunspell-sv (definite forms, plurals). */
+    bool noun = strpbrk(flags, "BCDEFGHI") != NULL;
+    if (begins && noun && !only_in_compound && !needaffix) {
+        /* Linking forms hunspell-sv does not list for every noun (läns-, vecko-, gatu-). */
         char buf[512];
         if (wlen + 2 < sizeof buf) {
             if (!ends_with(word, "s")) {
                 snprintf(buf, sizeof buf, "%ss", word);
-                add_begin(b, buf, word);
+                add_begin(b, buf, word, false);
             }
             if (ends_with(word, "a")) {
-                static const char *const links[] = {"o", "u", "e", ""};
-                for (size_t k = 0; k < 4; k++) {
+                static const char *const links[] = {"o", "u", "e"};
+                for (size_t k = 0; k < 3; k++) {
                     snprintf(buf, sizeof buf, "%.*s%s", (int)(wlen - 1), word, links[k]);
-                    if (links[k][0] || utf8_chars(buf) >= 4)
-                        add_begin(b, buf, word);
+                    add_begin(b, buf, word, false);
                 }
             } else if (utf8_chars(word) >= 5) {
-                add_begin(b, word, word);
+                add_begin(b, word, word, false);
             }
         }
     }
@@ -477,7 +481,8 @@ static char *tail_stem_of(builder *b, const char *form)
 /* Pass 2: everything the lexicon records about one hunspell entry. */
 static void add_lemma(builder *b, const affixes *aff, const char *word, const char *flags)
 {
-    bool compound_end = strchr(flags, 'Y') && !strchr(flags, 'Z');
+    /* hunspell-sv's compound-end flag Y, or a noun (råd/AbBDOR lacks the Y) */
+    bool compound_end = (strchr(flags, 'Y') || strpbrk(flags, "BCDEFGHI")) && !strchr(flags, 'Z');
     strvec forms = {0}, stems = {0};
     size_t ninflected;
     expand(b, aff, word, flags, true, &forms, &ninflected);
@@ -560,7 +565,9 @@ static void read_dic(builder *b, const affixes *aff, const char *text, size_t le
     }
 }
 
-/* wswedish: one inflected form per line, ISO-8859-1; lower-case words become compound heads. */
+/* wswedish: one inflected form per line, ISO-8859-1; its lower-case words count as known words
+ * (PS_LEX_WORD). Without flags it cannot tell a compound end ("råd") from a function word
+ * ("samt"), so it adds no compound parts. */
 static void read_wordlist(builder *b, const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
@@ -581,10 +588,9 @@ static void read_wordlist(builder *b, const char *text, size_t len)
             }
         }
         char *word = lower ? fold_letters(utf8, o) : NULL;
-        if (word && utf8_chars(word) >= 4) {
+        if (word) {
             char *s = stem_of(b, word);
-            if (utf8_chars(s) >= 4)
-                table_get(&b->out, PS_LEX_HEAD, s, true);
+            table_get(&b->out, PS_LEX_WORD, s, true);
             free(s);
         }
         free(word);
@@ -621,6 +627,8 @@ static void finish(builder *b)
             canon = r->base_stem;
         note_stems(b, canon, &r->stems, r->standalone);
         for (size_t k = r->standalone; k < r->stems.n; k++) {
+            if (utf8_chars(r->stems.v[k]) < 4)
+                continue; /* -min, -kan: too short to guess the word from */
             bool alone = false;
             for (size_t j = 0; j < r->standalone && !alone; j++)
                 alone = strcmp(r->stems.v[j], r->stems.v[k]) == 0;
@@ -658,7 +666,8 @@ static void finish(builder *b)
             continue;
         char *raw = stem_of(b, e->val);
         const char *stem = conflate(b, raw);
-        entry *o = table_get(&b->out, PS_LEX_BEGIN, e->key + 1, true);
+        entry *o = table_get(&b->out, e->flags & BEGIN_LISTED ? PS_LEX_BEGIN : PS_LEX_LINK,
+                             e->key + 1, true);
         if (!o->val)
             o->val = xstrndup(stem, strlen(stem));
         free(raw);
