@@ -124,6 +124,7 @@ typedef struct {
     char *key;
     char *val;
     unsigned flags;
+    char *extra[2]; /* more values, for the records write_lexicon groups */
 } entry;
 
 typedef struct {
@@ -133,7 +134,7 @@ typedef struct {
 
 static uint64_t key_hash(const char *key)
 {
-    return ps_lexfile_hash((unsigned char)key[0], key + 1, strlen(key + 1));
+    return ps_lexfile_hash(key, strlen(key));
 }
 
 static entry *table_find(table *t, const char *key, bool create)
@@ -190,6 +191,8 @@ static void table_free(table *t)
     for (size_t i = 0; i < t->cap; i++) {
         free(t->slots[i].key);
         free(t->slots[i].val);
+        free(t->slots[i].extra[0]);
+        free(t->slots[i].extra[1]);
     }
     free(t->slots);
 }
@@ -679,45 +682,89 @@ typedef struct {
     size_t len, cap;
 } bytes;
 
-static uint32_t pool_put(bytes *pool, const char *s)
+static void pool_bytes(bytes *pool, const void *p, size_t n)
+{
+    if (pool->len + n > UINT32_MAX) {
+        fputs("mklexicon: lexicon too large\n", stderr);
+        exit(1);
+    }
+    if (pool->len + n > pool->cap) {
+        pool->cap = (pool->cap + n) * 2;
+        pool->data = xrealloc(pool->data, pool->cap);
+    }
+    memcpy(pool->data + pool->len, p, n);
+    pool->len += n;
+}
+
+static void pool_string(bytes *pool, const char *s)
 {
     size_t n = strlen(s);
-    if (n > 255 || pool->len + n + 1 > UINT32_MAX) {
+    if (n > 255) {
         fprintf(stderr, "mklexicon: entry too long: %.40s\n", s);
         exit(1);
     }
-    if (pool->len + n + 1 > pool->cap) {
-        pool->cap = (pool->cap + n + 1) * 2;
-        pool->data = xrealloc(pool->data, pool->cap);
-    }
-    uint32_t off = (uint32_t)pool->len;
-    pool->data[pool->len++] = (char)n;
-    memcpy(pool->data + pool->len, s, n);
-    pool->len += n;
-    return off;
+    unsigned char len = (unsigned char)n;
+    pool_bytes(pool, &len, 1);
+    pool_bytes(pool, s, n);
 }
 
+static unsigned kind_bit(char kind)
+{
+    switch (kind) {
+    case PS_LEX_MAP: return PS_LEXBIT_MAP;
+    case PS_LEX_HEAD: return PS_LEXBIT_HEAD;
+    case PS_LEX_BEGIN: return PS_LEXBIT_BEGIN;
+    case PS_LEX_LINK: return PS_LEXBIT_LINK;
+    case PS_LEX_WORD: return PS_LEXBIT_WORD;
+    default: return PS_LEXBIT_TAIL;
+    }
+}
+
+/* One record per distinct text: the kinds it has and their values (see analyzer_lexfile.h). */
 static int write_lexicon(builder *b, const char *path)
 {
+    table recs = {0}; /* 'x' text -> flags; val = map, extra[0] = begin/link, extra[1] = tail */
+    for (size_t i = 0; i < b->out.cap; i++) {
+        entry *e = &b->out.slots[i];
+        if (!e->key)
+            continue;
+        entry *r = table_get(&recs, 'x', e->key + 1, true);
+        unsigned bit = kind_bit(e->key[0]);
+        r->flags |= bit;
+        char **slot = bit == PS_LEXBIT_MAP ? &r->val
+                      : bit & (PS_LEXBIT_BEGIN | PS_LEXBIT_LINK) ? &r->extra[0]
+                      : bit == PS_LEXBIT_TAIL ? &r->extra[1]
+                                              : NULL;
+        if (slot && !*slot)
+            *slot = xstrndup(e->val ? e->val : "", e->val ? strlen(e->val) : 0);
+    }
     size_t nslots = 1024;
-    while (nslots < b->out.n * 2)
+    while (nslots < recs.n * 2)
         nslots *= 2;
-    uint32_t *slots = calloc(nslots * 2, sizeof *slots);
+    uint32_t *slots = calloc(nslots, sizeof *slots);
     bytes pool = {0};
     if (!slots) {
         fputs("mklexicon: out of memory\n", stderr);
         return 1;
     }
-    pool_put(&pool, ""); /* offset 0 = none */
-    for (size_t i = 0; i < b->out.cap; i++) {
-        entry *e = &b->out.slots[i];
-        if (!e->key)
+    pool_bytes(&pool, "", 1); /* offset 0 = empty slot */
+    for (size_t i = 0; i < recs.cap; i++) {
+        entry *r = &recs.slots[i];
+        if (!r->key)
             continue;
-        size_t j = key_hash(e->key) & (nslots - 1);
-        while (slots[2 * j])
+        size_t j = ps_lexfile_hash(r->key + 1, strlen(r->key + 1)) & (nslots - 1);
+        while (slots[j])
             j = (j + 1) & (nslots - 1);
-        slots[2 * j] = pool_put(&pool, e->key);
-        slots[2 * j + 1] = e->val ? pool_put(&pool, e->val) : 0;
+        slots[j] = (uint32_t)pool.len;
+        pool_string(&pool, r->key + 1);
+        unsigned char flags = (unsigned char)r->flags;
+        pool_bytes(&pool, &flags, 1);
+        if (flags & PS_LEXBIT_MAP)
+            pool_string(&pool, r->val);
+        if (flags & (PS_LEXBIT_BEGIN | PS_LEXBIT_LINK))
+            pool_string(&pool, r->extra[0]);
+        if (flags & PS_LEXBIT_TAIL)
+            pool_string(&pool, r->extra[1]);
     }
     ps_lexfile_header h;
     memset(&h, 0, sizeof h);
@@ -725,15 +772,15 @@ static int write_lexicon(builder *b, const char *path)
     h.format = PS_LEXFILE_FORMAT;
     h.nslots = (uint32_t)nslots;
     h.pool_len = (uint32_t)pool.len;
-    h.nentries = (uint32_t)b->out.n;
-    uint64_t hash = ps_lexfile_hash(0, (const char *)slots, nslots * 2 * sizeof *slots);
-    h.content_hash = hash ^ ps_lexfile_hash(1, pool.data, pool.len);
+    h.nentries = (uint32_t)recs.n;
+    h.content_hash = ps_lexfile_hash((const char *)slots, nslots * sizeof *slots) ^
+                     (ps_lexfile_hash(pool.data, pool.len) * 31);
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "wb");
     int rc = 0;
     if (!f || fwrite(&h, sizeof h, 1, f) != 1 ||
-        fwrite(slots, sizeof *slots, nslots * 2, f) != nslots * 2 ||
+        fwrite(slots, sizeof *slots, nslots, f) != nslots ||
         fwrite(pool.data, 1, pool.len, f) != pool.len) {
         perror(tmp);
         rc = 1;
@@ -746,6 +793,10 @@ static int write_lexicon(builder *b, const char *path)
         perror(path);
         rc = 1;
     }
+    if (rc == 0)
+        fprintf(stderr, "mklexicon: %zu words, %zu bytes -> %s\n", recs.n,
+                sizeof h + nslots * sizeof *slots + pool.len, path);
+    table_free(&recs);
     free(slots);
     free(pool.data);
     return rc;
@@ -798,8 +849,6 @@ int main(int argc, char **argv)
         read_wordlist(&b, words_text, words_len);
     finish(&b);
     int rc = write_lexicon(&b, out_path);
-    if (rc == 0)
-        fprintf(stderr, "mklexicon: %zu entries -> %s\n", b.out.n, out_path);
     for (size_t i = 0; i < aff.n; i++) {
         free(aff.rules[i].strip);
         free(aff.rules[i].add);
