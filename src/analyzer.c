@@ -48,21 +48,23 @@ typedef struct {
     size_t head_off, head_len; /* conflated stem of the compound head in text (0 len: none) */
 } tokrec;
 
-/* What one hyphen-free word yields (texts in buf); cached per word. */
-enum { PS_RESULT_PARTS = 12, PS_CACHE_KEY_MAX = 64, PS_CACHE_SIZE = 2048 };
+/* What one hyphen-free word yields: offsets of its texts in a buffer next to it. */
+enum { PS_RESULT_PARTS = 12, PS_RESULT_BYTES = 1024 };
 typedef struct {
-    char buf[1024];
-    size_t used;
+    uint16_t used;
     uint16_t stem_off, stem_len;
     uint16_t head_off, head_len; /* head_len 0: not a compound */
     uint16_t part_off[PS_RESULT_PARTS], part_len[PS_RESULT_PARTS];
-    size_t nparts;
-} word_result;
+    uint8_t nparts;
+} word_meta;
 
+/* The analysis of a word is cached when the word and its texts are short (nearly all are). */
+enum { PS_CACHE_KEY_MAX = 48, PS_CACHE_BYTES = 144, PS_CACHE_SIZE = 8192 };
 typedef struct {
     uint8_t key_len; /* 0: empty */
     char key[PS_CACHE_KEY_MAX];
-    word_result res;
+    word_meta meta;
+    char buf[PS_CACHE_BYTES];
 } cache_entry;
 
 struct ps_analyzer {
@@ -70,7 +72,8 @@ struct ps_analyzer {
     ps_analyzer_mode mode;
     struct sb_stemmer *stemmer;
     ps_buf stem_buf, head_buf, comps_buf; /* scratch for word_terms */
-    word_result scratch_result;           /* words too long for the cache */
+    word_meta result;                     /* the word being analyzed ... */
+    char result_buf[PS_RESULT_BYTES];     /* ... and its texts */
     cache_entry *cache;                   /* PS_CACHE_SIZE entries, direct-mapped */
     tokrec queue[PS_QUEUE_MAX + 1];
     size_t nqueue;
@@ -287,36 +290,41 @@ static bool unknown_definite_neuter(const ps_lexicon *lex, const char *raw, size
            !ps_lexicon_lookup(lex, PS_LEX_HEAD, raw, rn, &v, &vn);
 }
 
-/* Append text to a word result; false when it does not fit (the term is then dropped). */
-static bool res_put(word_result *res, const char *text, size_t len, uint16_t *off,
-                    uint16_t *olen)
+/* Append text to the word result; false when it does not fit. */
+static bool res_put(ps_analyzer *an, const char *text, size_t len, uint16_t *off, uint16_t *olen)
 {
-    if (len > sizeof res->buf - res->used)
+    word_meta *m = &an->result;
+    if (len > PS_RESULT_BYTES - m->used)
         return false;
-    memcpy(res->buf + res->used, text, len);
-    *off = (uint16_t)res->used;
+    memcpy(an->result_buf + m->used, text, len);
+    *off = m->used;
     *olen = (uint16_t)len;
-    res->used += len;
+    m->used = (uint16_t)(m->used + len);
     return true;
 }
 
-static void res_add_part(word_result *res, const char *text, size_t len)
+static void res_add_part(ps_analyzer *an, const char *text, size_t len)
 {
+    word_meta *m = &an->result;
     /* keep room for the head and the stem, which come last */
-    if (res->nparts < PS_RESULT_PARTS && res->used + len + 3 * PS_STEM_MAX_BYTES <= sizeof res->buf &&
-        res_put(res, text, len, &res->part_off[res->nparts], &res->part_len[res->nparts]))
-        res->nparts++;
+    if (m->nparts < PS_RESULT_PARTS && m->used + len + 3 * 256 <= PS_RESULT_BYTES &&
+        res_put(an, text, len, &m->part_off[m->nparts], &m->part_len[m->nparts]))
+        m->nparts++;
+}
+
+static bool res_stem(ps_analyzer *an, const char *text, size_t len)
+{
+    return res_put(an, text, len, &an->result.stem_off, &an->result.stem_len);
 }
 
 /*
- * Analyze one hyphen-free word w[0..n) of letters (at most PS_STEM_MAX_BYTES) into res: its
- * stem, and in Swedish mode its compound parts and the conflated stem of its compound head.
- * Returns false when libstemmer fails (out of memory).
+ * Analyze one hyphen-free word w[0..n) of letters (at most PS_STEM_MAX_BYTES) into an->result:
+ * its stem, and in Swedish mode its compound parts and the conflated stem of its compound
+ * head. Returns false when libstemmer fails (out of memory).
  */
-static bool compute_word(ps_analyzer *an, const char *w, size_t n, word_result *res)
+static bool compute_word(ps_analyzer *an, const char *w, size_t n)
 {
-    res->used = res->nparts = 0;
-    res->stem_off = res->stem_len = res->head_off = res->head_len = 0;
+    memset(&an->result, 0, sizeof an->result);
     const sb_symbol *s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)w, (int)n);
     if (!s)
         return false;
@@ -326,69 +334,74 @@ static bool compute_word(ps_analyzer *an, const char *w, size_t n, word_result *
         rn = PS_STEM_MAX_BYTES;
     memcpy(raw, s, rn);
     if (an->mode == PS_ANALYZER_EXACT_SNOWBALL)
-        return res_put(res, raw, rn, &res->stem_off, &res->stem_len);
+        return res_stem(an, raw, rn);
     const char *mapped;
     size_t mn;
     bool conflated = ps_lexicon_lookup(an->lex, PS_LEX_MAP, raw, rn, &mapped, &mn);
     ps_compound c;
     if (ps_analyzer_decompose(an->lex, raw, rn, &c)) {
         for (size_t i = 0; i < c.nparts; i++) {
-            res_add_part(res, c.parts[i].text, c.parts[i].len);
+            res_add_part(an, c.parts[i].text, c.parts[i].len);
             ps_compound sub;
             if (ps_analyzer_decompose(an->lex, c.parts[i].text, c.parts[i].len, &sub))
                 for (size_t k = 0; k < sub.nparts; k++)
-                    res_add_part(res, sub.parts[k].text, sub.parts[k].len);
+                    res_add_part(an, sub.parts[k].text, sub.parts[k].len);
         }
         if (c.alt.len)
-            res_add_part(res, c.alt.text, c.alt.len);
+            res_add_part(an, c.alt.text, c.alt.len);
         const ps_part *head = &c.parts[c.nparts - 1];
-        res_put(res, head->text, head->len, &res->head_off, &res->head_len);
+        res_put(an, head->text, head->len, &an->result.head_off, &an->result.head_len);
         if (!conflated && !ps_lexicon_lookup(an->lex, PS_LEX_WORD, raw, rn, &mapped, &mn)) {
             /* samordningsförbundet, unknown as a whole: the head förbundet conflates, so the
              * compound does too (a known word keeps the stem its own lemma gave it) */
-            char joined[2 * PS_STEM_MAX_BYTES];
+            char joined[PS_STEM_MAX_BYTES + 256];
             memcpy(joined, raw, c.head_start);
             memcpy(joined + c.head_start, head->text, head->len);
-            return res_put(res, joined, c.head_start + head->len, &res->stem_off,
-                           &res->stem_len);
+            return res_stem(an, joined, c.head_start + head->len);
         }
     }
     if (conflated)
-        return res_put(res, mapped, mn, &res->stem_off, &res->stem_len);
+        return res_stem(an, mapped, mn);
     if (unknown_definite_neuter(an->lex, raw, rn)) {
         s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)raw, (int)rn - 2);
         if (!s)
             return false;
         rn = (size_t)sb_stemmer_length(an->stemmer);
         if (ps_lexicon_lookup(an->lex, PS_LEX_MAP, (const char *)s, rn, &mapped, &mn))
-            return res_put(res, mapped, mn, &res->stem_off, &res->stem_len);
-        return res_put(res, (const char *)s, rn, &res->stem_off, &res->stem_len);
+            return res_stem(an, mapped, mn);
+        return res_stem(an, (const char *)s, rn);
     }
-    return res_put(res, raw, rn, &res->stem_off, &res->stem_len);
+    return res_stem(an, raw, rn);
 }
 
-/* The analysis of w[0..n), from the cache when it has been seen recently. */
-static const word_result *lookup_word(ps_analyzer *an, const char *w, size_t n, bool *ok)
+/* The analysis of w[0..n): from the cache when it has been seen recently, else computed (and
+ * cached when small). Points *meta and *buf at it; false when out of memory. */
+static bool lookup_word(ps_analyzer *an, const char *w, size_t n, const word_meta **meta,
+                        const char **buf)
 {
-    *ok = true;
-    if (n > PS_CACHE_KEY_MAX) {
-        *ok = compute_word(an, w, n, &an->scratch_result);
-        return &an->scratch_result;
+    cache_entry *e = NULL;
+    if (n <= PS_CACHE_KEY_MAX) {
+        uint64_t h = 1469598103934665603ull;
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ (unsigned char)w[i]) * 1099511628211ull;
+        e = &an->cache[(h ^ (h >> 29)) & (PS_CACHE_SIZE - 1)];
+        if (e->key_len == n && memcmp(e->key, w, n) == 0) {
+            *meta = &e->meta;
+            *buf = e->buf;
+            return true;
+        }
     }
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)w[i]) * 1099511628211ull;
-    cache_entry *e = &an->cache[(h ^ (h >> 29)) & (PS_CACHE_SIZE - 1)];
-    if (e->key_len == n && memcmp(e->key, w, n) == 0)
-        return &e->res;
-    e->key_len = 0;
-    if (!compute_word(an, w, n, &e->res)) {
-        *ok = false;
-        return &e->res;
+    if (!compute_word(an, w, n))
+        return false;
+    *meta = &an->result;
+    *buf = an->result_buf;
+    if (e && an->result.used <= PS_CACHE_BYTES) {
+        e->key_len = (uint8_t)n;
+        memcpy(e->key, w, n);
+        e->meta = an->result;
+        memcpy(e->buf, an->result_buf, an->result.used);
     }
-    memcpy(e->key, w, n);
-    e->key_len = (uint8_t)n;
-    return &e->res;
+    return true;
 }
 
 /*
@@ -402,16 +415,16 @@ static void analyze_word(ps_analyzer *an, tokrec *r, const char *w, size_t n, ps
         ps_buf_append(stem_out, w, n);
         return;
     }
-    bool ok;
-    const word_result *res = lookup_word(an, w, n, &ok);
-    if (!ok) {
+    const word_meta *m;
+    const char *buf;
+    if (!lookup_word(an, w, n, &m, &buf)) {
         stem_out->failed = true;
         return;
     }
-    ps_buf_append(stem_out, res->buf + res->stem_off, res->stem_len);
-    ps_buf_append(head_out, res->buf + res->head_off, res->head_len);
-    for (size_t i = 0; i < res->nparts; i++)
-        rec_add_term(r, PS_TERM_PART, res->buf + res->part_off[i], res->part_len[i]);
+    ps_buf_append(stem_out, buf + m->stem_off, m->stem_len);
+    ps_buf_append(head_out, buf + m->head_off, m->head_len);
+    for (size_t i = 0; i < m->nparts; i++)
+        rec_add_term(r, PS_TERM_PART, buf + m->part_off[i], m->part_len[i]);
 }
 
 /* Terms of an ordinary (possibly hyphenated) word whose norm is r->text[0..norm_len). */
