@@ -3,7 +3,9 @@
  * their index terms.
  *
  * Per word: case-folded NFC form (utf8proc), libstemmer Swedish stem, then in Swedish mode
- *  - the lexicon's -et / -t conflation of the raw stem (beslutet -> beslut, ärendet -> ärend);
+ *  - the lexicon's lemma conflation of the raw stem: the forms of one word meet the stem of its
+ *    base form (beslutet -> beslut, ärendet -> ärend, nervöst -> nervös), and unknown words
+ *    lose a definite neuter -et (hufvudet -> hufvud);
  *  - compound decomposition of the raw stem (analyzer_compound.c); when the compound's head
  *    conflates (samordningsförbundet: head förbundet -> förbund) the whole stem follows, so
  *    compounds the lexicon has never seen still get the -et rule;
@@ -43,8 +45,8 @@ typedef struct {
     size_t norm_len;
     term_ref refs[PS_MAX_TERMS];
     size_t nrefs;
-    bool dangling;     /* "kultur-": waits for the completing word */
-    bool conjunction;  /* och / eller / samt between an ellipsis and its completion */
+    bool dangling;             /* "kultur-": waits for the completing word */
+    bool conjunction;          /* och / eller / samt between an ellipsis and its completion */
     size_t head_off, head_len; /* conflated stem of the compound head in text (0 len: none) */
 } tokrec;
 
@@ -84,16 +86,18 @@ struct ps_analyzer {
 /* Snowball's Swedish stop word list, sorted bytewise for bsearch. */
 enum { PS_STOPWORD_MAX_BYTES = 7 }; /* the longest, "varför" */
 static const char *const stopwords[] = {
-    "alla", "allt", "att", "av", "blev", "bli", "blir", "blivit", "de", "dem", "den", "denna",
-    "deras", "dess", "dessa", "det", "detta", "dig", "din", "dina", "ditt", "du", "där", "då",
-    "efter", "ej", "eller", "en", "er", "era", "ert", "ett", "från", "för", "ha", "hade", "han",
-    "hans", "har", "henne", "hennes", "hon", "honom", "hur", "här", "i", "icke", "ingen", "inom",
-    "inte", "jag", "ju", "kan", "kunde", "man", "med", "mellan", "men", "mig", "min", "mina",
-    "mitt", "mot", "mycket", "ni", "nu", "när", "någon", "något", "några", "och", "om", "oss",
-    "på", "samma", "sedan", "sig", "sin", "sina", "sitta", "själv", "skulle", "som", "så",
-    "sådan", "sådana", "sådant", "till", "under", "upp", "ut", "utan", "vad", "var", "vara",
-    "varför", "varit", "varje", "vars", "vart", "vem", "vi", "vid", "vilka", "vilkas", "vilken",
-    "vilket", "vår", "våra", "vårt", "än", "är", "åt", "över"};
+    "alla",   "allt",   "att",   "av",     "blev",   "bli",    "blir",   "blivit", "de",    "dem",
+    "den",    "denna",  "deras", "dess",   "dessa",  "det",    "detta",  "dig",    "din",   "dina",
+    "ditt",   "du",     "där",   "då",     "efter",  "ej",     "eller",  "en",     "er",    "era",
+    "ert",    "ett",    "från",  "för",    "ha",     "hade",   "han",    "hans",   "har",   "henne",
+    "hennes", "hon",    "honom", "hur",    "här",    "i",      "icke",   "ingen",  "inom",  "inte",
+    "jag",    "ju",     "kan",   "kunde",  "man",    "med",    "mellan", "men",    "mig",   "min",
+    "mina",   "mitt",   "mot",   "mycket", "ni",     "nu",     "när",    "någon",  "något", "några",
+    "och",    "om",     "oss",   "på",     "samma",  "sedan",  "sig",    "sin",    "sina",  "sitta",
+    "själv",  "skulle", "som",   "så",     "sådan",  "sådana", "sådant", "till",   "under", "upp",
+    "ut",     "utan",   "vad",   "var",    "vara",   "varför", "varit",  "varje",  "vars",  "vart",
+    "vem",    "vi",     "vid",   "vilka",  "vilkas", "vilken", "vilket", "vår",    "våra",  "vårt",
+    "än",     "är",     "åt",    "över"};
 
 typedef struct {
     const char *s;
@@ -208,10 +212,9 @@ static void normalize(const char *text, size_t len, ps_buf *out)
         return;
     }
     utf8proc_uint8_t *mapped = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len,
-                                      &mapped,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                                          UTF8PROC_IGNORE);
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len, &mapped,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
     if (n >= 0)
         ps_buf_append(out, (const char *)mapped, (size_t)n);
     free(mapped);
@@ -555,8 +558,8 @@ static void build_token(ps_analyzer *an, const char *text, const ps_scan_token *
         ps_buf_free(&whole);
         return;
     }
-    if (t->flags & (PS_TOKEN_DATE | PS_TOKEN_URL | PS_TOKEN_EMAIL | PS_TOKEN_ABBREV |
-                    PS_TOKEN_NUMBER)) {
+    if (t->flags &
+        (PS_TOKEN_DATE | PS_TOKEN_URL | PS_TOKEN_EMAIL | PS_TOKEN_ABBREV | PS_TOKEN_NUMBER)) {
         rec_add_term(r, PS_TERM_STEM, norm, r->norm_len);
         return;
     }

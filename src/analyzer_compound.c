@@ -6,9 +6,9 @@
  * before it a form that may begin or continue one, linking letters included (samordnings-,
  * arbets-, gatu-, kvinno-). A part written with a doubled consonant may lend it to the next
  * part (tull + lokal = tullokal). Among all splits: fewest parts, then the longest head (före +
- * träd, not föret + räd), then the most unequal parts (sum of squared lengths). No part under 3 letters, no
- * word under 7 letters split (skotet is not sko + tet), and a word the lexicon knows whole is
- * split only in two, only when a part has 5 letters or more (kultur is not kul + tur,
+ * träd, not föret + räd), then the most unequal parts (sum of squared lengths). No part under 3
+ * letters, no word under 7 letters split (skotet is not sko + tet), and a word the lexicon knows
+ * whole is split only in two, only when a part has 5 letters or more (kultur is not kul + tur,
  * rapportering not rapp + port + ring, but valnämnd is val + nämnd), and a head under 4
  * letters only after a beginning hunspell lists (föreslår is not föres + lår, but
  * kommunalråd is kommunal + råd). Stop words are never parts (dessutom, Partille).
@@ -95,7 +95,8 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
     for (size_t j = min; j + min <= m; j++) {
         if (is_head(lex, s + bnd[j], n - bnd[j]))
             head_at[j] = true;
-        else if (doubled_consonant_before(s, bnd[j]) && is_head(lex, s + bnd[j - 1], n - bnd[j - 1]))
+        else if (doubled_consonant_before(s, bnd[j]) &&
+                 is_head(lex, s + bnd[j - 1], n - bnd[j - 1]))
             head_at[j] = head_overlap[j] = true;
         if (head_at[j])
             jmax = j;
@@ -135,8 +136,8 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
                 if (cell[i].count < 0 || count < cell[i].count ||
                     (count == cell[i].count && score > cell[i].score)) {
                     size_t longest = cell[k].longest > (size_t)len ? cell[k].longest : (size_t)len;
-                    cell[i] = (dp_cell){count, score, k,     ov != 0, v,
-                                        vn,    longest, cell[k].generic || generic};
+                    cell[i] = (dp_cell){count, score, k,       ov != 0,
+                                        v,     vn,    longest, cell[k].generic || generic};
                 }
                 break;
             }

@@ -139,13 +139,20 @@ static const unsigned char *pool_string(const ps_lexicon *lex, size_t off, size_
 static unsigned kind_bit(unsigned char kind)
 {
     switch (kind) {
-    case PS_LEX_MAP: return PS_LEXBIT_MAP;
-    case PS_LEX_HEAD: return PS_LEXBIT_HEAD;
-    case PS_LEX_BEGIN: return PS_LEXBIT_BEGIN;
-    case PS_LEX_LINK: return PS_LEXBIT_LINK;
-    case PS_LEX_WORD: return PS_LEXBIT_WORD;
-    case PS_LEX_TAIL: return PS_LEXBIT_TAIL;
-    default: return 0;
+    case PS_LEX_MAP:
+        return PS_LEXBIT_MAP;
+    case PS_LEX_HEAD:
+        return PS_LEXBIT_HEAD;
+    case PS_LEX_BEGIN:
+        return PS_LEXBIT_BEGIN;
+    case PS_LEX_LINK:
+        return PS_LEXBIT_LINK;
+    case PS_LEX_WORD:
+        return PS_LEXBIT_WORD;
+    case PS_LEX_TAIL:
+        return PS_LEXBIT_TAIL;
+    default:
+        return 0;
     }
 }
 

@@ -31,8 +31,8 @@ size_t ps_analyzer_decode(const char *text, size_t len, size_t i, int32_t *cp)
         return 1;
     }
     utf8proc_int32_t u;
-    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-                                          (utf8proc_ssize_t)(len - i), &u);
+    utf8proc_ssize_t n =
+        utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i), &u);
     if (n <= 0)
         return 0;
     *cp = u;

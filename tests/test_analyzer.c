@@ -281,7 +281,10 @@ static void test_offsets_and_positions(void **state)
     static const struct {
         size_t start, end;
         const char *norm;
-    } want[] = {{0, 6, "beslut"}, {7, 9, "om"}, {10, 18, "utträde"}, {19, 21, "ur"},
+    } want[] = {{0, 6, "beslut"},
+                {7, 9, "om"},
+                {10, 18, "utträde"},
+                {19, 21, "ur"},
                 {22, 43, "samordningsförbundet"}};
     for (size_t i = 0; i < 5; i++) {
         assert_int_equal(ts.tok[i].start, want[i].start);
@@ -306,9 +309,9 @@ static void test_query_compound(void **state)
     tu_tokens ts;
     ps_error err;
     memset(&ts, 0, sizeof ts);
-    assert_int_equal(ps_analyzer_run(f->an, "samordningsförbund och", strlen("samordningsförbund och"),
-                                     PS_ANALYZE_QUERY,
-                                     tu_collect, &ts, &err),
+    assert_int_equal(ps_analyzer_run(f->an, "samordningsförbund och",
+                                     strlen("samordningsförbund och"), PS_ANALYZE_QUERY, tu_collect,
+                                     &ts, &err),
                      PS_OK);
     assert_int_equal(ts.n, 2);
     assert_string_equal(ts.tok[0].terms[0], "samordningsförbund");

@@ -201,10 +201,10 @@ static void table_free(table *t)
 
 typedef struct {
     char flag;
-    char *strip;      /* "" when 0 */
-    char *add;        /* "" when 0 */
-    char *cont;       /* continuation flags after '/', "" when none */
-    char *cond;       /* condition pattern as written ("." = any) */
+    char *strip; /* "" when 0 */
+    char *add;   /* "" when 0 */
+    char *cont;  /* continuation flags after '/', "" when none */
+    char *cond;  /* condition pattern as written ("." = any) */
 } sfx_rule;
 
 typedef struct {
@@ -303,10 +303,10 @@ static void parse_aff(char *text, affixes *aff)
 
 typedef struct {
     struct sb_stemmer *stemmer;
-    table stems;  /* 'S' raw stem -> flags STEM_*, val = conflation target */
-    table out;    /* final entries: PS_LEX_* keys */
-    table begins; /* 'b' surface -> val = base word whose stem it stands for */
-    table inflected; /* 'F' every inflected (non-base) form of some entry */
+    table stems;         /* 'S' raw stem -> flags STEM_*, val = conflation target */
+    table out;           /* final entries: PS_LEX_* keys */
+    table begins;        /* 'b' surface -> val = base word whose stem it stands for */
+    table inflected;     /* 'F' every inflected (non-base) form of some entry */
     const char *explain; /* --explain STEM: report every lemma that says something about it */
     table proposals;     /* 'P' stem -> flags = how many lemmas propose it as their stem */
     table tails;         /* 't' compound-tail stem -> its lemma's stem */
@@ -395,8 +395,8 @@ static void note_stems(builder *b, const char *canon, const strvec *stems, size_
 /* The lemma's word forms (base first), the compound-begin forms it licenses when begins is set,
  * and in *ninflected how many forms came from real inflection (not genitive -s, not the
  * -isk derivations of flag T). */
-static void expand(builder *b, const affixes *aff, const char *word, const char *flags,
-                   bool begins, strvec *forms, size_t *ninflected)
+static void expand(builder *b, const affixes *aff, const char *word, const char *flags, bool begins,
+                   strvec *forms, size_t *ninflected)
 {
     bool only_in_compound = strchr(flags, 'Z') != NULL;
     bool needaffix = strstr(flags, "\xC2\xA4") != NULL;
@@ -550,9 +550,8 @@ static void read_dic(builder *b, const affixes *aff, const char *text, size_t le
         char flagbuf[128];
         size_t fl = 0;
         if (wl < n && line[wl] == '/')
-            for (size_t i = wl + 1; i < n && line[i] != '\t' && line[i] != ' ' &&
-                                    fl + 1 < sizeof flagbuf;
-                 i++)
+            for (size_t i = wl + 1;
+                 i < n && line[i] != '\t' && line[i] != ' ' && fl + 1 < sizeof flagbuf; i++)
                 flagbuf[fl++] = line[i];
         flagbuf[fl] = '\0';
         if (strchr(flagbuf, '%'))
@@ -711,12 +710,18 @@ static void pool_string(bytes *pool, const char *s)
 static unsigned kind_bit(char kind)
 {
     switch (kind) {
-    case PS_LEX_MAP: return PS_LEXBIT_MAP;
-    case PS_LEX_HEAD: return PS_LEXBIT_HEAD;
-    case PS_LEX_BEGIN: return PS_LEXBIT_BEGIN;
-    case PS_LEX_LINK: return PS_LEXBIT_LINK;
-    case PS_LEX_WORD: return PS_LEXBIT_WORD;
-    default: return PS_LEXBIT_TAIL;
+    case PS_LEX_MAP:
+        return PS_LEXBIT_MAP;
+    case PS_LEX_HEAD:
+        return PS_LEXBIT_HEAD;
+    case PS_LEX_BEGIN:
+        return PS_LEXBIT_BEGIN;
+    case PS_LEX_LINK:
+        return PS_LEXBIT_LINK;
+    case PS_LEX_WORD:
+        return PS_LEXBIT_WORD;
+    default:
+        return PS_LEXBIT_TAIL;
     }
 }
 
@@ -731,10 +736,10 @@ static int write_lexicon(builder *b, const char *path)
         entry *r = table_get(&recs, 'x', e->key + 1, true);
         unsigned bit = kind_bit(e->key[0]);
         r->flags |= bit;
-        char **slot = bit == PS_LEXBIT_MAP ? &r->val
+        char **slot = bit == PS_LEXBIT_MAP                       ? &r->val
                       : bit & (PS_LEXBIT_BEGIN | PS_LEXBIT_LINK) ? &r->extra[0]
-                      : bit == PS_LEXBIT_TAIL ? &r->extra[1]
-                                              : NULL;
+                      : bit == PS_LEXBIT_TAIL                    ? &r->extra[1]
+                                                                 : NULL;
         if (slot && !*slot)
             *slot = xstrndup(e->val ? e->val : "", e->val ? strlen(e->val) : 0);
     }
