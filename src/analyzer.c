@@ -497,14 +497,14 @@ static void word_terms(ps_analyzer *an, tokrec *r)
     }
 }
 
-/* Collapse runs of spaces (any of ' ', NBSP, narrow NBSP) into one ASCII space, or drop them. */
+/* Collapse runs of white space (ASCII, NBSP, narrow NBSP) into one ASCII space, or drop them. */
 static void squeeze_spaces(const char *s, size_t n, bool keep_one, ps_buf *out)
 {
     bool in_space = false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         size_t skip = 0;
-        if (c == ' ')
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
             skip = 1;
         else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0)
             skip = 2;

@@ -386,6 +386,17 @@ static void test_special_units(void **state)
     assert_true(t->flags & PS_TOKEN_NUMBER);
     assert_string_equal(t->terms[0], "18.00");
     assert_int_equal(ts.n, i);
+    /* a diarienummer broken over two lines, and the year/number form */
+    assert_int_equal(tu_run(f->an, "Insjöriket, 2023.076  \nSN\nKS 2021/123", &ts), PS_OK);
+    assert_int_equal(ts.n, 4);
+    assert_true(ts.tok[1].flags & PS_TOKEN_DNR);
+    assert_int_equal(ts.tok[1].start, 13);
+    assert_int_equal(ts.tok[1].end, 26);
+    assert_true(tu_has_kind(&ts.tok[1], "2023.076", PS_TERM_STEM));
+    assert_true(tu_has_kind(&ts.tok[1], "2023.076 sn", PS_TERM_WHOLE));
+    assert_string_equal(ts.tok[2].norm, "ks");
+    assert_true(ts.tok[3].flags & PS_TOKEN_DNR);
+    assert_string_equal(ts.tok[3].terms[0], "2021/123");
     /* "§ 94" typed as a query gives the same terms as in the text */
     assert_int_equal(tu_run(f->an, "§94", &ts), PS_OK);
     assert_string_equal(ts.tok[0].terms[0], "§94");
