@@ -210,7 +210,24 @@ typedef struct {
 typedef struct {
     sfx_rule *rules;
     size_t n, cap;
+    size_t *order;     /* rule indexes grouped by flag ... */
+    size_t start[257]; /* ... the rules of flag c are order[start[c] .. start[c + 1]) */
 } affixes;
+
+/* Group the rules by flag so that an entry only looks at the rules of its own flags. */
+static void index_affixes(affixes *aff)
+{
+    memset(aff->start, 0, sizeof aff->start);
+    for (size_t i = 0; i < aff->n; i++)
+        aff->start[(unsigned char)aff->rules[i].flag + 1]++;
+    for (size_t c = 1; c <= 256; c++)
+        aff->start[c] += aff->start[c - 1];
+    size_t fill[256];
+    memcpy(fill, aff->start, sizeof fill);
+    aff->order = xmalloc((aff->n ? aff->n : 1) * sizeof *aff->order);
+    for (size_t i = 0; i < aff->n; i++)
+        aff->order[fill[(unsigned char)aff->rules[i].flag]++] = i;
+}
 
 /* Does the end of word match hunspell's condition pattern (chars, [set], [^set], .)? */
 static bool cond_matches(const char *word, const char *cond)
@@ -406,25 +423,30 @@ static void expand(builder *b, const affixes *aff, const char *word, const char 
     if (begins && (strchr(flags, 'X') || strchr(flags, 'U')))
         add_begin(b, word, word, true);
     size_t wlen = strlen(word);
-    for (size_t i = 0; i < aff->n; i++) {
-        const sfx_rule *r = &aff->rules[i];
-        if (!strchr(flags, r->flag) || !ends_with(word, r->strip) || !cond_matches(word, r->cond))
-            continue;
-        size_t keep = wlen - strlen(r->strip);
-        char *form = xmalloc(keep + strlen(r->add) + 1);
-        memcpy(form, word, keep);
-        strcpy(form + keep, r->add);
-        char *folded = fold_letters(form, strlen(form));
-        free(form);
-        if (!folded)
-            continue;
-        if (strchr(r->cont, 'Z') || strchr(r->cont, 'W')) {
-            if (begins && (strchr(r->cont, 'X') || strchr(r->cont, 'U')))
-                add_begin(b, folded, word, true);
-            free(folded);
-        } else {
-            *ninflected += r->flag != 'A' && r->flag != 'T';
-            strvec_add(forms, folded);
+    for (const char *fp = flags; *fp; fp++) {
+        if (strchr(flags, *fp) != fp)
+            continue; /* a flag given twice */
+        unsigned char c = (unsigned char)*fp;
+        for (size_t k = aff->start[c]; k < aff->start[c + 1]; k++) {
+            const sfx_rule *r = &aff->rules[aff->order[k]];
+            if (!ends_with(word, r->strip) || !cond_matches(word, r->cond))
+                continue;
+            size_t keep = wlen - strlen(r->strip);
+            char *form = xmalloc(keep + strlen(r->add) + 1);
+            memcpy(form, word, keep);
+            strcpy(form + keep, r->add);
+            char *folded = fold_letters(form, strlen(form));
+            free(form);
+            if (!folded)
+                continue;
+            if (strchr(r->cont, 'Z') || strchr(r->cont, 'W')) {
+                if (begins && (strchr(r->cont, 'X') || strchr(r->cont, 'U')))
+                    add_begin(b, folded, word, true);
+                free(folded);
+            } else {
+                *ninflected += r->flag != 'A' && r->flag != 'T';
+                strvec_add(forms, folded);
+            }
         }
     }
     /* Noun inflection classes of hunspell-sv (definite forms, plurals). */
@@ -848,6 +870,7 @@ int main(int argc, char **argv)
     }
     affixes aff = {0};
     parse_aff(aff_text, &aff);
+    index_affixes(&aff);
     read_dic(&b, &aff, dic_text, dic_len, 1);
     read_dic(&b, &aff, dic_text, dic_len, 2);
     if (words_text)
@@ -861,6 +884,7 @@ int main(int argc, char **argv)
         free(aff.rules[i].cond);
     }
     free(aff.rules);
+    free(aff.order);
     table_free(&b.stems);
     table_free(&b.out);
     table_free(&b.begins);
