@@ -7,11 +7,11 @@
  * arbets-, gatu-, kvinno-). A part written with a doubled consonant may lend it to the next
  * part (tull + lokal = tullokal). Among all splits: fewest parts, then the longest head (före +
  * träd, not föret + räd), then the most unequal parts (sum of squared lengths). No part under 3
- * letters, no word under 7 letters split (skotet is not sko + tet), and a word the lexicon knows
+ * letters, no word under 7 letters split (skotet is not sko + tet). A word the lexicon knows
  * whole is split only in two, only when a part has 5 letters or more (kultur is not kul + tur,
- * rapportering not rapp + port + ring, but valnämnd is val + nämnd), and a head under 4
- * letters only after a beginning hunspell lists (föreslår is not föres + lår, but
- * kommunalråd is kommunal + råd). Stop words are never parts (dessutom, Partille).
+ * rapportering not rapp + port + ring, but valnämnd is val + nämnd), and with a head under 5
+ * letters only after a beginning hunspell lists (föreslår is not föres + lår, planering not
+ * plane + ring, but kommunalråd is kommunal + råd). Stop words are never parts (dessutom).
  *
  * Cost: first one look-up per possible head; only when some head is known, a dynamic program
  * over the prefix with look-ups bounded by PS_PART_MAX_CHARS per end position.
@@ -26,7 +26,7 @@ enum {
     PS_PART_MAX_CHARS = 24,
     PS_WORD_MAX_CHARS = 48,
     PS_KNOWN_WORD_LONGEST_PART = 5,
-    PS_KNOWN_WORD_SHORT_HEAD = 4,
+    PS_KNOWN_WORD_SHORT_HEAD = 5,
     PS_COMPOUND_MIN_CHARS = 7
 };
 
