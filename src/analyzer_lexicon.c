@@ -32,9 +32,8 @@ struct ps_lexicon {
 static ps_status bad_file(ps_error *err, const char *path, const char *why)
 {
     ps_error_set(err, PS_ERR_VERSION,
-                 "lexicon %s is not a protokollsok lexicon of format %u (%s); rebuild it with "
-                 "cmake --build",
-                 path, PS_LEXFILE_FORMAT, why);
+                 "not a protokollsok lexicon of format %u (%s); rebuild it with cmake --build",
+                 PS_LEXFILE_FORMAT, why);
     ps_error_locate(err, path, 0, -1);
     return PS_ERR_VERSION;
 }
@@ -49,7 +48,7 @@ ps_status ps_lexicon_load(const char *path, ps_lexicon **out, ps_error *err)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         ps_status st = errno == ENOENT ? PS_ERR_NOT_FOUND : PS_ERR_IO;
-        ps_error_set(err, st, "cannot open lexicon %s: %s%s", path, strerror(errno),
+        ps_error_set(err, st, "cannot open the lexicon: %s%s", strerror(errno),
                      st == PS_ERR_NOT_FOUND ? " (build it with cmake --build, or set "
                                               "PROTOKOLLSOK_LEXICON)"
                                             : "");

@@ -554,7 +554,7 @@ static void test_lexicon_errors(void **state)
     ps_error err;
     assert_int_equal(ps_lexicon_load("/nonexistent/lexicon.bin", &lex, &err), PS_ERR_NOT_FOUND);
     assert_null(lex);
-    assert_non_null(strstr(err.message, "/nonexistent/lexicon.bin"));
+    assert_string_equal(err.file, "/nonexistent/lexicon.bin");
     char path[512];
     snprintf(path, sizeof path, "%s/analyzer_bad_lexicon.bin", PS_TEST_TMPDIR);
     (void)!system("mkdir -p " PS_TEST_TMPDIR);
@@ -563,6 +563,7 @@ static void test_lexicon_errors(void **state)
     fputs("this is not a lexicon, but it is long enough to have a header", fp);
     fclose(fp);
     assert_int_equal(ps_lexicon_load(path, &lex, &err), PS_ERR_VERSION);
+    assert_string_equal(err.file, path);
     assert_null(lex);
     assert_true(strlen(ps_lexicon_version(f->lex)) > 8);
     ps_analyzer *an = NULL;
