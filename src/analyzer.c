@@ -534,10 +534,8 @@ static void build_token(ps_analyzer *an, const char *text, const ps_scan_token *
     normalize(text + t->start, t->end - t->start, &r->text);
     r->norm_len = r->text.len;
     const char *norm = r->text.data ? r->text.data : "";
-    if (r->norm_len == 0) {
-        rec_add_term(r, PS_TERM_STEM, text + t->start, t->end - t->start);
-        return;
-    }
+    if (r->norm_len == 0)
+        return; /* nothing left after normalization (only ignorable characters): no token */
     if (t->flags & (PS_TOKEN_DNR | PS_TOKEN_PARAGRAPH) ||
         (t->flags & PS_TOKEN_NUMBER && memchr(norm, ' ', r->norm_len)) ||
         (t->flags & PS_TOKEN_NUMBER && strstr(norm, "\xC2\xA0"))) {

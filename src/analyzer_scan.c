@@ -154,8 +154,13 @@ static size_t match_url(const char *t, size_t len, size_t i)
         return 0;
     size_t n = 0;
     while (i + n < len && n < PS_SCAN_URL_MAX && (unsigned char)t[i + n] > ' ' && t[i + n] != '<' &&
-           t[i + n] != '>' && t[i + n] != '"')
-        n++;
+           t[i + n] != '>' && t[i + n] != '"') {
+        int32_t cp;
+        size_t k = ps_analyzer_decode(t, len, i + n, &cp);
+        if (k == 0 || cp == 0xA0)
+            break; /* invalid UTF-8 or a no-break space ends the URL */
+        n += k;
+    }
     while (n > 0 && strchr(".,;:!?)]}'", t[i + n - 1]))
         n--;
     return n;

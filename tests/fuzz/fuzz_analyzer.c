@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "protokollsok/analyzer.h"
 #include "protokollsok/highlight.h"
 
@@ -18,6 +20,20 @@ typedef struct {
     size_t nterms;
 } check_ctx;
 
+/* Terms go into the index and into JSON: they must be valid UTF-8. */
+static bool valid_utf8(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0)
+            return false;
+        i += (size_t)k;
+    }
+    return true;
+}
+
 static bool check_token(void *vctx, const ps_token *tok)
 {
     check_ctx *c = vctx;
@@ -25,8 +41,11 @@ static bool check_token(void *vctx, const ps_token *tok)
         tok->start < c->last_end || tok->nterms == 0 || tok->terms[0].kind != PS_TERM_STEM)
         abort();
     for (size_t i = 0; i < tok->nterms; i++)
-        if (tok->terms[i].len == 0 || tok->terms[i].len > PS_ANALYZER_TERM_MAX)
+        if (tok->terms[i].len == 0 || tok->terms[i].len > PS_ANALYZER_TERM_MAX ||
+            !valid_utf8(tok->terms[i].text, tok->terms[i].len))
             abort();
+    if (!valid_utf8(tok->norm, tok->norm_len))
+        abort();
     c->last_end = tok->end;
     c->last_pos = tok->pos;
     if (c->nterms < 4) {
