@@ -51,6 +51,27 @@ typedef struct {
     uint64_t content_hash;
 } ps_lexfile_header;
 
+/* The record bit of a look-up kind; 0 for an unknown kind. */
+static inline unsigned ps_lexfile_kind_bit(unsigned char kind)
+{
+    switch (kind) {
+    case PS_LEX_MAP:
+        return PS_LEXBIT_MAP;
+    case PS_LEX_HEAD:
+        return PS_LEXBIT_HEAD;
+    case PS_LEX_BEGIN:
+        return PS_LEXBIT_BEGIN;
+    case PS_LEX_LINK:
+        return PS_LEXBIT_LINK;
+    case PS_LEX_WORD:
+        return PS_LEXBIT_WORD;
+    case PS_LEX_TAIL:
+        return PS_LEXBIT_TAIL;
+    default:
+        return 0;
+    }
+}
+
 /* FNV-1a 64. */
 static inline uint64_t ps_lexfile_hash(const char *text, size_t len)
 {

@@ -135,26 +135,6 @@ static const unsigned char *pool_string(const ps_lexicon *lex, size_t off, size_
     return lex->pool + off + 1;
 }
 
-static unsigned kind_bit(unsigned char kind)
-{
-    switch (kind) {
-    case PS_LEX_MAP:
-        return PS_LEXBIT_MAP;
-    case PS_LEX_HEAD:
-        return PS_LEXBIT_HEAD;
-    case PS_LEX_BEGIN:
-        return PS_LEXBIT_BEGIN;
-    case PS_LEX_LINK:
-        return PS_LEXBIT_LINK;
-    case PS_LEX_WORD:
-        return PS_LEXBIT_WORD;
-    case PS_LEX_TAIL:
-        return PS_LEXBIT_TAIL;
-    default:
-        return 0;
-    }
-}
-
 /* The value for bit in the record whose values start at off (see analyzer_lexfile.h). */
 static bool record_value(const ps_lexicon *lex, size_t off, unsigned flags, unsigned bit,
                          const char **val, size_t *vlen)
@@ -183,7 +163,7 @@ static bool record_value(const ps_lexicon *lex, size_t off, unsigned flags, unsi
 bool ps_lexicon_lookup(const ps_lexicon *lex, unsigned char kind, const char *text, size_t len,
                        const char **val, size_t *vlen)
 {
-    unsigned bit = kind_bit(kind);
+    unsigned bit = ps_lexfile_kind_bit(kind);
     if (!lex || len > 255 || !bit)
         return false;
     uint32_t j = (uint32_t)ps_lexfile_hash(text, len) & lex->mask;

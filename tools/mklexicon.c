@@ -729,24 +729,6 @@ static void pool_string(bytes *pool, const char *s)
     pool_bytes(pool, s, n);
 }
 
-static unsigned kind_bit(char kind)
-{
-    switch (kind) {
-    case PS_LEX_MAP:
-        return PS_LEXBIT_MAP;
-    case PS_LEX_HEAD:
-        return PS_LEXBIT_HEAD;
-    case PS_LEX_BEGIN:
-        return PS_LEXBIT_BEGIN;
-    case PS_LEX_LINK:
-        return PS_LEXBIT_LINK;
-    case PS_LEX_WORD:
-        return PS_LEXBIT_WORD;
-    default:
-        return PS_LEXBIT_TAIL;
-    }
-}
-
 /* One record per distinct text: the kinds it has and their values (see analyzer_lexfile.h). */
 static int write_lexicon(builder *b, const char *path)
 {
@@ -756,7 +738,7 @@ static int write_lexicon(builder *b, const char *path)
         if (!e->key)
             continue;
         entry *r = table_get(&recs, 'x', e->key + 1, true);
-        unsigned bit = kind_bit(e->key[0]);
+        unsigned bit = ps_lexfile_kind_bit((unsigned char)e->key[0]);
         r->flags |= bit;
         char **slot = bit == PS_LEXBIT_MAP                       ? &r->val
                       : bit & (PS_LEXBIT_BEGIN | PS_LEXBIT_LINK) ? &r->extra[0]
