@@ -479,9 +479,10 @@ static void word_terms(ps_analyzer *an, tokrec *r)
     r->nrefs = 0;
     rec_add_term(r, PS_TERM_STEM, stem->data, stem->len);
     rec_add_term(r, PS_TERM_EXACT, r->text.data, r->norm_len);
-    if (ncomp > 1)
+    if (ncomp > 1) /* hyphen components as parts, but not single letters (a-kassa, e-tjänst) */
         for (size_t off = 0; off < comps->len; off += strlen(comps->data + off) + 1)
-            rec_add_term(r, PS_TERM_PART, comps->data + off, strlen(comps->data + off));
+            if (strlen(comps->data + off) > 1)
+                rec_add_term(r, PS_TERM_PART, comps->data + off, strlen(comps->data + off));
     for (size_t i = 0; i < nparts; i++)
         rec_add_term(r, parts[i].kind, r->text.data + parts[i].off, parts[i].len);
     if (last_head_len) {
