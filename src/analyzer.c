@@ -48,6 +48,7 @@ typedef struct {
     bool dangling;             /* "kultur-": waits for the completing word */
     bool conjunction;          /* och / eller / samt between an ellipsis and its completion */
     size_t head_off, head_len; /* conflated stem of the compound head in text (0 len: none) */
+    size_t main_parts;         /* ps_token.compound_parts */
 } tokrec;
 
 /* What one hyphen-free word yields: offsets of its texts in a buffer next to it. */
@@ -58,6 +59,7 @@ typedef struct {
     uint16_t head_off, head_len; /* head_len 0: not a compound */
     uint16_t part_off[PS_RESULT_PARTS], part_len[PS_RESULT_PARTS];
     uint8_t nparts;
+    uint8_t ntop; /* the first ntop parts are the compound's own parts; then finer ones */
 } word_meta;
 
 /* The analysis of a word is cached when the word and its texts are short (nearly all are). */
@@ -230,6 +232,7 @@ static void rec_reset(tokrec *r)
     r->dangling = false;
     r->conjunction = false;
     r->head_off = r->head_len = 0;
+    r->main_parts = 0;
     memset(&r->tok, 0, sizeof r->tok);
 }
 
@@ -243,24 +246,25 @@ static size_t utf8_cut(const char *s, size_t len, size_t max)
     return max;
 }
 
-/* Add a distinct term (text may point into r->text itself). */
-static void rec_add_term(tokrec *r, ps_term_kind kind, const char *text, size_t len)
+/* Add a distinct term (text may point into r->text itself); false when it was not added. */
+static bool rec_add_term(tokrec *r, ps_term_kind kind, const char *text, size_t len)
 {
     len = utf8_cut(text, len, PS_ANALYZER_TERM_MAX);
     if (len == 0 || r->nrefs == PS_MAX_TERMS || r->text.failed)
-        return;
+        return false;
     for (size_t i = 0; i < r->nrefs; i++)
         if (r->refs[i].len == len && memcmp(r->text.data + r->refs[i].off, text, len) == 0)
-            return;
+            return false;
     size_t src_off = (size_t)-1;
     if (r->text.data && text >= r->text.data && text < r->text.data + r->text.len)
         src_off = (size_t)(text - r->text.data);
     if (!ps_buf_reserve(&r->text, len))
-        return;
+        return false;
     if (src_off != (size_t)-1)
         text = r->text.data + src_off;
     r->refs[r->nrefs++] = (term_ref){r->text.len, len, kind};
     ps_buf_append(&r->text, text, len);
+    return true;
 }
 
 /* ---------------------------------------------------------------- words */
@@ -343,8 +347,10 @@ static bool compute_word(ps_analyzer *an, const char *w, size_t n)
     bool conflated = ps_lexicon_lookup(an->lex, PS_LEX_MAP, raw, rn, &mapped, &mn);
     ps_compound c;
     if (ps_analyzer_decompose(an->lex, raw, rn, &c)) {
-        for (size_t i = 0; i < c.nparts; i++) {
+        for (size_t i = 0; i < c.nparts; i++)
             res_add_part(an, c.parts[i].text, c.parts[i].len);
+        an->result.ntop = an->result.nparts;
+        for (size_t i = 0; i < c.nparts; i++) {
             ps_compound sub;
             if (ps_analyzer_decompose(an->lex, c.parts[i].text, c.parts[i].len, &sub))
                 for (size_t k = 0; k < sub.nparts; k++)
@@ -426,8 +432,10 @@ static void analyze_word(ps_analyzer *an, tokrec *r, const char *w, size_t n, ps
     }
     ps_buf_append(stem_out, buf + m->stem_off, m->stem_len);
     ps_buf_append(head_out, buf + m->head_off, m->head_len);
+    r->main_parts = 0;
     for (size_t i = 0; i < m->nparts; i++)
-        rec_add_term(r, PS_TERM_PART, buf + m->part_off[i], m->part_len[i]);
+        if (rec_add_term(r, PS_TERM_PART, buf + m->part_off[i], m->part_len[i]) && i < m->ntop)
+            r->main_parts++;
 }
 
 /* Terms of an ordinary (possibly hyphenated) word whose norm is r->text[0..norm_len). */
@@ -479,12 +487,17 @@ static void word_terms(ps_analyzer *an, tokrec *r)
     r->nrefs = 0;
     rec_add_term(r, PS_TERM_STEM, stem->data, stem->len);
     rec_add_term(r, PS_TERM_EXACT, r->text.data, r->norm_len);
-    if (ncomp > 1) /* hyphen components as parts, but not single letters (a-kassa, e-tjänst) */
+    size_t main = 0;
+    if (ncomp > 1) { /* hyphen components are the parts, but not single letters (a-kassa) */
         for (size_t off = 0; off < comps->len; off += strlen(comps->data + off) + 1)
             if (strlen(comps->data + off) > 1)
-                rec_add_term(r, PS_TERM_PART, comps->data + off, strlen(comps->data + off));
+                main += rec_add_term(r, PS_TERM_PART, comps->data + off, strlen(comps->data + off));
+    }
     for (size_t i = 0; i < nparts; i++)
-        rec_add_term(r, parts[i].kind, r->text.data + parts[i].off, parts[i].len);
+        if (rec_add_term(r, parts[i].kind, r->text.data + parts[i].off, parts[i].len) &&
+            ncomp == 1 && i < r->main_parts)
+            main++;
+    r->main_parts = main >= 2 ? main : 0;
     if (last_head_len) {
         const char *h = comps->data + last_head_off;
         size_t hl = strlen(h);
@@ -580,6 +593,7 @@ static bool emit(ps_analyzer *an, tokrec *r, ps_token_fn fn, void *ctx)
     r->tok.norm_len = r->norm_len;
     r->tok.terms = an->terms;
     r->tok.nterms = r->nrefs;
+    r->tok.compound_parts = r->main_parts;
     return fn(ctx, &r->tok);
 }
 

@@ -2,8 +2,8 @@
  * cli_analyze.c — `protokollsok analyze`: show what the Swedish analyzer makes of text.
  *
  *   protokollsok analyze [--query] [--exact-snowball] [--lexicon FILE] TEXT...
- *       every token: position, byte span, source text, flags, and its terms with their kinds
- *       (like Elasticsearch's _analyze)
+ *       every token: position, byte span, source text, flags (parts=N: the first N parts are
+ *       the compound's own), and its terms with their kinds (like Elasticsearch's _analyze)
  *   protokollsok analyze --words [--exact-snowball] < words.txt
  *       per input line: the line, a tab, and the index terms (stem, parts, whole units; not
  *       the exact form) separated by spaces; with --exact-snowball just libstemmer's stem
@@ -76,6 +76,8 @@ static bool print_token(void *vctx, const ps_token *tok)
             printf("%s%s", sep, flag_names[i].name);
             sep = ",";
         }
+    if (tok->compound_parts)
+        printf("%sparts=%zu", sep, tok->compound_parts);
     putchar('\n');
     for (size_t i = 0; i < tok->nterms; i++)
         printf("\t%-5s %.*s\n", kind_names[tok->terms[i].kind], (int)tok->terms[i].len,

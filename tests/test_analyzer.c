@@ -318,6 +318,20 @@ static void test_query_compound(void **state)
     assert_true(tu_has_kind(&ts.tok[0], "samordning", PS_TERM_PART));
     assert_true(tu_has_kind(&ts.tok[0], "förbund", PS_TERM_PART));
     assert_true(ts.tok[1].flags & PS_TOKEN_STOPWORD);
+    /* its own parts come first, in order: as a phrase they match the split spelling */
+    assert_int_equal(ts.tok[0].compound_parts, 2);
+    assert_string_equal(tu_part(&ts.tok[0], 0), "samordning");
+    assert_string_equal(tu_part(&ts.tok[0], 1), "förbund");
+    assert_int_equal(ts.tok[1].compound_parts, 0);
+    tu_token t = word_token(f->an, "arbetsmarknadsnämnden");
+    assert_int_equal(t.compound_parts, 2);
+    tu_token p0 = word_token(f->an, "arbetsmarknad");
+    tu_token p1 = word_token(f->an, "nämnd");
+    assert_string_equal(tu_part(&t, 0), p0.terms[0]);
+    assert_string_equal(tu_part(&t, 1), p1.terms[0]);
+    t = word_token(f->an, "ESF-projektet");
+    assert_int_equal(t.compound_parts, 2);
+    assert_string_equal(tu_part(&t, 0), "esf");
     /* the split spelling indexes the same two stems at consecutive positions */
     assert_int_equal(tu_run(f->an, "Samordning förbundet", &ts), PS_OK);
     assert_string_equal(ts.tok[0].terms[0], "samordning");
