@@ -5,19 +5,21 @@
  *
  * From hunspell-sv it expands every entry's suffix rules into the lemma's word forms, stems each
  * form with libstemmer's Swedish (2.2, what Debian ships) and records:
- *   - lemma conflation (PS_LEX_MAP): every raw stem of a lemma's forms meets the stem of its
- *     base form (beslutet -> beslut, ärendet -> ärend, marknaden -> markn, nervöst -> nervös:
- *     the definite neuter -et that Snowball 2.2 keeps, and more), unless that stem is also the
- *     base-form stem of another lemma or belongs to lemmas with different bases (planet the
- *     celestial body vs. planet = the plane): ambiguity means no conflation. Words whose "et"
- *     belongs to the stem (paket, budget, raket) keep it, because their base form has it;
- *   - compound heads (PS_LEX_HEAD): raw stems of every form of an entry hunspell allows at the
- *     end of a compound (flag Y), alone and as a compound's tail (PS_LEX_TAIL maps a tail stem
- *     that differs from every stem of the word alone to the lemma's stem: -skat -> skatt);
+ *   - lemma conflation (PS_LEX_MAP): every raw stem of a lemma's forms meets the lemma's stem
+ *     (beslutet -> beslut, ärendet -> ärend, ansvaret -> ansvar, nervöst -> nervös: the
+ *     definite neuter -et that Snowball 2.2 keeps, and more). The lemma's stem is its base
+ *     form when another form stems to it (ansvars -> ansvar), else the base form's stem. No
+ *     conflation where it would be ambiguous: a stem that is another lemma's own stem (planet,
+ *     the celestial body) or that lemmas with different stems share. Words whose "et" belongs
+ *     to the stem (paket, budget, raket) keep it, because their base form has it;
+ *   - known words (PS_LEX_WORD): raw stems of every form (and of wswedish's words);
+ *   - compound heads (PS_LEX_HEAD): raw stems of every form of a noun or of an entry with
+ *     hunspell's compound-end flag Y, alone and as a compound's tail (PS_LEX_TAIL maps a tail
+ *     stem that differs from every stem of the word alone to the lemma's stem: -skat -> skatt);
  *   - compound beginnings (PS_LEX_BEGIN): hunspell's compound-begin/middle forms with their
- *     linking letters (samordnings-, arbets-, gatu-), plus the common linking forms of
- *     compound-capable nouns (-s, and -o/-u/-e for -a words), each mapped to its lemma's stem.
- * The optional wswedish list (ISO-8859-1) adds known words (PS_LEX_WORD).
+ *     linking letters (samordnings-, arbets-), each mapped to its lemma's stem, and (as
+ *     PS_LEX_LINK) the common linking forms of nouns it does not list (läns-, gatu-: -s, and
+ *     -o/-u/-e for -a words), which the analyzer trusts less.
  *
  * Output layout: src/analyzer_lexfile.h. A build tool, so it prints its own errors.
  */
