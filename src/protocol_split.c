@@ -109,6 +109,16 @@ static bool paragraph_heading(ps_parser *p, size_t i, anchor *a)
         /* A heading "§ 12 Title" must open its block and start with a capital. */
         if (t[d] != '\0' && (!block_start || !ps_text_upper_at(t + d, n - d) || l->width > 160))
             return false;
+        /* Nor is it a sentence citing a paragraph: "§ 5 Förvaltningslagen anger att ..."
+         * ends in a full stop or runs on into a lower-case line. */
+        if (t[d] != '\0' && t[n - 1] == '.')
+            return false;
+        const ps_line *nx = i + 1 < p->nlines ? &p->lines[i + 1] : NULL;
+        unsigned char c0 = nx && nx->cend > nx->cstart ? (unsigned char)p->src[nx->cstart] : 0;
+        if (t[d] != '\0' && c0 &&
+            ((c0 >= 'a' && c0 <= 'z') ||
+             (c0 == 0xC3 && (unsigned char)p->src[nx->cstart + 1] >= 0xA0)))
+            return false;
         if (t[d] == '\0' && !block_start)
             return false;
         a->dnr[0] = '\0';

@@ -339,6 +339,14 @@ static void test_dnr_in_paragraph_heading(void **state)
     assert_field(&d->arenden[1].title, "Val av revisor", PS_FIELD_READ);
     assert_string_equal(d->arenden[1].body, "Text om valet.");
     ps_protocol_doc_free(d);
+
+    /* A paragraph that cites a § is no § heading. */
+    d = parse_str("Datum: 2023-01-02\nDnr: KS 2023/1\n\nTitel\n\nText.\n\n"
+                  "§ 5 Förvaltningslagen anger att myndigheten ska\nutreda ärendet.\n\n"
+                  "§ 6 Kommunallagen gäller också.\n");
+    assert_int_equal(d->narenden, 1);
+    assert_non_null(strstr(d->arenden[0].body, "§ 5 Förvaltningslagen"));
+    ps_protocol_doc_free(d);
 }
 
 /* ---- line repair ------------------------------------------------------------------------------
