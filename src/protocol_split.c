@@ -10,6 +10,11 @@
  * cover sheet: a dnr line and an item number line, and the title block above them when it
  * matches an agenda item (or is set in bold). An Ärendelista names items; those not found as
  * anchors become agenda-only ärenden. Documents without anchors are one ärende.
+ *
+ * Then each anchor gets its title (the rest of the § line, or the block after the header),
+ * headings are marked, and each anchor becomes an ärende: body (protocol_body.c), fields read
+ * from its own lines, the rest from the document (protocol_meta.c, protocol_kommun.c) and the
+ * caller's metadata, and finally its key.
  */
 #include "protocol_internal.h"
 
@@ -52,7 +57,7 @@ typedef struct {
     bool nomem;
 } split;
 
-/* ---- 3. anchors --------------------------------------------------------------------------------
+/* ---- anchors --------------------------------------------------------------------------------
  */
 
 static bool push_anchor(split *sp, const anchor *a)
@@ -294,7 +299,7 @@ static void free_anchor(anchor *a)
     free(a->title);
 }
 
-/* ---- 4. agenda --------------------------------------------------------------------------------
+/* ---- the agenda --------------------------------------------------------------------------------
  */
 
 /* "12. text", "12) text", "§ 12 text": the number's end in t, or 0. */
@@ -423,7 +428,7 @@ static void find_agenda(ps_parser *p, split *sp)
     }
 }
 
-/* ---- anchors over the document ------------------------------------------------------------------
+/* ---- the anchors of a document ------------------------------------------------------------------
  */
 
 static void find_anchors(ps_parser *p, split *sp)
@@ -477,7 +482,7 @@ static void find_anchors(ps_parser *p, split *sp)
     }
 }
 
-/* ---- 5. titles and headings ---------------------------------------------------------------------
+/* ---- titles and headings ---------------------------------------------------------------------
  */
 
 /* The title block starting at the first text line from i: lines up to a blank line, a known
@@ -588,7 +593,7 @@ static void mark_headings(ps_parser *p)
     }
 }
 
-/* ---- 7. ärenden ---------------------------------------------------------------------------------
+/* ---- ärenden ---------------------------------------------------------------------------------
  */
 
 static ps_arende *new_arende(ps_protocol_doc *doc, size_t *cap)
