@@ -135,12 +135,15 @@ enum MHD_Result ps_srv_json(ps_srv_ctx *c, unsigned status, const json_t *v,
     return res;
 }
 
-enum MHD_Result ps_srv_error_headers(ps_srv_ctx *c, unsigned status, const char *code,
-                                     const char *message_sv, const char *message_en,
-                                     const char *const *extra_headers)
+/* offset: the character of the query at fault, or -1 (left out). */
+static enum MHD_Result error_reply(ps_srv_ctx *c, unsigned status, const char *code,
+                                   const char *message_sv, const char *message_en, long offset,
+                                   const char *const *extra_headers)
 {
     json_t *e = json_pack("{s:{s:i,s:s,s:s,s:s}}", "error", "status", (int)status, "code", code,
                           "message_sv", message_sv, "message_en", message_en);
+    if (e && offset >= 0)
+        json_object_set_new(json_object_get(e, "error"), "offset", json_integer(offset));
     char *text = e ? json_dumps(e, JSON_COMPACT) : NULL;
     json_decref(e);
     static const char fallback[] = "{\"error\":{\"status\":500,\"code\":\"internal\"}}";
@@ -151,10 +154,17 @@ enum MHD_Result ps_srv_error_headers(ps_srv_ctx *c, unsigned status, const char 
     return res;
 }
 
+enum MHD_Result ps_srv_error_headers(ps_srv_ctx *c, unsigned status, const char *code,
+                                     const char *message_sv, const char *message_en,
+                                     const char *const *extra_headers)
+{
+    return error_reply(c, status, code, message_sv, message_en, -1, extra_headers);
+}
+
 enum MHD_Result ps_srv_error(ps_srv_ctx *c, unsigned status, const char *code,
                              const char *message_sv, const char *message_en)
 {
-    return ps_srv_error_headers(c, status, code, message_sv, message_en, NULL);
+    return error_reply(c, status, code, message_sv, message_en, -1, NULL);
 }
 
 enum MHD_Result ps_srv_error_from(ps_srv_ctx *c, const ps_error *err, bool missing_is_404)
@@ -166,7 +176,7 @@ enum MHD_Result ps_srv_error_from(ps_srv_ctx *c, const ps_error *err, bool missi
     case PS_ERR_INVALID:
         snprintf(sv, sizeof sv, "Sökfrågan kunde inte tolkas: %s", err->message);
         snprintf(en, sizeof en, "The query could not be understood: %s", err->message);
-        return ps_srv_error(c, 400, "bad_query", sv, en);
+        return error_reply(c, 400, "bad_query", sv, en, err->offset, NULL);
     case PS_ERR_NOT_FOUND:
         if (missing_is_404)
             return ps_srv_error(c, 404, "not_found", "Ärendet finns inte i indexet.",

@@ -188,6 +188,16 @@ describe('API', () => {
     assert.ok([400, 413, 414, 431].includes(statusOf(huge.text)), huge.text.slice(0, 80));
   });
 
+  test('a query with a syntax error is 400 bad_query with the position at fault', async () => {
+    const { r, body } = await getJson(`/api/search?q=${encodeURIComponent('förbund AND (')}`);
+    assert.equal(r.status, 400);
+    assertError(400, body, 'bad_query');
+    assert.equal(typeof body.error.offset, 'number');
+    const page = await fetch(`${srv.base}/sok?q=${encodeURIComponent('förbund AND (')}`);
+    assert.equal(page.status, 400);
+    assert.match(await page.text(), /<div class="fel">/);
+  });
+
   test('invalid UTF-8 and control characters in parameters are refused', async () => {
     for (const q of ['q=%FF%FE', 'q=a%01b', 'kommun=%C3']) {
       const { r, body } = await getJson(`/api/search?${q}`);
