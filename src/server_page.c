@@ -299,7 +299,10 @@ static void facet_list(ps_srv_ctx *c, ps_buf *b, const facet_kind *k, const json
 
 static void facets_html(ps_srv_ctx *c, ps_buf *b, const json_t *facets)
 {
-    if (!facets)
+    bool any = false;
+    for (size_t i = 0; i < sizeof facet_kinds / sizeof facet_kinds[0]; i++)
+        any = any || json_array_size(json_object_get(facets, facet_kinds[i].field)) > 0;
+    if (!any)
         return;
     ps_buf_puts(b, "<h2>Avgränsa</h2>");
     for (size_t i = 0; i < sizeof facet_kinds / sizeof facet_kinds[0]; i++)
@@ -339,7 +342,7 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
     const json_t *hits = json_object_get(out, "hits");
     const char *q = req->q;
     if (total == 0)
-        ps_buf_puts(count, "Inga ärenden hittades.");
+        ps_buf_puts(count, "Inga ärenden hittades");
     else
         ps_buf_printf(count, "%s%lld %s",
                       json_is_false(json_object_get(out, "total_exact")) ? "Cirka " : "", total,
@@ -349,6 +352,8 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
         ps_srv_html_escape(count, q);
         ps_buf_puts(count, "”");
     }
+    if (total == 0)
+        ps_buf_puts(count, ".");
     ps_buf_puts(
         b, "<h2 id=\"resultat-rubrik\" class=\"visually-hidden\" tabindex=\"-1\">Sökresultat</h2>");
     const char *note = str(out, "note");

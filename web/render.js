@@ -113,10 +113,10 @@ export function card(hit, q) {
 
 export function countText(data, q) {
   const total = data.total || 0;
-  let s = total === 0 ? 'Inga ärenden hittades.'
+  let s = total === 0 ? 'Inga ärenden hittades'
     : `${data.total_exact === false ? 'Cirka ' : ''}${total} ${total === 1 ? 'ärende' : 'ärenden'}`;
   if (q) s += ` för ”${q}”`;
-  return s;
+  return total === 0 ? `${s}.` : s;
 }
 
 function pagination(data, state) {
@@ -174,7 +174,7 @@ function yearRange(year) {
 }
 
 export function renderFacets(container, facets, state) {
-  if (!facets) {
+  if (!facets || !FACETS.some((f) => (facets[f.field] || []).length)) {
     container.replaceChildren();
     return;
   }

@@ -208,6 +208,24 @@ test('keyboard only: type, submit, tab to a facet, choose it', async () => {
   await page.context().close();
 });
 
+test('empty and error states explain what to do', async () => {
+  const page = await newPage();
+  await page.goto(`${srv.base}/`);
+  await page.fill('#q', 'xyzzyplugh');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('#resultat .tomt');
+  assert.equal(await page.textContent('#antal'), 'Inga ärenden hittades för ”xyzzyplugh”.');
+  assert.match(await page.textContent('#resultat .tomt'), /Kontrollera stavningen/);
+  assert.equal(await page.$('#filter h2'), null, 'no facet heading without facets');
+  await page.fill('#q', 'förbund AND (');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('#resultat .fel');
+  assert.match(await page.textContent('#resultat .fel'), /Sökfrågan kunde inte tolkas/);
+  assert.equal(await page.textContent('#antal'), 'Sökningen kunde inte göras.');
+  assert.deepEqual(page.errors.filter((e) => !/status of 400/.test(e)), []);
+  await page.context().close();
+});
+
 test('works without JavaScript', async () => {
   const page = await newPage({ javaScriptEnabled: false });
   await page.goto(`${srv.base}/`);
