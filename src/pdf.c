@@ -116,6 +116,8 @@ static bool ps_pdf_append_page(ps_buf *out, const char *text, size_t len)
         ps_buf_putc(out, (char)c);
         i++;
     }
+    if (len > 0 && out->len > 0 && out->data[out->len - 1] != '\n')
+        ps_buf_putc(out, '\n'); /* like pdftotext: a page's last line ends before the '\f' */
     return visible;
 }
 
