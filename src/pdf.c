@@ -10,8 +10,9 @@
  *   U+FB06) are expanded, soft hyphens dropped (with the line break after one: the word it
  *   split is joined again), a stray form feed or other control character
  *   becomes a space (a form feed must only ever separate pages), invalid UTF-8 is repaired.
- * - The time limit is checked before every page; a single page is poppler's and cannot be
- *   interrupted in process, so the limit bounds the work to "limit + one page".
+ * - The time limit runs from the call (loading included) and is checked before every page; a
+ *   single page is poppler's and cannot be interrupted in process, so the limit bounds the
+ *   work to "limit + one page".
  * - poppler reports syntax problems of broken files through g_log in the "Poppler" domain; a
  *   silent handler is installed once for that domain so the library never prints. That handler
  *   is the only process-wide effect of this module.
@@ -149,11 +150,34 @@ static ps_status ps_pdf_open_error(GError *gerr, ps_error *err)
     return ps_error_set(err, PS_ERR_INVALID, "trasig PDF (broken PDF): %s", why);
 }
 
-/* Read every page into out. Fails on the time limit and when no page has text. */
-static ps_status ps_pdf_read_pages(PopplerDocument *doc, int npages, double limit, ps_buf *out,
-                                   ps_error *err)
+/* Append page i's normalized text to out; true when it has visible text. An unreadable page
+ * stays an empty page, so the numbering of the pages after it stays right. */
+static bool ps_pdf_read_page(PopplerDocument *doc, int i, ps_buf *out)
 {
-    gint64 start = g_get_monotonic_time();
+    PopplerPage *page = poppler_document_get_page(doc, i);
+    if (!page)
+        return false;
+    gchar *text = poppler_page_get_text(page);
+    g_object_unref(page);
+    if (!text)
+        return false;
+    size_t len = strlen(text);
+    if (!g_utf8_validate(text, (gssize)len, NULL)) {
+        gchar *valid = g_utf8_make_valid(text, (gssize)len);
+        g_free(text);
+        text = valid;
+        len = strlen(text);
+    }
+    bool visible = ps_pdf_append_page(out, text, len);
+    g_free(text);
+    return visible;
+}
+
+/* Read every page into out, '\f' between pages. Fails on the time limit (counted from start,
+ * in g_get_monotonic_time microseconds), on size and when no page has text. */
+static ps_status ps_pdf_read_pages(PopplerDocument *doc, int npages, gint64 start, double limit,
+                                   ps_buf *out, ps_error *err)
+{
     bool any_text = false;
     for (int i = 0; i < npages; i++) {
         double elapsed = (double)(g_get_monotonic_time() - start) / 1e6;
@@ -164,23 +188,8 @@ static ps_status ps_pdf_read_pages(PopplerDocument *doc, int npages, double limi
                                 limit, i, npages, i, npages);
         if (i > 0)
             ps_buf_putc(out, '\f');
-        PopplerPage *page = poppler_document_get_page(doc, i);
-        if (!page)
-            continue; /* an unreadable page stays an empty page: numbering stays right */
-        gchar *text = poppler_page_get_text(page);
-        g_object_unref(page);
-        if (!text)
-            continue;
-        size_t len = strlen(text);
-        if (!g_utf8_validate(text, (gssize)len, NULL)) {
-            gchar *valid = g_utf8_make_valid(text, (gssize)len);
-            g_free(text);
-            text = valid;
-            len = strlen(text);
-        }
-        if (ps_pdf_append_page(out, text, len))
+        if (ps_pdf_read_page(doc, i, out))
             any_text = true;
-        g_free(text);
         if (out->failed)
             return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading PDF page %d", i + 1);
         if (out->len > PS_PDF_MAX_TEXT)
@@ -197,6 +206,7 @@ ps_status ps_pdf_to_text(const char *bytes, size_t len, double time_limit, char 
                          size_t *text_len, ps_pdf_meta *meta, ps_error *err)
 {
     static GOnce log_once = G_ONCE_INIT;
+    gint64 start = g_get_monotonic_time();
     ps_error_clear(err);
     if (meta) {
         meta->title = NULL;
@@ -227,7 +237,7 @@ ps_status ps_pdf_to_text(const char *bytes, size_t len, double time_limit, char 
     int npages = poppler_document_get_n_pages(doc);
     ps_buf out = PS_BUF_INIT;
     ps_status st = npages > 0
-                       ? ps_pdf_read_pages(doc, npages, limit, &out, err)
+                       ? ps_pdf_read_pages(doc, npages, start, limit, &out, err)
                        : ps_error_set(err, PS_ERR_INVALID, "trasig PDF (broken PDF): no pages");
     if (st == PS_OK && meta) {
         ps_pdf_read_meta(doc, meta);
