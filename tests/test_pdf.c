@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,6 +491,53 @@ static void test_control_characters(void **state)
     ps_buf_free(&pdf);
 }
 
+/* The indexer extracts in worker threads: documents read concurrently come out the same. */
+typedef struct {
+    const char *bytes;
+    size_t len;
+    char *text;
+    ps_status status;
+} thread_job;
+
+static void *extract_thread(void *arg)
+{
+    thread_job *job = arg;
+    ps_error err;
+    job->status = ps_pdf_to_text(job->bytes, job->len, 0, &job->text, NULL, NULL, &err);
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"protocol_multi.pdf", "seed_002.pdf", "two_column.pdf",
+                                        "seed_003.pdf"};
+    enum { N = sizeof names / sizeof *names };
+    char *bytes[N], *want[N];
+    size_t len[N];
+    thread_job jobs[N][2];
+    pthread_t tid[N][2];
+    for (int i = 0; i < N; i++) {
+        bytes[i] = slurp_pdf(names[i], &len[i]);
+        ps_error err;
+        assert_int_equal(ps_pdf_to_text(bytes[i], len[i], 0, &want[i], NULL, NULL, &err), PS_OK);
+        for (int k = 0; k < 2; k++) {
+            jobs[i][k] = (thread_job){bytes[i], len[i], NULL, PS_ERR_INTERNAL};
+            assert_int_equal(pthread_create(&tid[i][k], NULL, extract_thread, &jobs[i][k]), 0);
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        for (int k = 0; k < 2; k++) {
+            assert_int_equal(pthread_join(tid[i][k], NULL), 0);
+            assert_int_equal(jobs[i][k].status, PS_OK);
+            assert_string_equal(jobs[i][k].text, want[i]);
+            free(jobs[i][k].text);
+        }
+        free(want[i]);
+        free(bytes[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_broken),
         cmocka_unit_test(test_time_limit),
         cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
