@@ -6,6 +6,8 @@
  *   by page with poppler_page_get_text, which already orders text in reading order (it groups
  *   glyphs into blocks and flows, so a two-column page comes out column by column; the tests
  *   check this on a generated two-column page).
+ * - An empty line is inserted where the geometry shows a new paragraph or block (pdf_layout.c),
+ *   since poppler's page text marks line ends only.
  * - Each page's text is normalized on its way into the output: ligature code points (U+FB00..
  *   U+FB06) are expanded, soft hyphens dropped (with the line break after one: the word it
  *   split is joined again), a stray form feed or other control character
@@ -26,6 +28,7 @@
 #include <glib.h>
 #include <poppler.h>
 
+#include "pdf_internal.h"
 #include "protokollsok/buf.h"
 
 #define PS_PDF_SNIFF_WINDOW 1024
@@ -158,16 +161,30 @@ static bool ps_pdf_read_page(PopplerDocument *doc, int i, ps_buf *out)
     if (!page)
         return false;
     gchar *text = poppler_page_get_text(page);
-    g_object_unref(page);
-    if (!text)
+    if (!text) {
+        g_object_unref(page);
         return false;
+    }
     size_t len = strlen(text);
-    if (!g_utf8_validate(text, (gssize)len, NULL)) {
+    if (g_utf8_validate(text, (gssize)len, NULL)) {
+        PopplerRectangle *rects = NULL;
+        guint nrects = 0;
+        if (poppler_page_get_text_layout(page, &rects, &nrects)) {
+            gchar *marked = ps_pdf_mark_paragraphs(text, rects, nrects);
+            if (marked) {
+                g_free(text);
+                text = marked;
+                len = strlen(text);
+            }
+            g_free(rects);
+        }
+    } else {
         gchar *valid = g_utf8_make_valid(text, (gssize)len);
         g_free(text);
         text = valid;
         len = strlen(text);
     }
+    g_object_unref(page);
     bool visible = ps_pdf_append_page(out, text, len);
     g_free(text);
     return visible;

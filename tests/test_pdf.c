@@ -313,6 +313,32 @@ static void test_two_columns(void **state)
     extraction_free(&x);
 }
 
+/* Empty lines where the geometry shows a new paragraph: poppler itself gives none. */
+static void test_paragraph_breaks(void **state)
+{
+    (void)state;
+    extraction x;
+    extract("protocol_multi.pdf", 0, &x);
+    assert_int_equal(x.status, PS_OK);
+    assert_non_null(strstr(x.text, "\n\n§ 243 2023.076 SN\n\n"));
+    assert_non_null(strstr(x.text, "\n\nÄrendebeskrivning\n\nSamordningsförbundet Insjöriket"));
+    assert_non_null(strstr(x.text, "\n\nBeredning\n\n"));
+    /* inside a paragraph the lines stay together */
+    const char *start = strstr(x.text, "Samordningsförbundet Insjöriket är en samverkansform");
+    const char *end = strstr(x.text, "långt ifrån arbetsmarknaden.");
+    assert_non_null(start);
+    assert_non_null(end);
+    const char *blank = strstr(start, "\n\n");
+    assert_true(blank > end);
+    assert_non_null(memchr(start, '\n', (size_t)(end - start))); /* it does span lines */
+    extraction_free(&x);
+
+    extract("two_column.pdf", 0, &x); /* the right column starts back at the top */
+    assert_int_equal(x.status, PS_OK);
+    assert_non_null(strstr(x.text, "SLUTVÄNSTER\n\nHÖGERSPALT"));
+    extraction_free(&x);
+}
+
 static void test_hyphens(void **state)
 {
     (void)state;
@@ -546,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_metadata),
         cmocka_unit_test(test_pages_and_running_heads),
         cmocka_unit_test(test_two_columns),
+        cmocka_unit_test(test_paragraph_breaks),
         cmocka_unit_test(test_hyphens),
         cmocka_unit_test(test_ligatures),
         cmocka_unit_test(test_image_page_kept),
