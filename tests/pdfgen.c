@@ -345,7 +345,8 @@ static bool gen_seeds(const char *seed_dir, const char *out_dir)
 static const char *const multi_protocol[] = {
     "Protokoll",
     "Socialnämndens arbetsutskott",
-    "Plats och tid: Socialförvaltningen, Alingsås, 2023-11-01, kl. 09:00-12:00",
+    "Tid: 2023-11-01, kl. 09:00-12:00",
+    "Plats: Socialförvaltningen, Alingsås",
     "Beslutande: Kent Perciwall (KD), ordförande",
     "Sekreterare: Arita Halili",
     "§ 243 2023.076 SN",

@@ -28,3 +28,13 @@ target_compile_definitions(test_pdf PRIVATE
 set_tests_properties(test_pdf PROPERTIES FIXTURES_REQUIRED ps_pdf_files)
 
 ps_add_fuzzer(fuzz_pdf ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_pdf.c ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/pdf)
+
+# End to end over the CLI (tests/pdf_e2e.c): parse, index and search the PDFs against the seeds.
+add_executable(pdf_e2e ${CMAKE_SOURCE_DIR}/tests/pdf_e2e.c)
+target_link_libraries(pdf_e2e PRIVATE protokollsok_core)
+add_test(NAME pdf_e2e
+  COMMAND pdf_e2e $<TARGET_FILE:protokollsok> ${CMAKE_SOURCE_DIR}/seeds ${PS_PDF_DIR}
+          ${CMAKE_BINARY_DIR}/testtmp/pdf_e2e)
+set_tests_properties(pdf_e2e PROPERTIES
+  FIXTURES_REQUIRED ps_pdf_files TIMEOUT 300
+  ENVIRONMENT "PROTOKOLLSOK_LEXICON=${CMAKE_BINARY_DIR}/share/lexicon.bin")
