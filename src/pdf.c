@@ -10,7 +10,7 @@
  *   since poppler's page text marks line ends only.
  * - Each page's text is normalized on its way into the output: ligature code points (U+FB00..
  *   U+FB06) are expanded, soft hyphens dropped (with the line break after one: the word it
- *   split is joined again), a stray form feed or other control character
+ *   split is joined again; one ending the page becomes '-', for the parser's join across pages), a stray form feed or other control character
  *   becomes a space (a form feed must only ever separate pages), invalid UTF-8 is repaired.
  * - The time limit runs from the call (loading included) and is checked before every page; a
  *   single page is poppler's and cannot be interrupted in process, so the limit bounds the
@@ -95,9 +95,13 @@ static bool ps_pdf_append_page(ps_buf *out, const char *text, size_t len)
     while (i < len) {
         unsigned char c = (unsigned char)text[i];
         if (c == 0xC2 && i + 1 < len && (unsigned char)text[i + 1] == 0xAD) {
-            /* A soft hyphen marks a hyphenation point: at a line end the word goes on. */
+            /* A soft hyphen marks a hyphenation point: at a line end the word goes on, so the
+             * line break goes too; at the end of the page the word goes on over the page
+             * break, which the parser joins when it sees a plain hyphen there. */
             i += 2;
-            if (i < len && text[i] == '\n')
+            if (i + strspn(text + i, " \n") == len)
+                ps_buf_putc(out, '-');
+            else if (text[i] == '\n')
                 i++;
             continue;
         }

@@ -475,7 +475,8 @@ static void test_control_characters(void **state)
         "1 begincodespacerange <00> <FF> endcodespacerange\n"
         "6 beginbfchar\n<61> <0000>\n<62> <000C>\n<63> <FB01>\n<64> <00AD>\n<65> <0007>\n"
         "<66> <FB02>\nendbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end\n";
-    static const char content[] = "BT /F1 14 Tf 72 720 Td (XaYbZcWdVeUfT) Tj ET\n";
+    static const char content[] = "BT /F1 14 Tf 72 720 Td (XaYbZcWdVeUfT) Tj "
+                                  "0 -20 Td (Qd) Tj 0 -20 Td (Rd) Tj ET\n";
     ps_buf pdf = PS_BUF_INIT;
     long off[7];
     ps_buf_puts(&pdf, "%PDF-1.4\n");
@@ -513,6 +514,9 @@ static void test_control_characters(void **state)
     assert_non_null(strstr(x.text, "Zfi"));
     assert_non_null(strstr(x.text, "WV"));
     assert_non_null(strstr(x.text, "flT"));
+    /* soft hyphens: at a line end the word is joined, at the end of the page it shows */
+    assert_non_null(strstr(x.text, "QR-\n"));
+    assert_true(x.len >= 4 && strcmp(x.text + x.len - 4, "QR-\n") == 0);
     extraction_free(&x);
     ps_buf_free(&pdf);
 }

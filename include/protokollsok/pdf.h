@@ -4,8 +4,10 @@
  * Text comes out per page in reading order, pages separated by a form feed '\f', so the parser
  * can tell which pages an ärende spans: exactly npages - 1 form feeds, none elsewhere; a page's
  * text ends with '\n' (as with pdftotext), a page without text is empty ("\f\f"). Running headers
- * and footers are left in for the parser. Ligatures (ﬁ, ﬂ) are expanded, soft hyphens removed
- * (one at a line end joins the word), other control characters become spaces; no NUL bytes.
+ * and footers are left in for the parser; an empty line marks where the page geometry shows a
+ * new paragraph or block. Ligatures (ﬁ, ﬂ) are expanded, soft hyphens removed (one at a line
+ * end joins the word; one ending a page becomes '-'), other control characters become spaces;
+ * no NUL bytes.
  * Encrypted PDFs without a user password, PDFs without a text layer (scanned) and broken files
  * fail with PS_ERR_UNSUPPORTED / PS_ERR_INVALID and a message saying which and why (Swedish and
  * English, e.g. "ingen textlager — skannad PDF? (no text layer: scanned PDF?)"); a time limit
