@@ -10,8 +10,9 @@
  *   since poppler's page text marks line ends only.
  * - Each page's text is normalized on its way into the output: ligature code points (U+FB00..
  *   U+FB06) are expanded, soft hyphens dropped (with the line break after one: the word it
- *   split is joined again; one ending the page becomes '-', for the parser's join across pages), a stray form feed or other control character
- *   becomes a space (a form feed must only ever separate pages), invalid UTF-8 is repaired.
+ *   split is joined again; one ending the page becomes '-', for the parser's join across pages), a
+ * stray form feed or other control character becomes a space (a form feed must only ever separate
+ * pages), invalid UTF-8 is repaired.
  * - The time limit runs from the call (loading included) and is checked before every page; a
  *   single page is poppler's and cannot be interrupted in process, so the limit bounds the
  *   work to "limit + one page".

@@ -119,8 +119,10 @@ static void note_lost_words(const char *pdf, size_t i, const char *text_body, co
             ps_buf_putc(&lost, '\'');
         }
     if (n)
-        fprintf(stderr, "pdf_e2e: note: %s ärende %zu: %d word(s) of the text body not in the PDF "
-                        "body:%s\n", pdf, i + 1, n, lost.data);
+        fprintf(stderr,
+                "pdf_e2e: note: %s ärende %zu: %d word(s) of the text body not in the PDF "
+                "body:%s\n",
+                pdf, i + 1, n, lost.data);
     ps_buf_free(&lost);
     free(copy);
 }
@@ -199,8 +201,7 @@ static void check_pages(json_t *parsed, const char *expect_path)
             if (page_value(ar, 0) != first || page_value(ar, 1) != last) {
                 char want[64], got[64];
                 snprintf(want, sizeof want, "%d-%d", first, last);
-                snprintf(got, sizeof got, "%d-%d", page_value(ar, 0),
-                         page_value(ar, 1));
+                snprintf(got, sizeof got, "%d-%d", page_value(ar, 0), page_value(ar, 1));
                 fprintf(stderr, "pdf_e2e: protocol_multi.pdf § %s pages:\n", para);
                 fail("  want %s, got %s", want, got);
             }
@@ -257,8 +258,8 @@ static int cmp_strp(const void *a, const void *b)
  * documents must be PDFs that name their pages. */
 static char *search_ids(const char *exe, const char *db, const char *query, bool pdf_pages)
 {
-    char *argv[] = {(char *)exe, "search", "--json", "--limit", "100", "--db", (char *)db,
-                    (char *)query, NULL};
+    char *argv[] = {(char *)exe, "search",   "--json",      "--limit", "100",
+                    "--db",      (char *)db, (char *)query, NULL};
     int status = 0;
     json_t *j = run_json(argv, &status);
     json_t *hits = json_object_get(j, "hits");
@@ -313,8 +314,8 @@ static void compare_search(const char *exe, const char *seeds, const char *pdfs,
     snprintf(pdf_dir, sizeof pdf_dir, "%s/pdf", work);
     snprintf(db_txt, sizeof db_txt, "%s/db-txt", work);
     snprintf(db_pdf, sizeof db_pdf, "%s/db-pdf", work);
-    char *rm[] = {"/bin/rm", "-rf", (char *)work, NULL}, *mk[] = {"/bin/mkdir", "-p", txt_dir,
-                                                                   pdf_dir, NULL};
+    char *rm[] = {"/bin/rm", "-rf", (char *)work, NULL},
+         *mk[] = {"/bin/mkdir", "-p", txt_dir, pdf_dir, NULL};
     int status = 0;
     free(run(rm, &status));
     free(run(mk, &status));

@@ -352,10 +352,12 @@ static const char *const multi_protocol[] = {
     "§ 243 2023.076 SN",
     "Förnyelse av medlemskap i Samordningsförbundet Insjöriket",
     "Ärendebeskrivning",
-    "Samordnings\xC2\xAD" "förbundet Insjöriket är en samverkansform för Arbetsförmedlingen, "
+    "Samordnings\xC2\xAD"
+    "förbundet Insjöriket är en samverkansform för Arbetsförmedlingen, "
     "Försäkringskassan, Västra Götalandsregionen och fem kommuner i Insjöriket. 2021 begärde "
     "Alingsås kommun genom beslut i KF, § 94 2021-05-26, utträde då social\xC2\xAD"
-    "förvaltningen i samråd med kultur- och utbildnings\xC2\xAD" "förvaltningen bedömde att "
+    "förvaltningen i samråd med kultur- och utbildnings\xC2\xAD"
+    "förvaltningen bedömde att "
     "alltför få Alingsåsare hade möjlighet att nyttja förbundets insatser. Det var viktigare att "
     "utveckla resurserna lokalt för att bättre kunna möta behoven för målgruppen personer som "
     "står långt ifrån arbetsmarknaden.",
@@ -540,7 +542,10 @@ static bool gen_hyphen(const char *out_dir)
     doc_text(&d, "förvaltningen bedömningen att insatserna ska fortsätta.");
     doc_gap(&d, 12);
     /* Too narrow for the whole compound: pango must break at the soft hyphen. */
-    doc_text_at(&d, "Nämndens rapporterings\xC2\xAD" "skyldighet gäller.", MARGIN_X, 110);
+    doc_text_at(&d,
+                "Nämndens rapporterings\xC2\xAD"
+                "skyldighet gäller.",
+                MARGIN_X, 110);
     return save(&d, out_dir, "hyphen.pdf");
 }
 
@@ -550,8 +555,12 @@ static bool gen_ligature(const char *out_dir)
     doc_open(&d, NULL, NULL);
     doc_new_page(&d);
     /* ﬁnansiering ﬂera eﬀekt oﬃciell eﬄorescens */
-    doc_text(&d, "\xEF\xAC\x81nansiering av \xEF\xAC\x82" "era insatser med e\xEF\xAC\x80" "ekt, "
-                 "o\xEF\xAC\x83" "ciell e\xEF\xAC\x84" "orescens.");
+    doc_text(&d, "\xEF\xAC\x81nansiering av \xEF\xAC\x82"
+                 "era insatser med e\xEF\xAC\x80"
+                 "ekt, "
+                 "o\xEF\xAC\x83"
+                 "ciell e\xEF\xAC\x84"
+                 "orescens.");
     return save(&d, out_dir, "ligature.pdf");
 }
 

@@ -275,8 +275,8 @@ static void test_pages_and_running_heads(void **state)
     for (char *line = strtok(expect, "\n"); line; line = strtok(NULL, "\n")) {
         char para[16], dnr[32], series[16], date[16];
         int first, last;
-        assert_int_equal(sscanf(line, "%15s %31s %15s %15s %d %d", para, dnr, series, date,
-                                &first, &last), 6);
+        assert_int_equal(
+            sscanf(line, "%15s %31s %15s %15s %d %d", para, dnr, series, date, &first, &last), 6);
         char head[96];
         snprintf(head, sizeof head, "§ %s %s %s\n", para, dnr, series);
         char *page = page_text(x.text, first - 1);
@@ -494,8 +494,8 @@ static void test_control_characters(void **state)
     ps_buf_printf(&pdf, "5 0 obj << /Length %zu >> stream\n%sendstream endobj\n",
                   sizeof content - 1, content);
     off[6] = (long)pdf.len;
-    ps_buf_printf(&pdf, "6 0 obj << /Length %zu >> stream\n%sendstream endobj\n",
-                  sizeof cmap - 1, cmap);
+    ps_buf_printf(&pdf, "6 0 obj << /Length %zu >> stream\n%sendstream endobj\n", sizeof cmap - 1,
+                  cmap);
     long xref = (long)pdf.len;
     ps_buf_puts(&pdf, "xref\n0 7\n0000000000 65535 f \n");
     for (int i = 1; i <= 6; i++)
@@ -571,20 +571,13 @@ static void test_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sniff),
-        cmocka_unit_test(test_seeds_round_trip),
-        cmocka_unit_test(test_metadata),
-        cmocka_unit_test(test_pages_and_running_heads),
-        cmocka_unit_test(test_two_columns),
-        cmocka_unit_test(test_paragraph_breaks),
-        cmocka_unit_test(test_hyphens),
-        cmocka_unit_test(test_ligatures),
-        cmocka_unit_test(test_image_page_kept),
-        cmocka_unit_test(test_scanned),
-        cmocka_unit_test(test_encrypted),
-        cmocka_unit_test(test_broken),
-        cmocka_unit_test(test_time_limit),
-        cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_sniff),           cmocka_unit_test(test_seeds_round_trip),
+        cmocka_unit_test(test_metadata),        cmocka_unit_test(test_pages_and_running_heads),
+        cmocka_unit_test(test_two_columns),     cmocka_unit_test(test_paragraph_breaks),
+        cmocka_unit_test(test_hyphens),         cmocka_unit_test(test_ligatures),
+        cmocka_unit_test(test_image_page_kept), cmocka_unit_test(test_scanned),
+        cmocka_unit_test(test_encrypted),       cmocka_unit_test(test_broken),
+        cmocka_unit_test(test_time_limit),      cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         for (size_t i = 0; i < len; i++)
             feeds += text[i] == '\f';
-        if (feeds != (size_t)meta.npages - 1 || strstr(text, "\xC2\xAD") || strstr(text, "\xEF\xAC\x81"))
+        if (feeds != (size_t)meta.npages - 1 || strstr(text, "\xC2\xAD") ||
+            strstr(text, "\xEF\xAC\x81"))
             abort();
     } else if (text || err.message[0] == '\0' || meta.title || meta.creation_date) {
         abort();
