@@ -18,9 +18,6 @@
 #define HASH_P2 0xC2B2AE3D27D4EB4Full
 #define HASH_P3 0x165667B19E3779F9ull
 
-/* Xapian rejects terms over 245 bytes; stay below with room for the prefix. */
-#define PATH_TERM_MAX 240
-
 static uint64_t rotl64(uint64_t x, unsigned r)
 {
     return (x << r) | (x >> (64 - r));
@@ -88,26 +85,31 @@ char *ps_indexer_path_normalize(const char *path)
     return out;
 }
 
-char *ps_indexer_path_term(const char *path)
+char *ps_indexer_term(const char *prefix, const char *value)
 {
-    size_t n = strlen(path);
-    size_t plen = strlen(PS_PREFIX_PATH);
-    if (plen + n <= PATH_TERM_MAX) {
+    size_t n = strlen(value);
+    size_t plen = strlen(prefix);
+    if (plen + n <= PS_INDEXER_TERM_MAX) {
         char *t = malloc(plen + n + 1);
         if (!t)
             return NULL;
-        memcpy(t, PS_PREFIX_PATH, plen);
-        memcpy(t + plen, path, n + 1);
+        memcpy(t, prefix, plen);
+        memcpy(t + plen, value, n + 1);
         return t;
     }
     /* Keep a readable head, cut on a UTF-8 character boundary, and make it unique by hash. */
-    size_t keep = PATH_TERM_MAX - plen - 17;
-    while (keep > 0 && ((unsigned char)path[keep] & 0xC0) == 0x80)
+    size_t keep = PS_INDEXER_TERM_MAX - plen - 17;
+    while (keep > 0 && ((unsigned char)value[keep] & 0xC0) == 0x80)
         keep--;
-    char *t = malloc(PATH_TERM_MAX + 1);
+    char *t = malloc(PS_INDEXER_TERM_MAX + 1);
     if (!t)
         return NULL;
-    snprintf(t, PATH_TERM_MAX + 1, "%s%.*s#%016llx", PS_PREFIX_PATH, (int)keep, path,
-             (unsigned long long)ps_indexer_hash64(path, n, 0));
+    snprintf(t, PS_INDEXER_TERM_MAX + 1, "%s%.*s#%016llx", prefix, (int)keep, value,
+             (unsigned long long)ps_indexer_hash64(value, n, 0));
     return t;
+}
+
+char *ps_indexer_path_term(const char *path)
+{
+    return ps_indexer_term(PS_PREFIX_PATH, path);
 }

@@ -41,8 +41,14 @@ uint64_t ps_indexer_hash64(const void *data, size_t len, uint64_t seed);
  * empty result). ".." is kept. malloc'd (caller frees); NULL on out-of-memory. */
 char *ps_indexer_path_normalize(const char *path);
 
-/* The boolean term "P" + path, or for paths too long for a Xapian term "P" + a prefix of the
- * path + "#" + 16 hex digits of its hash. malloc'd (caller frees). */
+/* Xapian rejects terms longer than 245 bytes; identifier terms are kept to this length. */
+#define PS_INDEXER_TERM_MAX 240
+
+/* prefix + value, or when longer than PS_INDEXER_TERM_MAX: prefix + a head of value cut on a
+ * character boundary + "#" + 16 hex digits of value's hash (unique, deterministic).
+ * malloc'd (caller frees); NULL on out-of-memory. */
+char *ps_indexer_term(const char *prefix, const char *value);
+/* ps_indexer_term(PS_PREFIX_PATH, path): the term on every ärende of one source file. */
 char *ps_indexer_path_term(const char *path);
 
 /* ---- walking the input ----------------------------------------------------------------------- */
