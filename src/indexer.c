@@ -37,7 +37,12 @@
 #define DEFAULT_BATCH 200
 #define DEFAULT_MAX_BYTES (50u * 1024 * 1024)
 #define MAX_THREADS 16
-#define WINDOW 64 /* jobs the workers may run ahead of the writer */
+/* How far the workers may run ahead of the writer (bounds the memory of parsed documents):
+ * at most WINDOW files and WINDOW_BYTES of input, but always at least one file. */
+#define WINDOW 64
+#define WINDOW_BYTES (256u * 1024 * 1024)
+/* A batch is also committed once it holds this much parsed input (Xapian buffers it all). */
+#define BATCH_MAX_BYTES (64u * 1024 * 1024)
 /* Decoded text with more than this share of U+FFFD replacements is not text. */
 #define MAX_REPLACED_PERMILLE 20
 
@@ -94,6 +99,7 @@ typedef struct {
     pthread_cond_t cond; /* a result became ready, a slot opened, or abort */
     size_t next_job;     /* next job a worker takes */
     size_t consumed;     /* jobs the writer has finished with */
+    uint64_t bytes_in_flight; /* input bytes of jobs taken but not yet consumed */
     bool abort;
     ps_status worker_status; /* a worker's fatal failure (out of memory) */
     ps_error worker_err;
@@ -326,11 +332,14 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&pl->mu);
     for (;;) {
         while (st == PS_OK && !pl->abort && pl->next_job < pl->njobs &&
-               pl->next_job >= pl->consumed + WINDOW)
+               pl->next_job > pl->consumed &&
+               (pl->next_job >= pl->consumed + WINDOW ||
+                pl->bytes_in_flight + pl->jobs[pl->next_job].file->size > WINDOW_BYTES))
             pthread_cond_wait(&pl->cond, &pl->mu);
         if (st != PS_OK || pl->abort || pl->next_job >= pl->njobs)
             break;
         job *j = &pl->jobs[pl->next_job++];
+        pl->bytes_in_flight += j->file->size;
         pthread_mutex_unlock(&pl->mu);
         st = process(pl, an, j, &err);
         pthread_mutex_lock(&pl->mu);
@@ -359,6 +368,7 @@ typedef struct {
     const char *lexicon_version;
     bool in_txn;
     size_t files_in_batch;
+    uint64_t bytes_in_batch;
     uint64_t files_done, files_total, bytes_done, bytes_total;
     ps_error *err;
 } writer;
@@ -416,6 +426,7 @@ static ps_status commit_batch(writer *w, bool last)
         return st;
     w->in_txn = false;
     w->files_in_batch = 0;
+    w->bytes_in_batch = 0;
     w->sum->commits++;
     w->sum->wrote = true;
     char msg[160];
@@ -426,9 +437,13 @@ static ps_status commit_batch(writer *w, bool last)
     return PS_OK;
 }
 
-static ps_status file_done(writer *w, bool wrote)
+static ps_status file_done(writer *w, bool wrote, uint64_t bytes)
 {
-    if (wrote && ++w->files_in_batch >= (w->opts->batch_files ? w->opts->batch_files : DEFAULT_BATCH))
+    if (!wrote)
+        return PS_OK;
+    w->bytes_in_batch += bytes;
+    size_t batch = w->opts->batch_files ? w->opts->batch_files : DEFAULT_BATCH;
+    if (++w->files_in_batch >= batch || w->bytes_in_batch >= BATCH_MAX_BYTES)
         return commit_batch(w, false);
     return PS_OK;
 }
@@ -487,7 +502,7 @@ static ps_status write_result(writer *w, job *j)
     if (st == PS_OK && wrote && !ps_indexer_filestate_put(w->state, &e))
         st = ps_error_set(w->err, PS_ERR_NOMEM, "out of memory");
     emit(w, PS_INDEXER_EV_PROGRESS, f->path, NULL);
-    return st == PS_OK ? file_done(w, wrote) : st;
+    return st == PS_OK ? file_done(w, wrote, j->kind == R_INDEX ? f->size : 0) : st;
 }
 
 /* Consume the results in job order while the workers produce them. */
@@ -514,6 +529,7 @@ static ps_status run_pipeline(pipeline *pl, writer *w, unsigned nthreads)
         job_clear_result(j);
         pthread_mutex_lock(&pl->mu);
         pl->consumed = i + 1;
+        pl->bytes_in_flight -= j->file->size;
         pthread_cond_broadcast(&pl->cond);
         pthread_mutex_unlock(&pl->mu);
     }
@@ -790,7 +806,7 @@ static ps_status delete_vanished(run_state *r, writer *w, ps_indexer_summary *su
         sum->arenden_deleted += old->narenden;
         emit(w, PS_INDEXER_EV_INFO, gone[i], "removed (file no longer exists)");
         ps_indexer_filestate_remove(r->state, gone[i]);
-        st = file_done(w, true);
+        st = file_done(w, true, 0);
     }
     free(gone);
     return st;
@@ -813,9 +829,18 @@ static ps_status prepare(run_state *r, const char *const *paths, size_t npaths,
     r->roots = calloc(npaths, sizeof *r->roots);
     if (!r->db || !r->roots)
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
-    for (; r->nroots < npaths; r->nroots++)
-        if (!(r->roots[r->nroots] = ps_indexer_path_normalize(paths[r->nroots])))
-            return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+    /* Absolute, symlink-free roots: the same files get the same paths (and "P" terms) whatever
+     * the working directory or spelling of the next run. */
+    for (; r->nroots < npaths; r->nroots++) {
+        if (!(r->roots[r->nroots] = realpath(paths[r->nroots], NULL))) {
+            int e = errno;
+            ps_error_set(err, e == ENOENT ? PS_ERR_NOT_FOUND : e == ENOMEM ? PS_ERR_NOMEM : PS_ERR_IO,
+                         "cannot read %s: %s (nothing indexed, nothing deleted)", paths[r->nroots],
+                         strerror(e));
+            ps_error_locate(err, paths[r->nroots], 0, -1);
+            return err ? err->status : PS_ERR_IO;
+        }
+    }
     r->target = opts->full ? with_suffix(r->db, ".new") : strdup(r->db);
     if (!r->target)
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory");

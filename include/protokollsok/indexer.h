@@ -221,7 +221,9 @@ typedef struct {
     bool switched;            /* --full: the new index replaced the old one */
 } ps_indexer_summary;
 
-/* Index paths into opts->db_path. Bad files do not fail the run (they are reported as warnings
+/* Index paths into opts->db_path. Each path is made absolute and symlink-free (realpath), so
+ * files are recorded as "/abs/root/relative/path" whatever the working directory or spelling of
+ * the run; the url from source_url_prefix uses the part relative to the path given. Bad files do not fail the run (they are reported as warnings
  * and counted in files_skipped). Fails with PS_ERR_LOCKED (another writer), PS_ERR_NOT_FOUND (a
  * root or the lexicon is missing), PS_ERR_VERSION (the index was built with another schema or
  * lexicon: run with full), PS_ERR_INVALID (bad manifest), PS_ERR_XAPIAN / PS_ERR_IO.
