@@ -918,11 +918,13 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
     }
     if (st == PS_OK && !opts->no_delete)
         st = delete_vanished(&r, &w, summary);
-    if (st == PS_OK && (fresh || opts->full)) {
+    char *lexcopy = st == PS_OK ? with_suffix(r.target, "/lexicon.bin") : NULL;
+    struct stat lsb;
+    if (st == PS_OK && (fresh || opts->full || !lexcopy || stat(lexcopy, &lsb) != 0))
         st = copy_lexicon(ps_lexicon_path(r.lex), r.target, err);
-        if (st == PS_OK)
-            st = ensure_txn(&w);
-    }
+    free(lexcopy);
+    if (st == PS_OK && (fresh || opts->full))
+        st = ensure_txn(&w);
     if (st == PS_OK && r.njobs > 0) {
         unsigned n = opts->threads ? opts->threads : default_threads();
         pipeline pl = {.jobs = r.jobs,

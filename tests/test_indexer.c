@@ -166,6 +166,36 @@ static void test_filestate_roundtrip(void **state)
     assert_non_null(strstr(err.message, "--full"));
 }
 
+/* Many puts and removes: the table compacts its holes and never loses a live entry. */
+static void test_filestate_churn(void **state)
+{
+    (void)state;
+    ps_indexer_filestate *fs = ps_indexer_filestate_new();
+    char path[64];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(path, sizeof path, "f%d", i);
+        ps_indexer_filestate_entry e = {path, (uint64_t)i, 0, 0, 0, 0};
+        assert_true(ps_indexer_filestate_put(fs, &e));
+        if (i >= 10) {
+            snprintf(path, sizeof path, "f%d", i - 10);
+            assert_true(ps_indexer_filestate_remove(fs, path));
+        }
+    }
+    assert_int_equal(ps_indexer_filestate_count(fs), 10);
+    for (int i = 19990; i < 20000; i++) {
+        snprintf(path, sizeof path, "f%d", i);
+        const ps_indexer_filestate_entry *e = ps_indexer_filestate_find(fs, path);
+        assert_non_null(e);
+        assert_int_equal(e->size, i);
+    }
+    assert_null(ps_indexer_filestate_find(fs, "f19989"));
+    size_t cursor = 0, n = 0;
+    while (ps_indexer_filestate_next(fs, &cursor))
+        n++;
+    assert_int_equal(n, 10);
+    ps_indexer_filestate_free(fs);
+}
+
 static void test_manifest_tsv(void **state)
 {
     (void)state;
@@ -365,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_normalize),
         cmocka_unit_test(test_path_term),
         cmocka_unit_test(test_filestate_roundtrip),
+        cmocka_unit_test(test_filestate_churn),
         cmocka_unit_test(test_manifest_tsv),
         cmocka_unit_test(test_manifest_jsonl),
         cmocka_unit_test(test_manifest_load_matches_by_inode),
