@@ -938,6 +938,9 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
         pthread_cond_destroy(&pl.cond);
         pthread_mutex_destroy(&pl.mu);
     }
+    /* The last commit also records the time of the run, even when the batches came out even. */
+    if (st == PS_OK && summary->wrote)
+        st = ensure_txn(&w);
     if (st == PS_OK)
         st = commit_batch(&w, true);
     if (st == PS_OK) {

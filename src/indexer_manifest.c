@@ -209,6 +209,35 @@ static size_t split_tabs(const char *p, const char *end, const char **starts, si
     }
 }
 
+/* Reads a manifest line by line, skipping blank lines and '#' comments. */
+typedef struct {
+    const char *p, *end;
+    long lineno;
+} line_reader;
+
+/* The next content line as [*line, *eol), without its "\n" or "\r\n". false at the end. */
+static bool next_content_line(line_reader *r, const char **line, const char **eol)
+{
+    while (r->p < r->end) {
+        const char *start = r->p;
+        const char *nl = memchr(start, '\n', (size_t)(r->end - start));
+        const char *e = nl ? nl : r->end;
+        r->p = nl ? nl + 1 : r->end;
+        r->lineno++;
+        if (e > start && e[-1] == '\r')
+            e--;
+        const char *s = start;
+        while (s < e && isspace((unsigned char)*s))
+            s++;
+        if (s == e || *s == '#')
+            continue;
+        *line = start;
+        *eol = e;
+        return true;
+    }
+    return false;
+}
+
 #define TSV_MAX_COLS 64
 
 static ps_status parse_tsv(ps_indexer_manifest *m, const char *text, size_t len,
@@ -217,22 +246,10 @@ static ps_status parse_tsv(ps_indexer_manifest *m, const char *text, size_t len,
     int cols[TSV_MAX_COLS];
     size_t ncols = 0;
     bool have_header = false;
-    const char *p = text, *end = text + len;
-    long lineno = 0;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *eol = nl ? nl : end;
-        const char *next = nl ? nl + 1 : end;
-        lineno++;
-        if (eol > p && eol[-1] == '\r')
-            eol--;
-        const char *s = p;
-        while (s < eol && (*s == ' ' || *s == '\t'))
-            s++;
-        if (s == eol || *s == '#') {
-            p = next;
-            continue;
-        }
+    line_reader lr = {text, text + len, 0};
+    const char *p, *eol;
+    while (next_content_line(&lr, &p, &eol)) {
+        long lineno = lr.lineno;
         const char *starts[TSV_MAX_COLS];
         size_t lens[TSV_MAX_COLS];
         size_t n = split_tabs(p, eol, starts, lens, TSV_MAX_COLS);
@@ -258,7 +275,6 @@ static ps_status parse_tsv(ps_indexer_manifest *m, const char *text, size_t len,
             }
             ncols = n;
             have_header = true;
-            p = next;
             continue;
         }
         ps_indexer_manifest_entry r = {0};
@@ -279,7 +295,6 @@ static ps_status parse_tsv(ps_indexer_manifest *m, const char *text, size_t len,
             ok = false;
         if (!ok || !add_row(m, &r, base_dir, name))
             return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading manifest %s", name);
-        p = next;
     }
     if (!have_header) {
         ps_error_set(err, PS_ERR_INVALID, "manifest %s is empty (no header line)", name);
@@ -292,20 +307,10 @@ static ps_status parse_tsv(ps_indexer_manifest *m, const char *text, size_t len,
 static ps_status parse_jsonl(ps_indexer_manifest *m, const char *text, size_t len,
                              const char *base_dir, const char *name, ps_error *err)
 {
-    const char *p = text, *end = text + len;
-    long lineno = 0;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *eol = nl ? nl : end;
-        const char *next = nl ? nl + 1 : end;
-        lineno++;
-        const char *s = p;
-        while (s < eol && isspace((unsigned char)*s))
-            s++;
-        if (s == eol || *s == '#') {
-            p = next;
-            continue;
-        }
+    line_reader lr = {text, text + len, 0};
+    const char *p, *eol;
+    while (next_content_line(&lr, &p, &eol)) {
+        long lineno = lr.lineno;
         json_error_t jerr;
         json_t *obj = json_loadb(p, (size_t)(eol - p), JSON_REJECT_DUPLICATES, &jerr);
         bool ok = true;
@@ -316,7 +321,6 @@ static ps_status parse_jsonl(ps_indexer_manifest *m, const char *text, size_t le
             json_decref(obj);
             if (!add_warning(m, name, lineno, what))
                 return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading manifest %s", name);
-            p = next;
             continue;
         }
         ps_indexer_manifest_entry r = {0};
@@ -338,7 +342,6 @@ static ps_status parse_jsonl(ps_indexer_manifest *m, const char *text, size_t le
                 free_row(&r);
             return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading manifest %s", name);
         }
-        p = next;
     }
     return PS_OK;
 }
