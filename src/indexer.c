@@ -812,6 +812,26 @@ static ps_status delete_vanished(run_state *r, writer *w, ps_indexer_summary *su
     return st;
 }
 
+/* Remove the file at path (by identity) from the walk, if it is there. */
+static void drop_file(ps_indexer_walk_result *walk, const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return;
+    size_t o = 0;
+    for (size_t i = 0; i < walk->nfiles; i++) {
+        ps_indexer_file *f = &walk->files[i];
+        if (f->dev == (uint64_t)sb.st_dev && f->ino == (uint64_t)sb.st_ino) {
+            walk->total_bytes -= f->size;
+            free(f->path);
+            free(f->relpath);
+        } else {
+            walk->files[o++] = *f;
+        }
+    }
+    walk->nfiles = o;
+}
+
 static unsigned default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -853,22 +873,10 @@ static ps_status prepare(run_state *r, const char *const *paths, size_t npaths,
         st = ps_indexer_walk((const char *const *)r->roots, r->nroots, &r->walk, err);
     if (st != PS_OK)
         return st;
-    /* never index our own lock file, should the database sit inside an indexed folder */
-    struct stat lsb;
-    if (stat(ps_indexer_lock_path(r->lock), &lsb) == 0) {
-        size_t o = 0;
-        for (size_t i = 0; i < r->walk.nfiles; i++) {
-            ps_indexer_file *f = &r->walk.files[i];
-            if (f->dev == (uint64_t)lsb.st_dev && f->ino == (uint64_t)lsb.st_ino) {
-                r->walk.total_bytes -= f->size;
-                free(f->path);
-                free(f->relpath);
-            } else {
-                r->walk.files[o++] = *f;
-            }
-        }
-        r->walk.nfiles = o;
-    }
+    /* Never index our own lock file nor the manifest, which often sits in the indexed folder. */
+    drop_file(&r->walk, ps_indexer_lock_path(r->lock));
+    if (opts->manifest_path)
+        drop_file(&r->walk, opts->manifest_path);
     if (opts->full && remove_tree(r->target) != 0)
         return ps_error_set(err, PS_ERR_IO, "cannot remove the unfinished rebuild %s: %s",
                             r->target, strerror(errno));
