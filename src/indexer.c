@@ -23,6 +23,7 @@
 #include "protokollsok/pdf.h"
 #include "protokollsok/schema.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -607,18 +608,23 @@ static char *with_suffix(const char *s, const char *suffix)
     return ps_buf_steal(&b, NULL);
 }
 
-/* Copy the lexicon into the database directory (write a temporary, then rename). */
-static ps_status copy_lexicon(const char *from, const char *dbdir, ps_error *err)
+/* Files in the database directory that belong to the index itself (everything else — a README,
+ * a .gitignore — is carried over into a rebuilt index). */
+static bool index_file(const char *name)
 {
-    char *to = with_suffix(dbdir, "/lexicon.bin");
-    char *tmp = with_suffix(dbdir, "/lexicon.bin.tmp");
+    size_t n = strlen(name);
+    return strcmp(name, "iamglass") == 0 || strcmp(name, "flintlock") == 0 ||
+           strncmp(name, "lexicon.bin", 11) == 0 ||
+           (n > 6 && strcmp(name + n - 6, ".glass") == 0);
+}
+
+static ps_status copy_file(const char *from, const char *to, ps_error *err)
+{
     ps_status st = PS_OK;
-    FILE *in = to && tmp ? fopen(from, "rb") : NULL;
-    FILE *out = in ? fopen(tmp, "wb") : NULL;
+    FILE *in = fopen(from, "rb");
+    FILE *out = in ? fopen(to, "wb") : NULL;
     if (!out) {
-        st = !to || !tmp ? ps_error_set(err, PS_ERR_NOMEM, "out of memory")
-                         : ps_error_set(err, PS_ERR_IO, "cannot copy the lexicon %s into %s: %s",
-                                        from, dbdir, strerror(errno));
+        st = ps_error_set(err, PS_ERR_IO, "cannot copy %s to %s: %s", from, to, strerror(errno));
     } else {
         char chunk[65536];
         size_t n;
@@ -626,16 +632,56 @@ static ps_status copy_lexicon(const char *from, const char *dbdir, ps_error *err
             if (fwrite(chunk, 1, n, out) != n)
                 break;
         bool bad = ferror(in) || ferror(out);
-        if (fclose(out) != 0 || bad || rename(tmp, to) != 0) {
-            st = ps_error_set(err, PS_ERR_IO, "cannot copy the lexicon %s into %s: %s", from,
-                              dbdir, strerror(errno));
-            remove(tmp);
-        }
+        if (fclose(out) != 0 || bad)
+            st = ps_error_set(err, PS_ERR_IO, "cannot copy %s to %s: %s", from, to,
+                              strerror(errno));
     }
     if (in)
         fclose(in);
+    return st;
+}
+
+/* Copy the lexicon into the database directory (write a temporary, then rename). */
+static ps_status copy_lexicon(const char *from, const char *dbdir, ps_error *err)
+{
+    char *to = with_suffix(dbdir, "/lexicon.bin");
+    char *tmp = with_suffix(dbdir, "/lexicon.bin.tmp");
+    ps_status st = !to || !tmp ? ps_error_set(err, PS_ERR_NOMEM, "out of memory")
+                               : copy_file(from, tmp, err);
+    if (st == PS_OK && rename(tmp, to) != 0)
+        st = ps_error_set(err, PS_ERR_IO, "cannot rename %s to %s: %s", tmp, to, strerror(errno));
+    if (st != PS_OK && tmp)
+        remove(tmp);
     free(to);
     free(tmp);
+    return st;
+}
+
+/* Copy the regular files of the old index directory that are not part of the index. */
+static ps_status carry_over(const char *db, const char *fresh, ps_error *err)
+{
+    DIR *d = opendir(db);
+    if (!d)
+        return PS_OK;
+    ps_status st = PS_OK;
+    struct dirent *de;
+    ps_buf from = PS_BUF_INIT, to = PS_BUF_INIT;
+    while (st == PS_OK && (de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 || index_file(de->d_name))
+            continue;
+        ps_buf_clear(&from);
+        ps_buf_clear(&to);
+        ps_buf_printf(&from, "%s/%s", db, de->d_name);
+        ps_buf_printf(&to, "%s/%s", fresh, de->d_name);
+        struct stat sb;
+        if (from.failed || to.failed)
+            st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+        else if (stat(from.data, &sb) == 0 && S_ISREG(sb.st_mode))
+            st = copy_file(from.data, to.data, err);
+    }
+    closedir(d);
+    ps_buf_free(&from);
+    ps_buf_free(&to);
     return st;
 }
 
@@ -652,7 +698,7 @@ static ps_status switch_in(const char *db, const char *fresh, ps_error *err)
         if (rename(fresh, db) != 0)
             st = ps_error_set(err, PS_ERR_IO, "cannot rename %s to %s: %s", fresh, db,
                               strerror(errno));
-    } else {
+    } else if ((st = carry_over(db, fresh, err)) == PS_OK) {
         remove_tree(old);
         if (renameat2(AT_FDCWD, fresh, AT_FDCWD, db, RENAME_EXCHANGE) == 0) {
             if (rename(fresh, old) != 0)

@@ -163,10 +163,12 @@ if [ -f "$pdfs/mixed.pdf" ]; then
 fi
 
 step "--full rebuilds and switches"
+printf 'not part of the index\n' >"$db/README.md"
 run_index 0 out8 --db "$db" --manifest "$manifest" --full --json corpus
 stats "$db" st8
 check "switched in" test "$(jnum out8 full)" = true
 check "old index kept beside" test -d "$db.old"
+check "other files in the index directory carried over" test -f "$db/README.md"
 check "same documents as the incremental index" test "$(jnum st8 documents)" = "$(jnum st5 documents)"
 run_index 0 out9 --db "$db" --manifest "$manifest" corpus
 check "rerun after --full: no changes" grep -q "no changes" out9
