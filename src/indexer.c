@@ -175,7 +175,7 @@ static size_t count_replacements(const char *s, size_t len)
     return n;
 }
 
-/* Fill the fields the text lacks from the PDF's document info. */
+/* Fill the fields the text lacks from the PDF's document info (empty for other files). */
 static void fill_from_pdf(ps_protocol_doc *doc, const ps_pdf_meta *meta)
 {
     for (size_t i = 0; i < doc->narenden; i++) {
@@ -188,140 +188,151 @@ static void fill_from_pdf(ps_protocol_doc *doc, const ps_pdf_meta *meta)
     }
 }
 
-/* Parse one job's file into documents. Returns non-OK only for failures that must stop the run
- * (out of memory); bad files become R_SKIPPED. */
-static ps_status process(pipeline *pl, ps_analyzer *an, job *j, ps_error *err)
+/* Each stage below either finishes the job (j->outcome set: skipped or unchanged), hands its
+ * output to the next stage, or fails the run (a non-OK status: out of memory). */
+
+/* Read the file, within the size limit; same content as indexed before ends the job. */
+static ps_status stage_read(pipeline *pl, job *j, char **raw, size_t *rawlen, ps_error *err)
 {
     const ps_indexer_file *f = j->file;
-    char *raw;
-    size_t rawlen;
     struct stat sb;
-    int rc = read_file(f->path, pl->max_bytes, &raw, &rawlen, &sb);
+    int rc = read_file(f->path, pl->max_bytes, raw, rawlen, &sb);
     if (rc == ENOMEM)
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading %s", f->path);
-    if (rc == EINVAL) {
-        skip(j, "%s", "not a regular file");
-        return PS_OK;
-    }
     if (rc) {
-        skip(j, "cannot read: %s", strerror(rc));
+        skip(j, "cannot read: %s", rc == EINVAL ? "not a regular file" : strerror(rc));
         return PS_OK;
     }
     j->size = (uint64_t)sb.st_size;
     j->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
     char limit[64];
     snprintf(limit, sizeof limit, "%zu", pl->max_bytes);
-    if (rawlen > pl->max_bytes) {
+    if (*rawlen > pl->max_bytes)
         skip(j, "too large (over --max-bytes %s)", limit);
-        free(raw);
-        return PS_OK;
-    }
-    if (rawlen == 0) {
+    else if (*rawlen == 0)
         skip(j, "%s", "empty file (0 bytes)");
-        free(raw);
-        return PS_OK;
-    }
-    j->hash = ps_indexer_hash64(raw, rawlen, 0);
-    if (j->compare_hash && j->hash == j->old_hash) {
+    else if ((j->hash = ps_indexer_hash64(*raw, *rawlen, 0)) == j->old_hash && j->compare_hash)
         j->outcome = R_SAME;
-        free(raw);
-        return PS_OK;
+    if (j->outcome) {
+        free(*raw);
+        *raw = NULL;
     }
+    return PS_OK;
+}
 
+/* A PDF (by content, whatever its name) becomes its text; anything else passes through. Takes
+ * raw; *text is the caller's. */
+static ps_status stage_pdf(job *j, char *raw, size_t rawlen, char **text, size_t *textlen,
+                           ps_pdf_meta *meta, ps_error *err)
+{
+    *text = raw;
+    *textlen = rawlen;
+    if (!ps_pdf_sniff(raw, rawlen))
+        return PS_OK;
     ps_error perr;
     ps_error_clear(&perr);
-    char *text = raw;
-    size_t textlen = rawlen;
-    ps_pdf_meta meta = {0};
-    bool pdf = ps_pdf_sniff(raw, rawlen);
-    if (pdf) {
-        ps_status st = ps_pdf_to_text(raw, rawlen, 0, &text, &textlen, &meta, &perr);
-        free(raw);
-        raw = NULL;
-        if (st == PS_ERR_NOMEM)
-            return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading %s", f->path);
-        if (st != PS_OK) {
-            ps_pdf_meta_clear(&meta);
-            skip(j, "PDF: %s", perr.message);
-            return PS_OK;
-        }
+    ps_status st = ps_pdf_to_text(raw, rawlen, 0, text, textlen, meta, &perr);
+    free(raw);
+    if (st == PS_ERR_NOMEM)
+        return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading %s", j->file->path);
+    if (st != PS_OK) {
+        *text = NULL;
+        skip(j, "PDF: %s", perr.message);
     }
+    return PS_OK;
+}
 
-    char *decoded = NULL, *note = NULL;
-    size_t declen = 0;
-    ps_status st = ps_protocol_decode(text, textlen, &decoded, &declen, &note, &perr);
+/* Decode to UTF-8 (the parser's decoder); text that is mostly invalid UTF-8 is not text, a few
+ * bad sequences are repaired with a warning. Takes text; *out is the caller's. */
+static ps_status stage_decode(job *j, char *text, size_t textlen, char **out, size_t *outlen,
+                              ps_error *err)
+{
+    ps_error perr;
+    ps_error_clear(&perr);
+    char *note = NULL;
+    ps_status st = ps_protocol_decode(text, textlen, out, outlen, &note, &perr);
     size_t before = st == PS_OK ? count_replacements(text, textlen) : 0;
     free(text);
     free(note);
-    if (st == PS_ERR_NOMEM) {
-        ps_pdf_meta_clear(&meta);
-        return ps_error_set(err, PS_ERR_NOMEM, "out of memory decoding %s", f->path);
-    }
+    if (st == PS_ERR_NOMEM)
+        return ps_error_set(err, PS_ERR_NOMEM, "out of memory decoding %s", j->file->path);
     if (st != PS_OK) {
-        ps_pdf_meta_clear(&meta);
         skip(j, "%s", perr.message);
         return PS_OK;
     }
-    size_t replaced = count_replacements(decoded, declen) - before;
-    if (replaced * 3 * 1000 > declen * MAX_REPLACED_PERMILLE) {
-        free(decoded);
-        ps_pdf_meta_clear(&meta);
+    size_t replaced = count_replacements(*out, *outlen) - before;
+    if (replaced * 3 * 1000 > *outlen * MAX_REPLACED_PERMILLE) {
+        free(*out);
+        *out = NULL;
         skip(j, "%s", "broken encoding: mostly invalid UTF-8 (binary?)");
-        return PS_OK;
-    }
-    if (replaced > 0) {
+    } else if (replaced > 0) {
         char what[128];
         snprintf(what, sizeof what, "invalid UTF-8: %zu sequence(s) replaced with U+FFFD, indexed",
                  replaced);
         j->warning = strdup(what);
     }
+    return PS_OK;
+}
 
+/* Parse into ärenden (the manifest's fields override) and build their documents. */
+static ps_status stage_build(pipeline *pl, ps_analyzer *an, job *j, const char *text,
+                             size_t len, const ps_pdf_meta *meta, ps_error *err)
+{
+    const ps_indexer_file *f = j->file;
     const char *base = strrchr(f->path, '/');
-    ps_protocol_opts popts = {
-        .source_name = base ? base + 1 : f->path,
-        .max_bytes = pl->max_bytes,
-    };
+    ps_protocol_opts popts = {.source_name = base ? base + 1 : f->path,
+                              .max_bytes = pl->max_bytes};
     if (j->meta) {
         popts.kommun = j->meta->kommun;
         popts.namnd = j->meta->namnd;
         popts.date = j->meta->date;
         popts.type = j->meta->type;
     }
+    ps_error perr;
+    ps_error_clear(&perr);
     ps_protocol_doc *doc = NULL;
-    st = ps_protocol_parse(decoded, declen, &popts, &doc, &perr);
-    free(decoded);
-    if (st == PS_ERR_NOMEM) {
-        ps_pdf_meta_clear(&meta);
+    ps_status st = ps_protocol_parse(text, len, &popts, &doc, &perr);
+    if (st == PS_ERR_NOMEM)
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory parsing %s", f->path);
-    }
     if (st != PS_OK) {
-        ps_pdf_meta_clear(&meta);
         free(j->warning);
         j->warning = NULL;
         skip(j, "cannot parse: %s", perr.message);
         return PS_OK;
     }
-    if (pdf)
-        fill_from_pdf(doc, &meta);
-    ps_pdf_meta_clear(&meta);
-
+    fill_from_pdf(doc, meta);
     j->built = calloc(doc->narenden + 1, sizeof *j->built);
-    if (!j->built) {
-        ps_protocol_doc_free(doc);
-        return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
-    }
+    if (!j->built)
+        st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
     ps_indexer_source src = {f->path, f->relpath, j->url};
-    st = PS_OK;
     for (size_t i = 0; st == PS_OK && i < doc->narenden; i++) {
         st = ps_indexer_build_doc(an, doc, i, &src, &j->built[i], err);
         if (st == PS_OK)
             j->nbuilt++;
     }
     ps_protocol_doc_free(doc);
-    if (st != PS_OK)
-        return st;
-    j->outcome = R_INDEX;
-    return PS_OK;
+    if (st == PS_OK)
+        j->outcome = R_INDEX;
+    return st;
+}
+
+/* Turn one job's file into documents. Returns non-OK only for failures that must stop the run
+ * (out of memory); bad files become R_SKIPPED with the reason in j->warning. */
+static ps_status process(pipeline *pl, ps_analyzer *an, job *j, ps_error *err)
+{
+    char *raw = NULL, *text = NULL, *decoded = NULL;
+    size_t rawlen = 0, textlen = 0, declen = 0;
+    ps_pdf_meta meta = {0};
+    ps_status st = stage_read(pl, j, &raw, &rawlen, err);
+    if (st == PS_OK && !j->outcome)
+        st = stage_pdf(j, raw, rawlen, &text, &textlen, &meta, err);
+    if (st == PS_OK && !j->outcome)
+        st = stage_decode(j, text, textlen, &decoded, &declen, err);
+    if (st == PS_OK && !j->outcome)
+        st = stage_build(pl, an, j, decoded, declen, &meta, err);
+    free(decoded);
+    ps_pdf_meta_clear(&meta);
+    return st;
 }
 
 static void *worker_main(void *arg)

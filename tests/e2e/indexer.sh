@@ -121,17 +121,18 @@ step "bad files"
 bad=$WORK/bad
 mkdir -p "$bad/loop"
 cp "$SEEDS"/000_*.txt "$bad/good.txt"
+cp "$SEEDS"/002_*.txt "$bad/large.txt" # over the --max-bytes below
 printf 'Protokoll\000\000\001binary' >"$bad/nul.txt"
 : >"$bad/empty.txt"
-printf '\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4\xf3\xf2' >"$bad/invalid.txt"
+printf 'Protokoll \x81\x8d\x8f\x90\x9d\xc3\x28\xe2\x28\xa1\xf0\x28\x8c\xbc\n' >"$bad/invalid.txt"
 printf 'ok\n' >"$bad/denied.txt"
 chmod 000 "$bad/denied.txt"
 ln -s .. "$bad/loop/up"
-run_index 1 out7 --db "$WORK/baddb" --json bad
+run_index 1 out7 --db "$WORK/baddb" --max-bytes 8000 --json bad
 readable=1
 [ "$(id -u)" = 0 ] && readable=2 # root reads denied.txt too
 check "good file indexed" test "$(jnum out7 files_added)" = $readable
-for name in nul.txt empty.txt invalid.txt loop/up; do
+for name in nul.txt empty.txt invalid.txt large.txt loop/up; do
     check "one warning for $name" test "$(grep -c "warning: .*/bad/$name:" out7.err)" = 1
 done
 if [ "$(id -u)" = 0 ]; then
@@ -139,7 +140,8 @@ if [ "$(id -u)" = 0 ]; then
 else
     check "one warning for denied.txt" grep -q "warning: .*/bad/denied.txt: cannot read" out7.err
 fi
-check "summary counts the skipped files" test "$(jnum out7 files_skipped)" -ge 4
+check "summary counts the skipped files" test "$(jnum out7 files_skipped)" = 5
+check "too large says so" grep -q "large.txt: too large" out7.err
 chmod 644 "$bad/denied.txt"
 
 pdfs=$SEEDS/../tests/fuzz/corpus/pdf
