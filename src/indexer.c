@@ -503,7 +503,8 @@ static ps_status write_result(writer *w, job *j)
         } else {
             sum->files_added++;
         }
-        st = delete_file(w, &e);
+        /* documents and file state are committed together: a file without state has none */
+        st = j->had_old ? delete_file(w, &e) : ensure_txn(w);
         for (size_t i = 0; st == PS_OK && i < j->nbuilt; i++) {
             st = ps_store_replace(w->store, j->built[i].id_term, j->built[i].doc, w->err);
             if (st == PS_OK)
