@@ -248,7 +248,7 @@ static bool parse_field_u64(const char **p, const char *end, int base, uint64_t 
 
 static bool parse_field_i64(const char **p, const char *end, int64_t *out)
 {
-    bool neg = **p == '-';
+    bool neg = *p < end && **p == '-';
     if (neg)
         (*p)++;
     uint64_t v;
@@ -283,7 +283,8 @@ static ps_status parse_line(ps_indexer_filestate *fs, const char *p, const char 
     uint64_t narenden;
     if (!parse_field_u64(&p, end, 16, &e.hash) || !parse_field_u64(&p, end, 16, &e.meta_hash) ||
         !parse_field_u64(&p, end, 10, &e.size) || !parse_field_i64(&p, end, &e.mtime_ns) ||
-        !parse_field_u64(&p, end, 10, &narenden) || narenden > UINT32_MAX || p >= end) {
+        !parse_field_u64(&p, end, 10, &narenden) || narenden > UINT32_MAX || p >= end ||
+        memchr(p, '\0', (size_t)(end - p))) {
         ps_error_set(err, PS_ERR_INVALID,
                      "file-state manifest (database metadata ps.files): malformed line %ld",
                      lineno);
