@@ -101,7 +101,8 @@ void ps_meta_date(ps_parser *p, size_t preamble_end, char out[11], ps_field_sour
         }
         for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
             size_t l = strlen(labels[k]);
-            if (ps_text_iprefix(t, n, labels[k]) && l < n && t[l] == ':') {
+            /* "Sammanträdesdatum: 2023-11-01", also without the colon. */
+            if (ps_text_iprefix(t, n, labels[k]) && l < n && (t[l] == ':' || t[l] == ' ')) {
                 size_t v = l + 1;
                 while (v < n && t[v] == ' ')
                     v++;

@@ -10,6 +10,11 @@
  * cover sheet: a dnr line and an item number line, and the title block above them when it
  * matches an agenda item (or is set in bold). An Ärendelista names items; those not found as
  * anchors become agenda-only ärenden. Documents without anchors are one ärende.
+ *
+ * Then each anchor gets its title (the rest of the § line, or the block after the header),
+ * headings are marked, and each anchor becomes an ärende: body (protocol_body.c), fields read
+ * from its own lines, the rest from the document (protocol_meta.c, protocol_kommun.c) and the
+ * caller's metadata, and finally its key.
  */
 #include "protocol_internal.h"
 
@@ -52,7 +57,7 @@ typedef struct {
     bool nomem;
 } split;
 
-/* ---- 3. anchors --------------------------------------------------------------------------------
+/* ---- anchors --------------------------------------------------------------------------------
  */
 
 static bool push_anchor(split *sp, const anchor *a)
@@ -108,6 +113,16 @@ static bool paragraph_heading(ps_parser *p, size_t i, anchor *a)
     if (!has_dnr) {
         /* A heading "§ 12 Title" must open its block and start with a capital. */
         if (t[d] != '\0' && (!block_start || !ps_text_upper_at(t + d, n - d) || l->width > 160))
+            return false;
+        /* Nor is it a sentence citing a paragraph: "§ 5 Förvaltningslagen anger att ..."
+         * ends in a full stop or runs on into a lower-case line. */
+        if (t[d] != '\0' && t[n - 1] == '.')
+            return false;
+        const ps_line *nx = i + 1 < p->nlines ? &p->lines[i + 1] : NULL;
+        unsigned char c0 = nx && nx->cend > nx->cstart ? (unsigned char)p->src[nx->cstart] : 0;
+        if (t[d] != '\0' && c0 &&
+            ((c0 >= 'a' && c0 <= 'z') ||
+             (c0 == 0xC3 && (unsigned char)p->src[nx->cstart + 1] >= 0xA0)))
             return false;
         if (t[d] == '\0' && !block_start)
             return false;
@@ -284,7 +299,7 @@ static void free_anchor(anchor *a)
     free(a->title);
 }
 
-/* ---- 4. agenda --------------------------------------------------------------------------------
+/* ---- the agenda --------------------------------------------------------------------------------
  */
 
 /* "12. text", "12) text", "§ 12 text": the number's end in t, or 0. */
@@ -413,7 +428,7 @@ static void find_agenda(ps_parser *p, split *sp)
     }
 }
 
-/* ---- anchors over the document ------------------------------------------------------------------
+/* ---- the anchors of a document ------------------------------------------------------------------
  */
 
 static void find_anchors(ps_parser *p, split *sp)
@@ -467,7 +482,7 @@ static void find_anchors(ps_parser *p, split *sp)
     }
 }
 
-/* ---- 5. titles and headings ---------------------------------------------------------------------
+/* ---- titles and headings ---------------------------------------------------------------------
  */
 
 /* The title block starting at the first text line from i: lines up to a blank line, a known
@@ -578,7 +593,7 @@ static void mark_headings(ps_parser *p)
     }
 }
 
-/* ---- 7. ärenden ---------------------------------------------------------------------------------
+/* ---- ärenden ---------------------------------------------------------------------------------
  */
 
 static ps_arende *new_arende(ps_protocol_doc *doc, size_t *cap)

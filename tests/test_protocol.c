@@ -339,6 +339,14 @@ static void test_dnr_in_paragraph_heading(void **state)
     assert_field(&d->arenden[1].title, "Val av revisor", PS_FIELD_READ);
     assert_string_equal(d->arenden[1].body, "Text om valet.");
     ps_protocol_doc_free(d);
+
+    /* A paragraph that cites a § is no § heading. */
+    d = parse_str("Datum: 2023-01-02\nDnr: KS 2023/1\n\nTitel\n\nText.\n\n"
+                  "§ 5 Förvaltningslagen anger att myndigheten ska\nutreda ärendet.\n\n"
+                  "§ 6 Kommunallagen gäller också.\n");
+    assert_int_equal(d->narenden, 1);
+    assert_non_null(strstr(d->arenden[0].body, "§ 5 Förvaltningslagen"));
+    ps_protocol_doc_free(d);
 }
 
 /* ---- line repair ------------------------------------------------------------------------------
@@ -642,6 +650,14 @@ static void test_doc_types(void **state)
     }
     ps_protocol_doc *d = parse_str("Kallelse till Kommunstyrelsen\n\nText.\n");
     assert_field(&d->namnd, "Kommunstyrelsen", PS_FIELD_READ);
+    ps_protocol_doc_free(d);
+    d = parse_str("PROTOKOLLSUTDRAG\nSocialnämnden\nSammanträdesdatum 2023-11-01\n\n"
+                  "§ 243 2023.076 SN\nTitel\n\nBeslut\n\nText.\n");
+    assert_int_equal(d->type, PS_DOC_PROTOKOLLSUTDRAG);
+    assert_int_equal(d->type_source, PS_FIELD_READ);
+    assert_field(&d->date, "2023-11-01", PS_FIELD_READ);
+    assert_field(&d->namnd, "Socialnämnden", PS_FIELD_READ);
+    assert_field(&d->arenden[0].date, "2023-11-01", PS_FIELD_READ);
     ps_protocol_doc_free(d);
 }
 
