@@ -178,6 +178,17 @@ static void usage(FILE *out)
           out);
 }
 
+/* Whether the error is about a path given on the command line (the manifest or a root). */
+static bool names_argument(const ps_error *err, const ps_indexer_opts *opts, int argc, char **argv)
+{
+    if (opts->manifest_path && strcmp(err->file, opts->manifest_path) == 0)
+        return true;
+    for (int i = optind; i < argc; i++)
+        if (strcmp(err->file, argv[i]) == 0)
+            return true;
+    return false;
+}
+
 static bool parse_size(const char *s, size_t *out)
 {
     char *end;
@@ -255,9 +266,9 @@ int ps_cli_index(int argc, char **argv)
     clear_line(&u);
     if (st != PS_OK) {
         ps_cli_print_error("index", &err);
-        if (st == PS_ERR_NOT_FOUND && err.file[0])
-            return PS_EXIT_USAGE; /* a root or manifest named on the command line is missing */
-        return ps_cli_exit_for(st);
+        return st == PS_ERR_NOT_FOUND && names_argument(&err, &opts, argc, argv)
+                   ? PS_EXIT_USAGE /* a root or the manifest named on the command line */
+                   : ps_cli_exit_for(st);
     }
     if (json)
         print_json(&sum, opts.db_path, u.warnings);
