@@ -12,6 +12,7 @@
  * row for a FILE are passed to the parser as metadata known from outside.
  */
 #include "cli.h"
+#include "protokollsok/pdf.h"
 #include "protokollsok/protocol.h"
 
 #include <errno.h>
@@ -303,6 +304,12 @@ int ps_cli_parse(int argc, char **argv)
         char *bytes = NULL;
         size_t len = 0;
         ps_status st = read_file(path, max, &bytes, &len, &err);
+        if (st == PS_OK && ps_pdf_sniff(bytes, len)) { /* by content, not by extension */
+            char *text = NULL;
+            st = ps_pdf_to_text(bytes, len, 0, &text, &len, NULL, &err);
+            free(bytes);
+            bytes = text;
+        }
         ps_protocol_doc *doc = NULL;
         if (st == PS_OK) {
             const manifest_row *row = manifest_find(&m, path);
