@@ -1024,6 +1024,39 @@ void ps_query_free(ps_query *query)
     free(query);
 }
 
+char *ps_query_fold(const char *s, size_t len)
+{
+    return fold(s, len, false);
+}
+
+void ps_qnode_free(ps_qnode *node)
+{
+    node_free(node);
+}
+
+ps_status ps_query_filter_node(ps_qfield field, const char *value, ps_qnode **out, ps_error *err)
+{
+    *out = NULL;
+    ps_error_clear(err);
+    if (!ps_query_field_is_filter(field))
+        return ps_error_set(err, PS_ERR_INVALID, "not a filter field: %d", (int)field);
+    size_t len = value ? strlen(value) : 0;
+    parser p = {value ? value : "", len, 0, 0, 0, err};
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)value + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            return fail_at(&p, i, "Ogiltigt tecken (inte UTF-8) vid tecken %zu", pos1(&p, i));
+        i += (size_t)n;
+    }
+    token t = {TOK_PHRASE, 0, len, 0, len};
+    if (len == 0)
+        return fail_at(&p, 0, "Värde saknas för %s (tecken %zu): väntade t.ex. %s",
+                       ps_query_field_name(field), pos1(&p, 0), field_example(field));
+    return make_leaf(&p, &t, field, out);
+}
+
 /* ---- describe ---------------------------------------------------------------------------- */
 
 static void put_value(ps_buf *b, const char *v)
@@ -1032,6 +1065,18 @@ static void put_value(ps_buf *b, const char *v)
         ps_buf_printf(b, "\"%s\"", v);
     else
         ps_buf_puts(b, v);
+}
+
+static bool describable(const ps_qnode *n)
+{
+    if (n->ignored)
+        return false;
+    if (n->kind != PS_QNODE_AND && n->kind != PS_QNODE_OR && n->kind != PS_QNODE_NOT)
+        return true;
+    for (size_t i = 0; i < n->nkids; i++)
+        if (describable(n->kids[i]))
+            return true;
+    return false;
 }
 
 static void describe(ps_buf *b, const ps_qnode *n)
@@ -1063,11 +1108,14 @@ static void describe(ps_buf *b, const ps_qnode *n)
         return;
     }
     case PS_QNODE_AND:
-    case PS_QNODE_OR:
+    case PS_QNODE_OR: {
+        size_t shown = 0;
         for (size_t i = 0; i < n->nkids; i++) {
             const ps_qnode *k = n->kids[i];
+            if (!describable(k))
+                continue;
             bool paren = (k->kind == PS_QNODE_AND || k->kind == PS_QNODE_OR) && k->kind != n->kind;
-            if (i)
+            if (shown++)
                 ps_buf_puts(b, n->kind == PS_QNODE_AND ? " AND " : " OR ");
             if (paren)
                 ps_buf_putc(b, '(');
@@ -1077,13 +1125,14 @@ static void describe(ps_buf *b, const ps_qnode *n)
         }
         return;
     }
+    }
 }
 
 char *ps_query_describe(const ps_query *query)
 {
     ps_buf b = PS_BUF_INIT;
     ps_buf_puts(&b, "");
-    if (query && query->root)
+    if (query && query->root && describable(query->root))
         describe(&b, query->root);
     if (b.failed) {
         ps_buf_free(&b);

@@ -73,6 +73,8 @@ struct ps_qnode {
     char *text;     /* NUL-terminated, owned by the tree; NULL where unused */
     char *text2;
     bool wildcard;  /* WORD ending in '*': text is the prefix without the '*' */
+    bool ignored;   /* set by the user of the tree (search: a dropped stop word);
+                       ps_query_describe leaves such leaves out */
     size_t start, end; /* byte span in the query text */
     ps_qnode **kids;
     size_t nkids;
@@ -97,6 +99,16 @@ const char *ps_query_field_name(ps_qfield field);
 /* The tree in the query language's canonical form, e.g.
  * `förbund AND kommun:köping AND -utträde`, `(a OR b) AND titel:"x y"`. malloc'd; NULL on OOM. */
 char *ps_query_describe(const ps_query *query);
+
+/* A FILTER node for field (a filter field) from a bare value, validated and normalized
+ * exactly like `field:"value"` in a query (search's request filters use it); err->offset is
+ * then a character index into value. */
+ps_status ps_query_filter_node(ps_qfield field, const char *value, ps_qnode **out, ps_error *err);
+void ps_qnode_free(ps_qnode *node);
+
+/* Lowercase NFC copy of s[0..len) with white space collapsed and trimmed; malloc'd, NULL on
+ * OOM or invalid UTF-8. */
+char *ps_query_fold(const char *s, size_t len);
 
 /* The 0-based character index of byte offset `byte` in q (for carets under a query). */
 size_t ps_query_char_index(const char *q, size_t byte);
