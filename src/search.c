@@ -24,8 +24,11 @@
 #define EXCERPT_BYTES 200
 #define MAX_DOCUMENTS 100
 #define DNR_HITS_MAX 100
+#define FACET_VALUES_MAX 12
 
-static const unsigned facet_slots[] = {PS_SLOT_KOMMUN, PS_SLOT_NAMND, PS_SLOT_YEAR, PS_SLOT_TYPE};
+/* The facets, then the key: its number of distinct values is the exact number of ärenden. */
+static const unsigned facet_slots[] = {PS_SLOT_KOMMUN, PS_SLOT_NAMND, PS_SLOT_YEAR, PS_SLOT_TYPE,
+                                       PS_SLOT_KEY};
 static const char *const facet_names[] = {"kommun", "namnd", "year", "type"};
 #define NFACETS 4
 
@@ -322,8 +325,33 @@ static json_t *documents_json(const json_t *docs)
     return a;
 }
 
+/* A field of the hit's document, else of another document of the ärende that has it (a
+ * page of a protokollsutdrag may lack the date its first page has): one of the same type
+ * first, then any. */
+static json_t *arende_field(const json_t *data, const json_t *docs, const char *key)
+{
+    json_t *v = json_object_get(data, key);
+    if (json_is_string(v))
+        return json_incref(v);
+    const char *type = json_string_value(json_object_get(data, "type"));
+    for (int pass = 0; pass < 2; pass++) {
+        size_t i;
+        json_t *d;
+        json_array_foreach(docs, i, d) {
+            const char *t = json_string_value(json_object_get(d, "type"));
+            if (pass == 0 && (!type || !t || strcmp(type, t) != 0))
+                continue;
+            v = json_object_get(d, key);
+            if (json_is_string(v))
+                return json_incref(v);
+        }
+    }
+    return json_null();
+}
+
+/* One hit. In date order its date is its own document's (the sort key), else the ärende's. */
 static ps_status hit_json(ps_searcher *s, const ps_store_hit *h, unsigned rank, const ps_strv *hl,
-                          unsigned nexcerpts, json_t **out, ps_error *err)
+                          unsigned nexcerpts, bool own_date, json_t **out, ps_error *err)
 {
     *out = NULL;
     json_t *data = NULL, *docs = NULL, *excerpts = NULL;
@@ -340,11 +368,12 @@ static ps_status hit_json(ps_searcher *s, const ps_store_hit *h, unsigned rank, 
         st = find_matches(s, title, strlen(title), hl, &tm, &ntm, err);
     if (st == PS_OK) {
         *out = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:f,s:I,s:o,s:o,s:o}",
-                         "key", field_or_null(data, "key"), "dnr", field_or_null(data, "dnr"),
-                         "paragraf", field_or_null(data, "paragraf"), "title",
-                         field_or_null(data, "title"), "date", field_or_null(data, "date"),
-                         "namnd", field_or_null(data, "namnd"), "kommun",
-                         field_or_null(data, "kommun"), "type", field_or_null(data, "type"),
+                         "key", field_or_null(data, "key"), "dnr", arende_field(data, docs, "dnr"),
+                         "paragraf", arende_field(data, docs, "paragraf"), "title",
+                         arende_field(data, docs, "title"), "date",
+                         own_date ? field_or_null(data, "date") : arende_field(data, docs, "date"),
+                         "namnd", arende_field(data, docs, "namnd"), "kommun",
+                         arende_field(data, docs, "kommun"), "type", field_or_null(data, "type"),
                          "score", h->weight, "rank", (json_int_t)rank, "excerpts", excerpts,
                          "documents", documents_json(docs), "title_matches", spans_json(tm, ntm, 0));
         excerpts = NULL;
@@ -509,26 +538,51 @@ static ps_status main_query(run_state *r, bool or_mode, ps_store_query **out, ps
     return PS_OK;
 }
 
-static void search_opts(const run_state *r, ps_store_search_opts *o, uint32_t offset, uint32_t limit)
+/* Date order when asked for, and for an empty query (relevance means nothing there). */
+static bool by_date(const run_state *r)
+{
+    return r->req->sort == PS_SEARCH_SORT_DATE || !r->query->root;
+}
+
+typedef enum {
+    COUNT_ESTIMATE, /* Xapian's estimate of the collapsed matches */
+    COUNT_EXACT,    /* also count the ärenden exactly (every match is checked) */
+    COUNT_FACETS    /* and count facet values */
+} count_mode;
+
+static void search_opts(const run_state *r, ps_store_search_opts *o, uint32_t offset, uint32_t limit,
+                        count_mode count)
 {
     ps_store_search_opts_init(o);
     o->offset = offset;
     o->limit = limit;
     o->collapse_slot = PS_SLOT_KEY;
-    bool by_date = r->req->sort == PS_SEARCH_SORT_DATE || !r->query->root;
-    if (by_date) {
+    if (by_date(r)) {
         o->sort = r->req->ascending ? PS_SORT_VALUE_ASC : PS_SORT_VALUE_DESC;
         o->sort_slot = PS_SLOT_DATE;
     }
-    if (r->req->facets) {
+    if (count == COUNT_FACETS) {
         o->facet_slots = facet_slots;
-        o->nfacets = NFACETS;
-        o->check_at_least = 100000;
+        o->nfacets = NFACETS + 1;
+    } else if (count == COUNT_EXACT) {
+        o->facet_slots = facet_slots + NFACETS;
+        o->nfacets = 1;
     }
 }
 
-/* The ärenden whose diarienummer the whole query is: their keys, best first. */
-static ps_status dnr_hits(run_state *r, ps_store_results **res, ps_error *err)
+/* q restricted to documents with the boolean term `also` (NULL: unchanged). Takes q. */
+static ps_status restrict_to(ps_store_query **q, const char *also, ps_error *err)
+{
+    if (!also || !*q)
+        return PS_OK;
+    ps_store_query *f = ps_store_query_boolean(also);
+    *q = f ? ps_store_query_filter(*q, f) : (ps_store_query_free(*q), NULL);
+    return *q ? PS_OK : nomem(err);
+}
+
+/* The ärenden whose diarienummer the whole query is, newest document first. */
+static ps_status dnr_hits(run_state *r, const char *also, count_mode count, ps_store_results **res,
+                          ps_error *err)
 {
     *res = NULL;
     size_t n = strlen(r->query->dnr) + sizeof PS_PREFIX_DNR;
@@ -541,11 +595,13 @@ static ps_status dnr_hits(run_state *r, ps_store_results **res, ps_error *err)
     if (!q)
         return nomem(err);
     ps_status st = apply_filters(r, &q, err);
+    if (st == PS_OK)
+        st = restrict_to(&q, also, err);
     if (st)
         return st;
     ps_store_search_opts o;
-    search_opts(r, &o, 0, DNR_HITS_MAX);
-    o.sort = PS_SORT_VALUE_DESC; /* the newest document of the ärende first */
+    search_opts(r, &o, 0, DNR_HITS_MAX, count);
+    o.sort = PS_SORT_VALUE_DESC;
     o.sort_slot = PS_SLOT_DATE;
     st = ps_store_search(r->s->store, q, &o, res, err);
     ps_store_query_free(q);
@@ -586,6 +642,69 @@ static ps_status exclude_keys(ps_store_query **q, const ps_store_results *res, p
     return *q ? PS_OK : nomem(err);
 }
 
+/* One page [offset, offset+limit) of the request's answer, restricted to `also` when given:
+ * the dnr ärenden first (when the whole query is a diarienummer), then the text results
+ * without them. *dres may be NULL. */
+typedef struct {
+    ps_store_results *dres, *res;
+    count_mode count;
+} pages;
+
+static void pages_free(pages *p)
+{
+    ps_store_results_free(p->dres);
+    ps_store_results_free(p->res);
+    p->dres = p->res = NULL;
+}
+
+static size_t pages_ndnr(const pages *p)
+{
+    return p->dres ? ps_store_results_count(p->dres) : 0;
+}
+
+static uint32_t pages_total(const pages *p)
+{
+    uint32_t text = 0;
+    if (p->res && p->count == COUNT_ESTIMATE)
+        text = ps_store_results_estimate(p->res);
+    else if (p->res) /* the distinct keys */
+        text = (uint32_t)ps_store_results_facet_count(p->res, p->count == COUNT_FACETS ? NFACETS : 0);
+    return (uint32_t)pages_ndnr(p) + text;
+}
+
+static bool pages_exact(const pages *p)
+{
+    return p->count != COUNT_ESTIMATE ||
+           ps_store_results_lower_bound(p->res) == ps_store_results_upper_bound(p->res);
+}
+
+static ps_status run_pages(run_state *r, bool or_mode, const char *also, uint32_t offset,
+                           uint32_t limit, count_mode count, pages *out, ps_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->count = count;
+    ps_status st = r->query->dnr ? dnr_hits(r, also, count, &out->dres, err) : PS_OK;
+    size_t ndnr = pages_ndnr(out);
+    ps_store_query *q = NULL;
+    if (st == PS_OK)
+        st = main_query(r, or_mode, &q, err);
+    if (st == PS_OK)
+        st = restrict_to(&q, also, err);
+    if (st == PS_OK && out->dres)
+        st = exclude_keys(&q, out->dres, err);
+    if (st == PS_OK) {
+        ps_store_search_opts o;
+        uint32_t off = offset > ndnr ? (uint32_t)(offset - ndnr) : 0;
+        size_t from_dnr = offset < ndnr ? ndnr - offset : 0;
+        search_opts(r, &o, off, from_dnr >= limit ? 0 : (uint32_t)(limit - from_dnr), count);
+        st = ps_store_search(r->s->store, q, &o, &out->res, err);
+    }
+    ps_store_query_free(q);
+    if (st)
+        pages_free(out);
+    return st;
+}
+
 static ps_status validate(const ps_search_request *req, ps_error *err)
 {
     if (req->limit > 100)
@@ -604,7 +723,7 @@ static ps_status hits_append(run_state *r, json_t *hits, const ps_store_results 
     for (size_t i = from; i < from + count && i < ps_store_results_count(res); i++) {
         json_t *h;
         ps_status st = hit_json(r->s, ps_store_results_hit(res, i), rank0 + (unsigned)(i - from),
-                                &r->qb.hl, nexc, &h, err);
+                                &r->qb.hl, nexc, by_date(r), &h, err);
         if (st)
             return st;
         if (json_array_append_new(hits, h) != 0)
@@ -634,6 +753,74 @@ static json_t *strv_json(const ps_strv *sv)
     return a;
 }
 
+/* Facet counts of ärenden (not documents): the store counts the documents per value; each of
+ * the most frequent values is then counted again as ärenden, so a count is exactly the total
+ * the same search filtered on that value gives. */
+static ps_status facets_json(run_state *r, bool or_mode, const pages *p, json_t **out, ps_error *err)
+{
+    static const char *const prefixes[] = {PS_PREFIX_KOMMUN, PS_PREFIX_NAMND, PS_PREFIX_YEAR,
+                                           PS_PREFIX_TYPE};
+    *out = NULL;
+    json_t *docs = facets_new(), *res = facets_new();
+    ps_status st = docs && res ? PS_OK : nomem(err);
+    if (st == PS_OK) {
+        if (p->dres)
+            facets_add(docs, p->dres);
+        facets_add(docs, p->res);
+        facets_sort(docs);
+    }
+    for (size_t f = 0; st == PS_OK && f < NFACETS; f++) {
+        json_t *list = json_object_get(docs, facet_names[f]);
+        for (size_t i = 0; st == PS_OK && i < json_array_size(list) && i < FACET_VALUES_MAX; i++) {
+            const char *value = json_string_value(json_object_get(json_array_get(list, i), "value"));
+            char *folded = ps_query_fold(value, strlen(value));
+            size_t n = (folded ? strlen(folded) : 0) + 3;
+            char *term = folded ? malloc(n) : NULL;
+            if (!term) {
+                free(folded);
+                st = nomem(err);
+                break;
+            }
+            snprintf(term, n, "%s%s", prefixes[f], folded);
+            pages c;
+            st = run_pages(r, or_mode, term, 0, 0, COUNT_EXACT, &c, err);
+            if (st == PS_OK && pages_total(&c) > 0 &&
+                json_array_append_new(json_object_get(res, facet_names[f]),
+                                      json_pack("{s:s,s:I}", "value", value, "count",
+                                                (json_int_t)pages_total(&c))) != 0)
+                st = nomem(err);
+            if (st == PS_OK)
+                pages_free(&c);
+            free(term);
+            free(folded);
+        }
+    }
+    json_decref(docs);
+    if (st) {
+        json_decref(res);
+        return st;
+    }
+    facets_sort(res);
+    *out = res;
+    return PS_OK;
+}
+
+static ps_status add_request_filters(run_state *r, const ps_search_request *req, ps_error *err)
+{
+    ps_status st = add_request_filter(r, PS_QFIELD_KOMMUN, req->kommun, "kommun", err);
+    if (st == PS_OK)
+        st = add_request_filter(r, PS_QFIELD_NAMND, req->namnd, "nämnd", err);
+    if (st == PS_OK)
+        st = add_request_filter(r, PS_QFIELD_TYP, req->typ, "typ", err);
+    if (st == PS_OK && ((req->from && *req->from) || (req->to && *req->to))) {
+        char range[64];
+        snprintf(range, sizeof range, "%.20s..%.20s", req->from ? req->from : "",
+                 req->to ? req->to : "");
+        st = add_request_filter(r, PS_QFIELD_DATUM, range, "datum", err);
+    }
+    return st;
+}
+
 ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **out, ps_error *err)
 {
     *out = NULL;
@@ -643,92 +830,61 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
     if (st)
         return st;
     unsigned limit = req->limit ? req->limit : 10;
-    run_state r = {.s = s, .req = req};
     const char *q = req->q ? req->q : "";
+    run_state r = {.s = s, .req = req, .qb = {.s = s, .text = q}};
     st = ps_query_parse(q, strlen(q), &r.query, err);
     if (st == PS_OK)
-        st = add_request_filter(&r, PS_QFIELD_KOMMUN, req->kommun, "kommun", err);
-    if (st == PS_OK)
-        st = add_request_filter(&r, PS_QFIELD_NAMND, req->namnd, "nämnd", err);
-    if (st == PS_OK)
-        st = add_request_filter(&r, PS_QFIELD_TYP, req->typ, "typ", err);
-    if (st == PS_OK && ((req->from && *req->from) || (req->to && *req->to))) {
-        char range[64];
-        snprintf(range, sizeof range, "%.20s..%.20s", req->from ? req->from : "", req->to ? req->to : "");
-        st = add_request_filter(&r, PS_QFIELD_DATUM, range, "datum", err);
-    }
+        st = add_request_filters(&r, req, err);
 
-    /* 1. a diarienummer query: that ärende first */
-    ps_store_results *dres = NULL;
-    if (st == PS_OK && r.query->dnr)
-        st = dnr_hits(&r, &dres, err);
-    size_t ndnr = dres ? ps_store_results_count(dres) : 0;
-
-    /* 2. the words; AND, else the OR fallback */
+    /* AND, else the OR fallback */
     bool fallback = false;
-    ps_store_results *res = NULL;
-    for (int pass = 0; st == PS_OK && pass < 2; pass++) {
-        ps_store_query *mq = NULL;
-        st = main_query(&r, pass == 1, &mq, err);
-        if (st == PS_OK && dres)
-            st = exclude_keys(&mq, dres, err);
-        ps_store_search_opts o;
-        uint32_t off = req->offset > ndnr ? (uint32_t)(req->offset - ndnr) : 0;
-        size_t from_dnr = req->offset < ndnr ? ndnr - req->offset : 0;
-        search_opts(&r, &o, off, from_dnr >= limit ? 0 : (uint32_t)(limit - from_dnr));
-        if (st == PS_OK)
-            st = ps_store_search(s->store, mq, &o, &res, err);
-        ps_store_query_free(mq);
-        if (st || pass == 1 || ndnr > 0 || ps_store_results_estimate(res) > 0 ||
-            ps_store_results_count(res) > 0 || !ps_qbuild_can_fall_back(r.query->root))
-            break;
-        ps_store_results_free(res);
-        res = NULL;
+    pages p = {0};
+    count_mode count = req->facets ? COUNT_FACETS : COUNT_ESTIMATE;
+    if (st == PS_OK)
+        st = run_pages(&r, false, NULL, req->offset, limit, count, &p, err);
+    if (st == PS_OK && pages_total(&p) == 0 && ps_store_results_count(p.res) == 0 &&
+        ps_qbuild_can_fall_back(r.query->root)) {
+        pages_free(&p);
         fallback = true;
+        st = run_pages(&r, true, NULL, req->offset, limit, count, &p, err);
     }
+    json_t *facets = NULL;
+    if (st == PS_OK && req->facets)
+        st = facets_json(&r, fallback, &p, &facets, err);
 
-    json_t *hits = json_array(), *facets = req->facets ? facets_new() : json_null();
-    if (st == PS_OK && (!hits || !facets))
+    json_t *hits = json_array();
+    if (st == PS_OK && !hits)
         st = nomem(err);
+    size_t ndnr = pages_ndnr(&p);
     if (st == PS_OK && req->offset < ndnr)
-        st = hits_append(&r, hits, dres, req->offset, limit, req->offset + 1, err);
+        st = hits_append(&r, hits, p.dres, req->offset, limit, req->offset + 1, err);
     if (st == PS_OK) {
         size_t from_dnr = json_array_size(hits);
-        st = hits_append(&r, hits, res, 0, limit - from_dnr,
-                         req->offset + 1 + (unsigned)from_dnr, err);
-    }
-    if (st == PS_OK && req->facets) {
-        if (dres)
-            facets_add(facets, dres);
-        facets_add(facets, res);
-        facets_sort(facets);
+        st = hits_append(&r, hits, p.res, 0, limit - from_dnr, req->offset + 1 + (unsigned)from_dnr,
+                         err);
     }
     if (st == PS_OK) {
         if (fallback)
             r.query->root->kind = PS_QNODE_OR;
         char *parsed = ps_query_describe(r.query);
-        uint32_t total = (uint32_t)ndnr + ps_store_results_estimate(res);
-        bool exact = ps_store_results_lower_bound(res) == ps_store_results_upper_bound(res);
-        bool by_date = req->sort == PS_SEARCH_SORT_DATE || !r.query->root;
         *out = json_pack("{s:s,s:s?,s:o,s:o,s:I,s:b,s:I,s:I,s:f,s:s,s:s,s:o,s:O,s:O,s:s?}",
                          "query", q, "parsed", parsed,
                          "fallback", fallback ? json_string("or") : json_null(),
                          "note", fallback ? fallback_note(&r) : json_null(),
-                         "total", (json_int_t)total, "total_exact", exact,
+                         "total", (json_int_t)pages_total(&p), "total_exact", pages_exact(&p),
                          "offset", (json_int_t)req->offset, "limit", (json_int_t)limit,
                          "took_ms", now_ms() - t0,
-                         "sort", by_date ? "datum" : "relevans",
-                         "order", by_date && req->ascending ? "asc" : "desc",
+                         "sort", by_date(&r) ? "datum" : "relevans",
+                         "order", by_date(&r) && req->ascending ? "asc" : "desc",
                          "ignored", strv_json(&r.qb.ignored), "hits", hits,
-                         "facets", facets, "dnr", r.query->dnr);
+                         "facets", facets ? facets : json_null(), "dnr", r.query->dnr);
         free(parsed);
         if (!*out)
             st = nomem(err);
     }
     json_decref(hits);
     json_decref(facets);
-    ps_store_results_free(res);
-    ps_store_results_free(dres);
+    pages_free(&p);
     run_free(&r);
     return st;
 }
@@ -827,29 +983,17 @@ ps_status ps_search_arende(ps_searcher *s, const char *key, const char *q, json_
 ps_status ps_search_facets(ps_searcher *s, json_t **out, ps_error *err)
 {
     *out = NULL;
-    ps_error_clear(err);
-    ps_store_query *all = ps_store_query_match_all();
-    if (!all)
-        return nomem(err);
-    ps_store_search_opts o;
-    ps_store_search_opts_init(&o);
-    o.limit = 0;
-    o.collapse_slot = PS_SLOT_KEY;
-    o.facet_slots = facet_slots;
-    o.nfacets = NFACETS;
-    o.check_at_least = 1000000;
-    ps_store_results *res = NULL;
-    ps_status st = ps_store_search(s->store, all, &o, &res, err);
-    ps_store_query_free(all);
+    ps_search_request req;
+    ps_search_request_init(&req);
+    req.facets = true;
+    req.limit = 1;
+    json_t *res = NULL;
+    ps_status st = ps_search_run(s, &req, &res, err);
     if (st)
         return st;
-    *out = facets_new();
-    if (*out) {
-        facets_add(*out, res);
-        facets_sort(*out);
-    }
-    ps_store_results_free(res);
-    return *out ? PS_OK : nomem(err);
+    *out = json_incref(json_object_get(res, "facets"));
+    json_decref(res);
+    return PS_OK;
 }
 
 static bool count_term(void *ctx, const char *term, size_t len, uint32_t termfreq)

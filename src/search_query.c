@@ -134,28 +134,81 @@ static ps_status analyze(ps_qbuild *b, const char *text, qtoks *out, ps_error *e
     return st;
 }
 
-/* The e/é variant of a word: é è ê ë (either case) become e. NULL when there is none. */
+static const char *const accented_e[] = {"é", "è", "ê", "ë", "É", "È", "Ê", "Ë"};
+
+/* The accented e (2 bytes) at s, 0..7, or -1. */
+static int accented_at(const char *s)
+{
+    for (int i = 0; i < 8; i++)
+        if (strncmp(s, accented_e[i], 2) == 0)
+            return i;
+    return -1;
+}
+
+/* The word with é è ê ë (either case) as plain e; NULL when it has none (or on OOM). */
 static char *plain_e_variant(const char *s)
 {
-    static const char *const accented[] = {"é", "è", "ê", "ë", "É", "È", "Ê", "Ë"};
     bool any = false;
-    for (size_t i = 0; i < 8; i++)
-        any = any || strstr(s, accented[i]);
+    for (const char *p = s; *p && !any; p++)
+        any = accented_at(p) >= 0;
     if (!any)
         return NULL;
     ps_buf b = PS_BUF_INIT;
     while (*s) {
-        size_t i = 0;
-        while (i < 8 && strncmp(s, accented[i], 2) != 0)
-            i++;
-        if (i < 8) {
-            ps_buf_putc(&b, i < 4 ? 'e' : 'E');
+        int a = accented_at(s);
+        if (a >= 0) {
+            ps_buf_putc(&b, a < 4 ? 'e' : 'E');
             s += 2;
         } else {
             ps_buf_putc(&b, *s++);
         }
     }
     return b.failed ? (ps_buf_free(&b), NULL) : ps_buf_steal(&b, NULL);
+}
+
+/* The word with the e's selected by mask (bit i = i-th e) written é. NULL on OOM. */
+static char *acute_e_variant(const char *s, unsigned mask)
+{
+    ps_buf b = PS_BUF_INIT;
+    unsigned i = 0;
+    for (; *s; s++) {
+        if (*s == 'e' || *s == 'E') {
+            if (mask & (1u << i))
+                ps_buf_puts(&b, *s == 'e' ? "é" : "É");
+            else
+                ps_buf_putc(&b, *s);
+            i++;
+        } else {
+            ps_buf_putc(&b, *s);
+        }
+    }
+    return b.failed ? (ps_buf_free(&b), NULL) : ps_buf_steal(&b, NULL);
+}
+
+static unsigned count_e(const char *s)
+{
+    unsigned n = 0;
+    for (; *s; s++)
+        n += *s == 'e' || *s == 'E';
+    return n;
+}
+
+static bool first_term_equal(void *ctx, const char *term, size_t len, uint32_t termfreq)
+{
+    const char **want = ctx;
+    (void)termfreq;
+    if (strlen(*want) == len && memcmp(*want, term, len) == 0)
+        *want = NULL; /* found */
+    return false;
+}
+
+/* Whether the index has the term. */
+static ps_status term_exists(ps_qbuild *b, const char *term, bool *out, ps_error *err)
+{
+    const char *want = term;
+    ps_status st = ps_store_each_term(b->s->store, term, first_term_equal, &want, err);
+    *out = st == PS_OK && want == NULL;
+    return st;
 }
 
 /* ---- store query helpers ----------------------------------------------------------------- */
@@ -330,40 +383,73 @@ static ps_status tokens_query(ps_qbuild *b, const qtoks *toks, ps_qfield field, 
     return qlist_take(&l, ps_store_query_and, out, err);
 }
 
+/* The spellings of a word to search for: as typed; with é as e; and, for a word with up to
+ * three e's, each spelling with some e's as é that the index has ("kafe" finds "kafé"). */
+static ps_status e_variants(ps_qbuild *b, const char *word, ps_strv *out, ps_error *err)
+{
+    if (!ps_strv_add(out, word, strlen(word)))
+        return nomem(err);
+    char *plain = plain_e_variant(word);
+    if (plain) {
+        bool ok = ps_strv_add(out, plain, strlen(plain));
+        free(plain);
+        return ok ? PS_OK : nomem(err);
+    }
+    unsigned ne = count_e(word);
+    if (ne == 0 || ne > 3)
+        return PS_OK;
+    for (unsigned mask = 1; mask < (1u << ne); mask++) {
+        char *v = acute_e_variant(word, mask);
+        if (!v)
+            return nomem(err);
+        qtoks toks;
+        ps_status st = analyze(b, v, &toks, err);
+        bool exists = false;
+        if (st == PS_OK) {
+            if (toks.n > 0)
+                st = term_exists(b, toks.v[0].terms[0].text, &exists, err);
+            if (st == PS_OK && exists && !ps_strv_add(out, v, strlen(v)))
+                st = nomem(err);
+            qtoks_free(&toks);
+        }
+        free(v);
+        if (st)
+            return st;
+    }
+    return PS_OK;
+}
+
 static ps_status word_query(ps_qbuild *b, ps_qnode *n, ps_store_query **out, ps_error *err)
 {
     *out = NULL;
     bool drop_stop = !b->keep_stopwords;
     qlist l = {0};
-    char *variant = plain_e_variant(n->text);
-    const char *texts[2] = {n->text, variant};
+    ps_strv spellings = {0};
+    ps_status st = e_variants(b, n->text, &spellings, err);
     bool all_stop = true;
-    for (size_t k = 0; k < 2 && texts[k]; k++) {
+    for (size_t k = 0; st == PS_OK && k < spellings.n; k++) {
         qtoks toks;
-        ps_status st = analyze(b, texts[k], &toks, err);
-        if (st) {
-            free(variant);
-            qlist_free(&l);
-            return st;
-        }
+        if ((st = analyze(b, spellings.v[k], &toks, err)) != PS_OK)
+            break;
         for (size_t i = 0; i < toks.n; i++)
             all_stop = all_stop && (toks.v[i].flags & PS_TOKEN_STOPWORD);
         ps_store_query *q = NULL;
         st = tokens_query(b, &toks, n->field, drop_stop, &q, err);
         qtoks_free(&toks);
-        if (st) {
-            free(variant);
-            qlist_free(&l);
-            return st;
-        }
-        if (q)
+        if (st == PS_OK && q)
             qlist_add(&l, q);
     }
-    free(variant);
+    ps_strv_free(&spellings);
+    if (st) {
+        qlist_free(&l);
+        return st;
+    }
     if (l.n == 0 && all_stop && drop_stop) {
         n->ignored = true;
-        if (!ps_strv_add(&b->ignored, n->text, strlen(n->text)))
+        if (!ps_strv_add(&b->ignored, n->text, strlen(n->text))) {
+            qlist_free(&l);
             return nomem(err);
+        }
     }
     return qlist_take(&l, ps_store_query_or, out, err);
 }
