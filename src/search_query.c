@@ -68,6 +68,7 @@ typedef struct {
 
 typedef struct {
     unsigned flags;
+    size_t start, end; /* byte span in the analyzed text */
     qterm *terms;
     size_t nterms;
 } qtok;
@@ -102,6 +103,8 @@ static bool collect_token(void *ctx, const ps_token *tok)
     t->v = v;
     qtok *q = &t->v[t->n++];
     q->flags = tok->flags;
+    q->start = tok->start;
+    q->end = tok->end;
     q->nterms = 0;
     q->terms = calloc(tok->nterms, sizeof *q->terms);
     if (!q->terms) {
@@ -350,6 +353,11 @@ static ps_status token_query(ps_qbuild *b, const qtok *t, ps_qfield field, ps_st
         } else if (t->terms[i].kind == PS_TERM_PART && nparts < 16) {
             parts[nparts++] = t->terms[i].text;
         }
+    }
+    /* an ärende's own diarienummer is in its header, not its text: match the "D" term too */
+    if (t->flags & PS_TOKEN_DNR) {
+        const char *whole = term_of(t, PS_TERM_WHOLE);
+        qlist_add(&l, prefixed_bool(PS_PREFIX_DNR, whole ? whole : stem));
     }
     if ((t->flags & PS_TOKEN_COMPOUND) && nparts >= 2) {
         ps_store_query *ph = ps_store_query_phrase(parts, nparts, (unsigned)nparts + 1);
@@ -643,13 +651,80 @@ static ps_status filter_query(ps_qbuild *b, const ps_qnode *n, ps_store_query **
 
 static ps_status build(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query **out, ps_error *err);
 
+static bool free_word(const ps_qnode *k)
+{
+    return k->kind == PS_QNODE_WORD && k->field == PS_QFIELD_NONE && !k->wildcard;
+}
+
+/* One run of adjacent free words kids[from..to) analyzed as one text: each token spanning
+ * several words becomes one item of pos, and its words are marked consumed. */
+static ps_status multiword_run(ps_qbuild *b, ps_qnode **kids, size_t from, size_t to, bool top,
+                               bool *consumed, qlist *pos, ps_error *err)
+{
+    ps_buf text = PS_BUF_INIT;
+    size_t *starts = calloc(to - from, sizeof *starts);
+    if (!starts)
+        return nomem(err);
+    for (size_t i = from; i < to; i++) {
+        if (i > from)
+            ps_buf_putc(&text, ' ');
+        starts[i - from] = text.len;
+        ps_buf_puts(&text, kids[i]->text);
+    }
+    qtoks toks = {0};
+    ps_status st = text.failed ? nomem(err) : analyze(b, text.data, &toks, err);
+    for (size_t t = 0; st == PS_OK && t < toks.n; t++) {
+        size_t wi = 0, wj = 0;
+        for (size_t w = 0; w < to - from; w++) {
+            if (starts[w] <= toks.v[t].start)
+                wi = w;
+            if (starts[w] < toks.v[t].end)
+                wj = w;
+        }
+        if (wj == wi)
+            continue;
+        ps_store_query *q = NULL;
+        if ((st = token_query(b, &toks.v[t], PS_QFIELD_NONE, &q, err)) != PS_OK)
+            break;
+        qlist_add(pos, q);
+        for (size_t w = wi; w <= wj; w++)
+            consumed[from + w] = true;
+        if (top && !ps_strv_add(&b->soft, text.data + toks.v[t].start,
+                                toks.v[t].end - toks.v[t].start))
+            st = nomem(err);
+    }
+    qtoks_free(&toks);
+    ps_buf_free(&text);
+    free(starts);
+    return st;
+}
+
+/* Units the analyzer makes of several typed words ("§ 243", "2023.076 SN", "375 000"). */
+static ps_status multiword_units(ps_qbuild *b, ps_qnode *n, bool top, bool *consumed, qlist *pos,
+                                 ps_error *err)
+{
+    ps_status st = PS_OK;
+    for (size_t i = 0; i < n->nkids && st == PS_OK;) {
+        size_t j = i;
+        while (j < n->nkids && free_word(n->kids[j]))
+            j++;
+        if (j - i >= 2)
+            st = multiword_run(b, n->kids, i, j, top, consumed, pos, err);
+        i = j > i ? j : i + 1;
+    }
+    return st;
+}
+
 static ps_status and_query(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query **out, ps_error *err)
 {
     qlist pos = {0}, filters = {0}, negs = {0};
-    ps_status st = PS_OK;
+    bool *consumed = calloc(n->nkids, sizeof *consumed);
+    ps_status st = consumed ? multiword_units(b, n, top, consumed, &pos, err) : nomem(err);
     for (size_t i = 0; i < n->nkids && st == PS_OK; i++) {
         ps_qnode *k = n->kids[i];
         ps_store_query *q = NULL;
+        if (consumed[i])
+            continue;
         if (k->kind == PS_QNODE_FILTER) {
             if ((st = filter_query(b, k, &q, err)) == PS_OK)
                 qlist_add(&filters, q);
@@ -664,6 +739,7 @@ static ps_status and_query(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query *
                 st = nomem(err);
         }
     }
+    free(consumed);
     ps_store_query *p = NULL, *f = NULL, *ng = NULL;
     if (st == PS_OK)
         st = qlist_take(&pos, top && b->or_mode ? ps_store_query_or : ps_store_query_and, &p, err);
