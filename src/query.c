@@ -1079,6 +1079,17 @@ static bool describable(const ps_qnode *n)
     return false;
 }
 
+/* Whether n prints as an AND/OR of two or more parts (and may need parentheses). */
+static bool describes_as_group(const ps_qnode *n)
+{
+    if (n->kind != PS_QNODE_AND && n->kind != PS_QNODE_OR)
+        return false;
+    size_t shown = 0;
+    for (size_t i = 0; i < n->nkids; i++)
+        shown += describable(n->kids[i]);
+    return shown > 1;
+}
+
 static void describe(ps_buf *b, const ps_qnode *n)
 {
     if (n->field != PS_QFIELD_NONE)
@@ -1100,7 +1111,7 @@ static void describe(ps_buf *b, const ps_qnode *n)
         return;
     case PS_QNODE_NOT: {
         const ps_qnode *k = n->kids[0];
-        bool paren = k->kind == PS_QNODE_AND || k->kind == PS_QNODE_OR;
+        bool paren = describes_as_group(k);
         ps_buf_puts(b, paren ? "-(" : "-");
         describe(b, k);
         if (paren)
@@ -1114,7 +1125,7 @@ static void describe(ps_buf *b, const ps_qnode *n)
             const ps_qnode *k = n->kids[i];
             if (!describable(k))
                 continue;
-            bool paren = (k->kind == PS_QNODE_AND || k->kind == PS_QNODE_OR) && k->kind != n->kind;
+            bool paren = describes_as_group(k) && k->kind != n->kind;
             if (shown++)
                 ps_buf_puts(b, n->kind == PS_QNODE_AND ? " AND " : " OR ");
             if (paren)

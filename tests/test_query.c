@@ -298,6 +298,47 @@ static void test_limits(void **state)
     ps_query_free(q);
 }
 
+static void test_filter_node_and_ignored(void **state)
+{
+    (void)state;
+    ps_qnode *n = NULL;
+    ps_error err;
+    assert_int_equal(ps_query_filter_node(PS_QFIELD_KOMMUN, "Västra  Götaland", &n, &err), PS_OK);
+    assert_int_equal(n->kind, PS_QNODE_FILTER);
+    assert_string_equal(n->text, "västra götaland");
+    ps_qnode_free(n);
+    assert_int_equal(ps_query_filter_node(PS_QFIELD_DATUM, "2023-01-01..", &n, &err), PS_OK);
+    assert_string_equal(n->text, "2023-01-01");
+    assert_null(n->text2);
+    ps_qnode_free(n);
+    assert_int_equal(ps_query_filter_node(PS_QFIELD_TYP, "Tjänsteskrivelse", &n, &err), PS_OK);
+    assert_string_equal(n->text, "tjänsteskrivelse");
+    ps_qnode_free(n);
+    assert_int_equal(ps_query_filter_node(PS_QFIELD_TYP, "brev", &n, &err), PS_ERR_QUERY);
+    assert_null(n);
+    assert_int_equal(err.offset, 0);
+    assert_int_equal(ps_query_filter_node(PS_QFIELD_DATUM, "2023-02-30", &n, &err), PS_ERR_QUERY);
+    assert_int_equal(ps_query_filter_node(PS_QFIELD_KOMMUN, "", &n, &err), PS_ERR_QUERY);
+    assert_int_equal(ps_query_filter_node(PS_QFIELD_TITEL, "x", &n, &err), PS_ERR_INVALID);
+
+    /* leaves marked ignored (stop words) drop out of the canonical form */
+    ps_query *q = parse_ok("beslutet om (och OR x) utträde");
+    q->root->kids[1]->ignored = true;
+    q->root->kids[2]->kids[0]->ignored = true;
+    char *d = ps_query_describe(q);
+    assert_string_equal(d, "beslutet AND x AND utträde");
+    free(d);
+    q->root->kids[2]->kids[1]->ignored = true;
+    d = ps_query_describe(q);
+    assert_string_equal(d, "beslutet AND utträde");
+    free(d);
+    ps_query_free(q);
+
+    char *f = ps_query_fold(" ÅÄÖ  É x ", strlen(" ÅÄÖ  É x "));
+    assert_string_equal(f, "åäö é x");
+    free(f);
+}
+
 static void test_char_index(void **state)
 {
     (void)state;
@@ -319,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_dnr_detection),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_filter_node_and_ignored),
         cmocka_unit_test(test_char_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
