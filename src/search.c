@@ -194,17 +194,88 @@ static json_t *excerpt_json(const char *body, size_t len, const ps_excerpt *ex, 
     return o;
 }
 
-static ps_status find_matches(ps_searcher *s, const char *text, size_t len, const ps_strv *terms,
+static int match_order(const void *a, const void *b)
+{
+    const ps_match *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end > y->end ? -1 : x->end < y->end;
+}
+
+static bool only_space(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (s[i] != ' ' && s[i] != '\n' && s[i] != '\t' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+/* Append to *m the matches of the parts of one split compound where they stand as adjacent
+ * words in order ("Samordning förbundet" for samordningsförbund). */
+static ps_status find_split(ps_searcher *s, const char *text, size_t len, const char *joined,
+                            ps_match **m, size_t *nm, ps_error *err)
+{
+    char *copy = strdup(joined);
+    const char *parts[16];
+    size_t np = 0;
+    for (char *p = copy ? strtok(copy, "\n") : NULL; p && np < 16; p = strtok(NULL, "\n"))
+        parts[np++] = p;
+    ps_match *pm = NULL;
+    size_t npm = 0;
+    ps_status st = copy ? ps_highlight_find(s->an, text, len, parts, np, &pm, &npm, err)
+                        : nomem(err);
+    for (size_t i = 0; st == PS_OK && np >= 2 && i + np <= npm; i++) {
+        bool run = pm[i].term == 0;
+        for (size_t k = 1; run && k < np; k++)
+            run = pm[i + k].term == k && only_space(text, pm[i + k - 1].end, pm[i + k].start);
+        if (!run)
+            continue;
+        ps_match *grown = realloc(*m, (*nm + np) * sizeof *grown);
+        if (!grown) {
+            st = nomem(err);
+            break;
+        }
+        *m = grown;
+        memcpy(*m + *nm, pm + i, np * sizeof *pm);
+        *nm += np;
+        i += np - 1;
+    }
+    free(pm);
+    free(copy);
+    return st;
+}
+
+/* The words of text the query matched, in order, without overlaps. */
+static ps_status find_matches(ps_searcher *s, const char *text, size_t len, const ps_qbuild *qb,
                               ps_match **m, size_t *nm, ps_error *err)
 {
     *m = NULL;
     *nm = 0;
-    if (terms->n == 0 || len == 0)
+    if (len == 0 || (qb->hl.n == 0 && qb->splits.n == 0))
         return PS_OK;
-    return ps_highlight_find(s->an, text, len, (const char *const *)terms->v, terms->n, m, nm, err);
+    ps_status st = qb->hl.n ? ps_highlight_find(s->an, text, len, (const char *const *)qb->hl.v,
+                                                qb->hl.n, m, nm, err)
+                            : PS_OK;
+    for (size_t i = 0; st == PS_OK && i < qb->splits.n; i++)
+        st = find_split(s, text, len, qb->splits.v[i], m, nm, err);
+    if (st) {
+        free(*m);
+        *m = NULL;
+        *nm = 0;
+        return st;
+    }
+    if (qb->splits.n && *nm > 1) {
+        qsort(*m, *nm, sizeof **m, match_order);
+        size_t out = 1;
+        for (size_t i = 1; i < *nm; i++)
+            if ((*m)[i].start >= (*m)[out - 1].end)
+                (*m)[out++] = (*m)[i];
+        *nm = out;
+    }
+    return PS_OK;
 }
 
-static ps_status excerpts_json(ps_searcher *s, const json_t *data, const ps_strv *terms,
+static ps_status excerpts_json(ps_searcher *s, const json_t *data, const ps_qbuild *terms,
                                unsigned max, json_t **out, ps_error *err)
 {
     *out = json_array();
@@ -350,7 +421,7 @@ static json_t *arende_field(const json_t *data, const json_t *docs, const char *
 }
 
 /* One hit. In date order its date is its own document's (the sort key), else the ärende's. */
-static ps_status hit_json(ps_searcher *s, const ps_store_hit *h, unsigned rank, const ps_strv *hl,
+static ps_status hit_json(ps_searcher *s, const ps_store_hit *h, unsigned rank, const ps_qbuild *hl,
                           unsigned nexcerpts, bool own_date, json_t **out, ps_error *err)
 {
     *out = NULL;
@@ -723,7 +794,7 @@ static ps_status hits_append(run_state *r, json_t *hits, const ps_store_results 
     for (size_t i = from; i < from + count && i < ps_store_results_count(res); i++) {
         json_t *h;
         ps_status st = hit_json(r->s, ps_store_results_hit(res, i), rank0 + (unsigned)(i - from),
-                                &r->qb.hl, nexc, by_date(r), &h, err);
+                                &r->qb, nexc, by_date(r), &h, err);
         if (st)
             return st;
         if (json_array_append_new(hits, h) != 0)
@@ -954,10 +1025,10 @@ ps_status ps_search_arende(ps_searcher *s, const char *key, const char *q, json_
     ps_match *bm = NULL, *tm = NULL;
     size_t nbm = 0, ntm = 0;
     if (st == PS_OK && body)
-        st = find_matches(s, body, json_string_length(json_object_get(d, "body")), &qb.hl, &bm,
+        st = find_matches(s, body, json_string_length(json_object_get(d, "body")), &qb, &bm,
                           &nbm, err);
     if (st == PS_OK && title)
-        st = find_matches(s, title, strlen(title), &qb.hl, &tm, &ntm, err);
+        st = find_matches(s, title, strlen(title), &qb, &tm, &ntm, err);
     if (st == PS_OK) {
         *out = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
                          "key", field_or_null(d, "key"), "dnr", field_or_null(d, "dnr"),

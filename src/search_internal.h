@@ -45,6 +45,8 @@ typedef struct {
     bool or_mode;        /* the fallback: the top-level AND becomes OR */
     bool keep_stopwords; /* a query of stop words only is searched for as it is */
     ps_strv hl;          /* analyzer terms whose source words are marked in excerpts */
+    ps_strv splits;      /* compound parts joined by '\n': marked only as adjacent words
+                            ("Samordning förbundet"), not one by one */
     ps_strv ignored;     /* stop words left out */
     ps_strv soft;        /* the top-level free-text parts, for the fallback note */
     const char *text;    /* the query text, for error positions */

@@ -50,6 +50,7 @@ void ps_strv_free(ps_strv *sv)
 void ps_qbuild_free(ps_qbuild *b)
 {
     ps_strv_free(&b->hl);
+    ps_strv_free(&b->splits);
     ps_strv_free(&b->ignored);
     ps_strv_free(&b->soft);
 }
@@ -362,8 +363,14 @@ static ps_status token_query(ps_qbuild *b, const qtok *t, ps_qfield field, ps_st
     if ((t->flags & PS_TOKEN_COMPOUND) && nparts >= 2) {
         ps_store_query *ph = ps_store_query_phrase(parts, nparts, (unsigned)nparts + 1);
         qlist_add(&l, ph ? ps_store_query_scale(ph, PS_W_PARTS) : NULL);
-        for (size_t i = 0; i < nparts; i++)
-            ok = ok && hl_add(b, parts[i]);
+        ps_buf joined = PS_BUF_INIT;
+        for (size_t i = 0; i < nparts; i++) {
+            if (i)
+                ps_buf_putc(&joined, '\n');
+            ps_buf_puts(&joined, parts[i]);
+        }
+        ok = ok && !joined.failed && ps_strv_add(&b->splits, joined.data, joined.len);
+        ps_buf_free(&joined);
     }
     if (!ok)
         l.failed = true;
