@@ -188,7 +188,8 @@ static json_t *excerpt_json(const char *body, size_t len, const ps_excerpt *ex, 
     json_t *o = html.failed ? NULL
                             : json_pack("{s:s%,s:s,s:o,s:I,s:I}", "text", body + ex->start,
                                         ex->end - ex->start, "html", html.data ? html.data : "",
-                                        "matches", spans_json(m + ex->first_match, ex->nmatch, ex->start),
+                                        "matches",
+                                        spans_json(m ? m + ex->first_match : NULL, ex->nmatch, ex->start),
                                         "start", (json_int_t)ex->start, "end", (json_int_t)ex->end);
     ps_buf_free(&html);
     return o;
@@ -367,7 +368,8 @@ static ps_status arende_docs(ps_searcher *s, const char *key, json_t **out, ps_e
             got++;
     ps_store_results_free(res);
     if (st == PS_OK) {
-        qsort(docs, got, sizeof *docs, doc_order);
+        if (got > 1)
+            qsort(docs, got, sizeof *docs, doc_order);
         *out = json_array();
         if (!*out)
             st = nomem(err);
