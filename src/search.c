@@ -25,6 +25,7 @@
 #define MAX_DOCUMENTS 100
 #define DNR_HITS_MAX 100
 #define FACET_VALUES_MAX 12
+#define EXACT_COUNT_MAX 20000 /* documents: up to this many matches, count ärenden exactly */
 
 /* The facets, then the key: its number of distinct values is the exact number of ärenden. */
 static const unsigned facet_slots[] = {PS_SLOT_KOMMUN, PS_SLOT_NAMND, PS_SLOT_YEAR, PS_SLOT_TYPE,
@@ -921,6 +922,18 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
         fallback = true;
         st = run_pages(&r, true, NULL, req->offset, limit, count, &p, err);
     }
+    /* Xapian's collapsed count is an estimate; count exactly when that is cheap enough */
+    uint32_t total = st == PS_OK ? pages_total(&p) : 0;
+    bool exact = st == PS_OK && pages_exact(&p);
+    if (st == PS_OK && !exact && ps_store_results_upper_bound(p.res) <= EXACT_COUNT_MAX) {
+        pages c;
+        st = run_pages(&r, fallback, NULL, 0, 0, COUNT_EXACT, &c, err);
+        if (st == PS_OK) {
+            total = pages_total(&c);
+            exact = true;
+            pages_free(&c);
+        }
+    }
     json_t *facets = NULL;
     if (st == PS_OK && req->facets)
         st = facets_json(&r, fallback, &p, &facets, err);
@@ -944,7 +957,7 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
                          "query", q, "parsed", parsed,
                          "fallback", fallback ? json_string("or") : json_null(),
                          "note", fallback ? fallback_note(&r) : json_null(),
-                         "total", (json_int_t)pages_total(&p), "total_exact", pages_exact(&p),
+                         "total", (json_int_t)total, "total_exact", exact,
                          "offset", (json_int_t)req->offset, "limit", (json_int_t)limit,
                          "took_ms", now_ms() - t0,
                          "sort", by_date(&r) ? "datum" : "relevans",
