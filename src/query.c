@@ -29,11 +29,11 @@ typedef enum {
     TOK_RPAREN,
     TOK_PHRASE, /* text: between the quotes */
     TOK_MINUS,
-    TOK_WORD,   /* text: the word */
+    TOK_WORD, /* text: the word */
     TOK_OR,
     TOK_AND,
     TOK_NOT,
-    TOK_FIELD   /* text: the field name; the token ends after ':' */
+    TOK_FIELD /* text: the field name; the token ends after ':' */
 } tok_kind;
 
 typedef struct {
@@ -97,8 +97,8 @@ static bool all_letters(const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0)
             return false;
         utf8proc_category_t cat = utf8proc_category(cp);
@@ -114,9 +114,10 @@ static bool all_letters(const char *s, size_t len)
 static char *fold(const char *s, size_t len, bool strip)
 {
     utf8proc_uint8_t *mapped = NULL;
-    int opts = UTF8PROC_STABLE | (strip ? UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK : UTF8PROC_COMPOSE);
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
-                                      &mapped, (utf8proc_option_t)opts);
+    int opts =
+        UTF8PROC_STABLE | (strip ? UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK : UTF8PROC_COMPOSE);
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &mapped,
+                                      (utf8proc_option_t)opts);
     if (n < 0)
         return NULL;
     ps_buf b = PS_BUF_INIT;
@@ -152,48 +153,56 @@ static const struct {
     const char *folded; /* lowercase, without diacritics */
     ps_qfield field;
 } field_names[] = {
-    {"kommun", PS_QFIELD_KOMMUN},
-    {"namnd", PS_QFIELD_NAMND},
-    {"dnr", PS_QFIELD_DNR},
-    {"diarienummer", PS_QFIELD_DNR},
-    {"typ", PS_QFIELD_TYP},
-    {"ar", PS_QFIELD_AR},
-    {"datum", PS_QFIELD_DATUM},
-    {"titel", PS_QFIELD_TITEL},
-    {"rubrik", PS_QFIELD_TITEL},
-    {"beslut", PS_QFIELD_BESLUT},
-    {"forslag", PS_QFIELD_FORSLAG},
-    {"arendebeskrivning", PS_QFIELD_ARENDEBESKRIVNING},
-    {"bakgrund", PS_QFIELD_BAKGRUND},
-    {"sammanfattning", PS_QFIELD_SAMMANFATTNING},
+    {"kommun", PS_QFIELD_KOMMUN},     {"namnd", PS_QFIELD_NAMND},
+    {"dnr", PS_QFIELD_DNR},           {"diarienummer", PS_QFIELD_DNR},
+    {"typ", PS_QFIELD_TYP},           {"ar", PS_QFIELD_AR},
+    {"datum", PS_QFIELD_DATUM},       {"titel", PS_QFIELD_TITEL},
+    {"rubrik", PS_QFIELD_TITEL},      {"beslut", PS_QFIELD_BESLUT},
+    {"forslag", PS_QFIELD_FORSLAG},   {"arendebeskrivning", PS_QFIELD_ARENDEBESKRIVNING},
+    {"bakgrund", PS_QFIELD_BAKGRUND}, {"sammanfattning", PS_QFIELD_SAMMANFATTNING},
     {"yttrande", PS_QFIELD_YTTRANDE},
 };
 
-#define KNOWN_FIELDS "kommun, nämnd, dnr, typ, år, datum, titel, beslut, förslag, " \
-                     "ärendebeskrivning, bakgrund, sammanfattning, yttrande"
+#define KNOWN_FIELDS                                                                               \
+    "kommun, nämnd, dnr, typ, år, datum, titel, beslut, förslag, "                              \
+    "ärendebeskrivning, bakgrund, sammanfattning, yttrande"
 
 static const char *const doc_types[] = {"protokoll", "protokollsutdrag", "tjänsteskrivelse",
-                                        "kallelse", "yttrande", "övrigt"};
+                                        "kallelse",  "yttrande",         "övrigt"};
 
 #define KNOWN_TYPES "protokoll, protokollsutdrag, tjänsteskrivelse, kallelse, yttrande, övrigt"
 
 const char *ps_query_field_name(ps_qfield field)
 {
     switch (field) {
-    case PS_QFIELD_NONE: return "";
-    case PS_QFIELD_KOMMUN: return "kommun";
-    case PS_QFIELD_NAMND: return "nämnd";
-    case PS_QFIELD_DNR: return "dnr";
-    case PS_QFIELD_TYP: return "typ";
-    case PS_QFIELD_AR: return "år";
-    case PS_QFIELD_DATUM: return "datum";
-    case PS_QFIELD_TITEL: return "titel";
-    case PS_QFIELD_BESLUT: return "beslut";
-    case PS_QFIELD_FORSLAG: return "förslag";
-    case PS_QFIELD_ARENDEBESKRIVNING: return "ärendebeskrivning";
-    case PS_QFIELD_BAKGRUND: return "bakgrund";
-    case PS_QFIELD_SAMMANFATTNING: return "sammanfattning";
-    case PS_QFIELD_YTTRANDE: return "yttrande";
+    case PS_QFIELD_NONE:
+        return "";
+    case PS_QFIELD_KOMMUN:
+        return "kommun";
+    case PS_QFIELD_NAMND:
+        return "nämnd";
+    case PS_QFIELD_DNR:
+        return "dnr";
+    case PS_QFIELD_TYP:
+        return "typ";
+    case PS_QFIELD_AR:
+        return "år";
+    case PS_QFIELD_DATUM:
+        return "datum";
+    case PS_QFIELD_TITEL:
+        return "titel";
+    case PS_QFIELD_BESLUT:
+        return "beslut";
+    case PS_QFIELD_FORSLAG:
+        return "förslag";
+    case PS_QFIELD_ARENDEBESKRIVNING:
+        return "ärendebeskrivning";
+    case PS_QFIELD_BAKGRUND:
+        return "bakgrund";
+    case PS_QFIELD_SAMMANFATTNING:
+        return "sammanfattning";
+    case PS_QFIELD_YTTRANDE:
+        return "yttrande";
     }
     return "";
 }
@@ -206,13 +215,20 @@ bool ps_query_field_is_filter(ps_qfield field)
 static const char *field_example(ps_qfield field)
 {
     switch (field) {
-    case PS_QFIELD_KOMMUN: return "kommun:Alingsås";
-    case PS_QFIELD_NAMND: return "nämnd:socialnämnden";
-    case PS_QFIELD_DNR: return "dnr:2023.076";
-    case PS_QFIELD_TYP: return "typ:protokoll";
-    case PS_QFIELD_AR: return "år:2023";
-    case PS_QFIELD_DATUM: return "datum:2023-01-01..2023-12-31";
-    default: return "beslut:upphävs";
+    case PS_QFIELD_KOMMUN:
+        return "kommun:Alingsås";
+    case PS_QFIELD_NAMND:
+        return "nämnd:socialnämnden";
+    case PS_QFIELD_DNR:
+        return "dnr:2023.076";
+    case PS_QFIELD_TYP:
+        return "typ:protokoll";
+    case PS_QFIELD_AR:
+        return "år:2023";
+    case PS_QFIELD_DATUM:
+        return "datum:2023-01-01..2023-12-31";
+    default:
+        return "beslut:upphävs";
     }
 }
 
@@ -258,7 +274,8 @@ static ps_status node_new(parser *p, ps_qnode_kind kind, size_t start, size_t en
 {
     *out = NULL;
     if (++p->nnodes > PS_QUERY_MAX_NODES)
-        return fail_at(p, start, "Frågan har för många delar (högst %d), tecken %zu: dela upp sökningen",
+        return fail_at(p, start,
+                       "Frågan har för många delar (högst %d), tecken %zu: dela upp sökningen",
                        PS_QUERY_MAX_NODES, pos1(p, start));
     ps_qnode *n = calloc(1, sizeof *n);
     if (!n)
@@ -336,8 +353,10 @@ static ps_status lex(parser *p, token *t)
             while (j < p->len && !quote_len(p, j))
                 j++;
             if (j >= p->len)
-                return fail_at(p, i, "Citattecknet vid tecken %zu stängs aldrig: väntade ett "
-                                     "avslutande \" efter frasen", pos1(p, i));
+                return fail_at(p, i,
+                               "Citattecknet vid tecken %zu stängs aldrig: väntade ett "
+                               "avslutande \" efter frasen",
+                               pos1(p, i));
             t->kind = TOK_PHRASE;
             t->tstart = i + ql;
             t->tend = j;
@@ -393,8 +412,8 @@ static ps_status advance(parser *p, token *t)
 
 static bool starts_operand(tok_kind k)
 {
-    return k == TOK_LPAREN || k == TOK_PHRASE || k == TOK_MINUS || k == TOK_WORD ||
-           k == TOK_NOT || k == TOK_FIELD;
+    return k == TOK_LPAREN || k == TOK_PHRASE || k == TOK_MINUS || k == TOK_WORD || k == TOK_NOT ||
+           k == TOK_FIELD;
 }
 
 /* The text of an operator token, for messages. */
@@ -470,8 +489,9 @@ static ps_status set_range(parser *p, ps_qnode *n, const char *v, size_t len, si
     size_t hi_len = dots ? len - lo_len - 2 : len;
     if (n->field == PS_QFIELD_AR) {
         if (!all_digits(v, lo_len) || lo_len != 4 || !all_digits(hi, hi_len) || hi_len != 4)
-            return fail_at(p, at, "Ogiltigt år \"%.*s\" vid tecken %zu: väntade fyra siffror, "
-                                  "t.ex. år:2023 eller år:2020..2023",
+            return fail_at(p, at,
+                           "Ogiltigt år \"%.*s\" vid tecken %zu: väntade fyra siffror, "
+                           "t.ex. år:2023 eller år:2020..2023",
                            (int)len, v, pos1(p, at));
         char lo_s[5], hi_s[5];
         snprintf(lo_s, sizeof lo_s, "%.4s", v);
@@ -483,14 +503,16 @@ static ps_status set_range(parser *p, ps_qnode *n, const char *v, size_t len, si
         return st ? st : dup_into(p, &n->text2, hi_s);
     }
     if (dots && lo_len == 0 && hi_len == 0)
-        return fail_at(p, at, "Datumintervallet vid tecken %zu saknar både start och slut: "
-                              "väntade t.ex. datum:2023-01-01..2023-12-31",
+        return fail_at(p, at,
+                       "Datumintervallet vid tecken %zu saknar både start och slut: "
+                       "väntade t.ex. datum:2023-01-01..2023-12-31",
                        pos1(p, at));
     char lo_s[11], hi_s[11];
     if ((lo_len && !parse_date(v, lo_len, false, lo_s)) ||
         (hi_len && !parse_date(hi, hi_len, true, hi_s)))
-        return fail_at(p, at, "Ogiltigt datum \"%.*s\" vid tecken %zu: väntade ÅÅÅÅ-MM-DD, "
-                              "ÅÅÅÅ-MM eller ÅÅÅÅ, t.ex. datum:2023-01-01..2023-12-31",
+        return fail_at(p, at,
+                       "Ogiltigt datum \"%.*s\" vid tecken %zu: väntade ÅÅÅÅ-MM-DD, "
+                       "ÅÅÅÅ-MM eller ÅÅÅÅ, t.ex. datum:2023-01-01..2023-12-31",
                        (int)len, v, pos1(p, at));
     if (lo_len && hi_len && strcmp(lo_s, hi_s) > 0)
         return fail_at(p, at, "Datumintervallet vid tecken %zu slutar före det börjar (%s..%s)",
@@ -523,7 +545,8 @@ static ps_status set_filter_value(parser *p, ps_qnode *n, const char *v, size_t 
         free(plain);
         free(folded);
         if (!found)
-            return fail_at(p, at, "Okänd dokumenttyp \"%.*s\" vid tecken %zu. Kända typer: " KNOWN_TYPES,
+            return fail_at(p, at,
+                           "Okänd dokumenttyp \"%.*s\" vid tecken %zu. Kända typer: " KNOWN_TYPES,
                            (int)len, v, pos1(p, at));
         return dup_into(p, &n->text, found);
     }
@@ -546,7 +569,6 @@ static bool is_series(const parser *p, const token *t)
     free(low);
     return upper;
 }
-
 
 static ps_status fill_leaf(parser *p, const token *t, ps_qnode *n);
 
@@ -577,16 +599,21 @@ static ps_status fill_leaf(parser *p, const token *t, ps_qnode *n)
     if (t->kind == TOK_WORD) {
         const char *star = memchr(s, '*', len);
         if (star && kind == PS_QNODE_FILTER)
-            st = fail_at(p, (size_t)(star - p->q), "Jokertecken går inte i fältet %s: (tecken %zu): "
+            st = fail_at(p, (size_t)(star - p->q),
+                         "Jokertecken går inte i fältet %s: (tecken %zu): "
                          "skriv hela värdet, t.ex. %s",
                          ps_query_field_name(field), pos1(p, (size_t)(star - p->q)),
                          field_example(field));
         else if (star && star != s + len - 1)
-            st = fail_at(p, (size_t)(star - p->q), "\"*\" vid tecken %zu: jokertecken går bara i "
-                         "slutet av ett ord, t.ex. utträd*", pos1(p, (size_t)(star - p->q)));
+            st = fail_at(p, (size_t)(star - p->q),
+                         "\"*\" vid tecken %zu: jokertecken går bara i "
+                         "slutet av ett ord, t.ex. utträd*",
+                         pos1(p, (size_t)(star - p->q)));
         else if (star && len == 1)
-            st = fail_at(p, t->tstart, "Jokertecknet vid tecken %zu saknar början: väntade minst "
-                         "en bokstav före *, t.ex. utträd*", pos1(p, t->tstart));
+            st = fail_at(p, t->tstart,
+                         "Jokertecknet vid tecken %zu saknar början: väntade minst "
+                         "en bokstav före *, t.ex. utträd*",
+                         pos1(p, t->tstart));
         else if (star) {
             n->wildcard = true;
             len--;
@@ -599,9 +626,11 @@ static ps_status fill_leaf(parser *p, const token *t, ps_qnode *n)
                        pos1(p, t->start));
     if (kind == PS_QNODE_FILTER) {
         if (len > 0 && *s == '-' && t->kind == TOK_WORD)
-            return fail_at(p, t->tstart, "Värdet efter %s: vid tecken %zu börjar med \"-\": skriv "
-                           "-%s:värde för att utesluta", ps_query_field_name(field),
-                           pos1(p, t->tstart), ps_query_field_name(field));
+            return fail_at(p, t->tstart,
+                           "Värdet efter %s: vid tecken %zu börjar med \"-\": skriv "
+                           "-%s:värde för att utesluta",
+                           ps_query_field_name(field), pos1(p, t->tstart),
+                           ps_query_field_name(field));
         return set_filter_value(p, n, s, len, t->tstart);
     }
     return node_set_text(p, n, s, len);
@@ -631,8 +660,8 @@ static void extend_dnr(parser *p, token *t)
     }
     size_t n = t->tend - t->tstart;
     bool number_first = is_dnr_number(p->q + t->tstart, n) && is_series(p, &next);
-    bool series_first = is_series(p, t) &&
-                        is_dnr_number(p->q + next.tstart, next.tend - next.tstart);
+    bool series_first =
+        is_series(p, t) && is_dnr_number(p->q + next.tstart, next.tend - next.tstart);
     if (number_first || series_first) {
         t->tend = next.tend;
         t->end = next.end;
@@ -655,24 +684,28 @@ static ps_status parse_field(parser *p, const token *ft, ps_qfield ctx, ps_qnode
     int nlen = (int)(ft->tend - ft->tstart);
     const char *ns = p->q + ft->tstart;
     if (field == PS_QFIELD_NONE)
-        return fail_at(p, ft->start, "Okänt fält \"%.*s:\" vid tecken %zu. Kända fält: " KNOWN_FIELDS
+        return fail_at(p, ft->start,
+                       "Okänt fält \"%.*s:\" vid tecken %zu. Kända fält: " KNOWN_FIELDS
                        ". Sätt citattecken runt texten för att söka på den: \"%.*s:…\"",
                        nlen, ns, pos1(p, ft->start), nlen, ns);
     if (ctx != PS_QFIELD_NONE)
-        return fail_at(p, ft->start, "Fältet \"%.*s:\" vid tecken %zu står inuti fältet %s: — "
-                       "fält kan inte nästlas", nlen, ns, pos1(p, ft->start),
-                       ps_query_field_name(ctx));
+        return fail_at(p, ft->start,
+                       "Fältet \"%.*s:\" vid tecken %zu står inuti fältet %s: — "
+                       "fält kan inte nästlas",
+                       nlen, ns, pos1(p, ft->start), ps_query_field_name(ctx));
     if (p->pos >= p->len || space_len(p, p->pos) || p->q[p->pos] == ')')
-        return fail_at(p, ft->end, "Värde saknas efter \"%.*s:\" vid tecken %zu: väntade t.ex. %s "
-                       "(utan mellanslag efter kolon)", nlen, ns, pos1(p, ft->end),
-                       field_example(field));
+        return fail_at(p, ft->end,
+                       "Värde saknas efter \"%.*s:\" vid tecken %zu: väntade t.ex. %s "
+                       "(utan mellanslag efter kolon)",
+                       nlen, ns, pos1(p, ft->end), field_example(field));
     token t;
     ps_status st = lex(p, &t);
     if (st)
         return st;
     if (t.kind == TOK_LPAREN) {
         if (++p->depth > PS_QUERY_MAX_DEPTH)
-            return fail_at(p, t.start, "För djupt nästlade parenteser vid tecken %zu (högst %d nivåer)",
+            return fail_at(p, t.start,
+                           "För djupt nästlade parenteser vid tecken %zu (högst %d nivåer)",
                            pos1(p, t.start), PS_QUERY_MAX_DEPTH);
         p->pos = t.end;
         st = parse_or(p, field, out);
@@ -723,7 +756,8 @@ static ps_status parse_primary(parser *p, ps_qfield ctx, ps_qnode **out)
     switch (t.kind) {
     case TOK_LPAREN: {
         if (++p->depth > PS_QUERY_MAX_DEPTH)
-            return fail_at(p, t.start, "För djupt nästlade parenteser vid tecken %zu (högst %d nivåer)",
+            return fail_at(p, t.start,
+                           "För djupt nästlade parenteser vid tecken %zu (högst %d nivåer)",
                            pos1(p, t.start), PS_QUERY_MAX_DEPTH);
         st = parse_or(p, ctx, out);
         if (st)
@@ -734,8 +768,10 @@ static ps_status parse_primary(parser *p, ps_qfield ctx, ps_qnode **out)
             st = fail_at(p, t.start, "Parentesen vid tecken %zu stängs aldrig: väntade \")\"",
                          pos1(p, t.start));
         if (st == PS_OK && !*out)
-            st = fail_at(p, t.start, "Tomma parenteser vid tecken %zu: väntade ett ord, en fras "
-                         "eller ett fält inom ( )", pos1(p, t.start));
+            st = fail_at(p, t.start,
+                         "Tomma parenteser vid tecken %zu: väntade ett ord, en fras "
+                         "eller ett fält inom ( )",
+                         pos1(p, t.start));
         if (st) {
             node_free(*out);
             *out = NULL;
@@ -750,7 +786,8 @@ static ps_status parse_primary(parser *p, ps_qfield ctx, ps_qnode **out)
     case TOK_FIELD:
         return parse_field(p, &t, ctx, out);
     default:
-        return fail_at(p, t.start, "Oväntat tecken vid tecken %zu: väntade ett ord", pos1(p, t.start));
+        return fail_at(p, t.start, "Oväntat tecken vid tecken %zu: väntade ett ord",
+                       pos1(p, t.start));
     }
 }
 
@@ -770,10 +807,12 @@ static ps_status parse_unary(parser *p, ps_qfield ctx, ps_qnode **out)
     if ((st = lex(p, &next)) != PS_OK)
         return st;
     if (next.kind == TOK_MINUS || next.kind == TOK_NOT)
-        return fail_at(p, next.start, "Dubbel uteslutning vid tecken %zu: väntade ett ord efter \"%s\"",
+        return fail_at(p, next.start,
+                       "Dubbel uteslutning vid tecken %zu: väntade ett ord efter \"%s\"",
                        pos1(p, next.start), op);
     if (!starts_operand(next.kind))
-        return fail_at(p, t.start, "Väntade ett ord efter \"%s\" vid tecken %zu", op, pos1(p, t.start));
+        return fail_at(p, t.start, "Väntade ett ord efter \"%s\" vid tecken %zu", op,
+                       pos1(p, t.start));
     ps_qnode *kid;
     if ((st = parse_primary(p, ctx, &kid)) != PS_OK)
         return st;
@@ -833,6 +872,24 @@ static void list_free(item_list *l)
     l->n = 0;
 }
 
+/* Consume the binary operator t (AND, OR): it needs a word before it (has_left) and after. */
+static ps_status take_operator(parser *p, const token *t, bool has_left)
+{
+    char op[48];
+    tok_text(p, t, op, sizeof op);
+    if (!has_left)
+        return fail_at(p, t->start,
+                       "\"%s\" vid tecken %zu har inget ord före sig: väntade ett ord före %s", op,
+                       pos1(p, t->start), op);
+    p->pos = t->end;
+    token next;
+    ps_status st = lex(p, &next);
+    if (st == PS_OK && !starts_operand(next.kind))
+        st = fail_at(p, t->start, "Väntade ett ord efter \"%s\" vid tecken %zu", op,
+                     pos1(p, t->start));
+    return st;
+}
+
 /* Items up to OR, ')' or the end; an empty result (*out NULL) is for the caller to judge. */
 static ps_status parse_and(parser *p, ps_qfield ctx, ps_qnode **out)
 {
@@ -846,22 +903,8 @@ static ps_status parse_and(parser *p, ps_qfield ctx, ps_qnode **out)
         if (t.kind == TOK_END || t.kind == TOK_RPAREN || t.kind == TOK_OR)
             break;
         if (t.kind == TOK_AND) {
-            char op[48];
-            tok_text(p, &t, op, sizeof op);
-            if (l.n == 0) {
-                st = fail_at(p, t.start, "\"%s\" vid tecken %zu har inget ord före sig: väntade "
-                             "ett ord före %s", op, pos1(p, t.start), op);
+            if ((st = take_operator(p, &t, l.n > 0)) != PS_OK)
                 break;
-            }
-            p->pos = t.end;
-            token next;
-            if ((st = lex(p, &next)) != PS_OK)
-                break;
-            if (!starts_operand(next.kind)) {
-                st = fail_at(p, t.start, "Väntade ett ord efter \"%s\" vid tecken %zu", op,
-                             pos1(p, t.start));
-                break;
-            }
             continue;
         }
         ps_qnode *item;
@@ -897,21 +940,8 @@ static ps_status parse_or(parser *p, ps_qfield ctx, ps_qnode **out)
             break;
         if (t.kind != TOK_OR)
             break;
-        char op[48];
-        tok_text(p, &t, op, sizeof op);
-        if (!item) {
-            st = fail_at(p, t.start, "\"%s\" vid tecken %zu har inget ord före sig: väntade ett "
-                         "ord före %s", op, pos1(p, t.start), op);
+        if ((st = take_operator(p, &t, item != NULL)) != PS_OK)
             break;
-        }
-        p->pos = t.end;
-        token next;
-        if ((st = lex(p, &next)) != PS_OK)
-            break;
-        if (!starts_operand(next.kind)) {
-            st = fail_at(p, t.start, "Väntade ett ord efter \"%s\" vid tecken %zu", op, pos1(p, t.start));
-            break;
-        }
     }
     if (st == PS_OK) {
         st = combine(p, PS_QNODE_OR, l.items, l.n, out);
@@ -987,13 +1017,14 @@ ps_status ps_query_parse(const char *q, size_t len, ps_query **out, ps_error *er
     ps_error_clear(err);
     parser p = {q ? q : "", q ? len : 0, 0, 0, 0, err};
     if (p.len > PS_QUERY_MAX_BYTES)
-        return fail_at(&p, PS_QUERY_MAX_BYTES, "Frågan är för lång (%zu byte, högst %d); "
-                       "tecken %zu är över gränsen", p.len, PS_QUERY_MAX_BYTES,
-                       pos1(&p, PS_QUERY_MAX_BYTES));
+        return fail_at(&p, PS_QUERY_MAX_BYTES,
+                       "Frågan är för lång (%zu byte, högst %d); "
+                       "tecken %zu är över gränsen",
+                       p.len, PS_QUERY_MAX_BYTES, pos1(&p, PS_QUERY_MAX_BYTES));
     for (size_t i = 0; i < p.len;) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)p.q + i,
-                                              (utf8proc_ssize_t)(p.len - i), &cp);
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)p.q + i, (utf8proc_ssize_t)(p.len - i), &cp);
         if (n <= 0 || cp == 0)
             return fail_at(&p, i, "Ogiltigt tecken (inte UTF-8) vid tecken %zu", pos1(&p, i));
         i += (size_t)n;
@@ -1004,7 +1035,8 @@ ps_status ps_query_parse(const char *q, size_t len, ps_query **out, ps_error *er
     ps_status st = parse_or(&p, PS_QFIELD_NONE, &query->root);
     token t;
     if (st == PS_OK && (st = lex(&p, &t)) == PS_OK && t.kind != TOK_END)
-        st = fail_at(&p, t.start, "\")\" vid tecken %zu saknar en inledande \"(\"", pos1(&p, t.start));
+        st = fail_at(&p, t.start, "\")\" vid tecken %zu saknar en inledande \"(\"",
+                     pos1(&p, t.start));
     if (st == PS_OK && query->root)
         query->dnr = detect_dnr(p.q, p.len);
     if (st) {
@@ -1044,8 +1076,8 @@ ps_status ps_query_filter_node(ps_qfield field, const char *value, ps_qnode **ou
     parser p = {value ? value : "", len, 0, 0, 0, err};
     for (size_t i = 0; i < len;) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)value + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)value + i, (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0)
             return fail_at(&p, i, "Ogiltigt tecken (inte UTF-8) vid tecken %zu", pos1(&p, i));
         i += (size_t)n;

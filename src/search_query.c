@@ -18,6 +18,11 @@
 #include "protokollsok/buf.h"
 #include "protokollsok/schema.h"
 
+ps_status ps_search_nomem(ps_error *err)
+{
+    return ps_error_set(err, PS_ERR_NOMEM, "out of memory while searching");
+}
+
 /* ---- string lists ------------------------------------------------------------------------ */
 
 bool ps_strv_add(ps_strv *sv, const char *s, size_t len)
@@ -53,11 +58,6 @@ void ps_qbuild_free(ps_qbuild *b)
     ps_strv_free(&b->splits);
     ps_strv_free(&b->ignored);
     ps_strv_free(&b->soft);
-}
-
-static ps_status nomem(ps_error *err)
-{
-    return ps_error_set(err, PS_ERR_NOMEM, "out of memory building the query");
 }
 
 /* ---- analyzed tokens --------------------------------------------------------------------- */
@@ -129,10 +129,10 @@ static bool collect_token(void *ctx, const ps_token *tok)
 static ps_status analyze(ps_qbuild *b, const char *text, qtoks *out, ps_error *err)
 {
     memset(out, 0, sizeof *out);
-    ps_status st = ps_analyzer_run(b->s->an, text, strlen(text), PS_ANALYZE_QUERY, collect_token,
-                                   out, err);
+    ps_status st =
+        ps_analyzer_run(b->s->an, text, strlen(text), PS_ANALYZE_QUERY, collect_token, out, err);
     if (st == PS_OK && out->oom)
-        st = nomem(err);
+        st = ps_search_nomem(err);
     if (st)
         qtoks_free(out);
     return st;
@@ -283,7 +283,7 @@ static ps_status qlist_take(qlist *l, combine_fn fn, ps_store_query **out, ps_er
     *out = NULL;
     if (l->failed) {
         qlist_free(l);
-        return nomem(err);
+        return ps_search_nomem(err);
     }
     if (l->n == 1)
         *out = l->v[0];
@@ -292,20 +292,28 @@ static ps_status qlist_take(qlist *l, combine_fn fn, ps_store_query **out, ps_er
     bool fail = l->n > 0 && !*out;
     free(l->v);
     memset(l, 0, sizeof *l);
-    return fail ? nomem(err) : PS_OK;
+    return fail ? ps_search_nomem(err) : PS_OK;
 }
 
 static const char *section_prefix(ps_qfield f)
 {
     switch (f) {
-    case PS_QFIELD_TITEL: return PS_PREFIX_TITLE;
-    case PS_QFIELD_BESLUT: return PS_PREFIX_BESLUT;
-    case PS_QFIELD_FORSLAG: return PS_PREFIX_FORSLAG;
-    case PS_QFIELD_ARENDEBESKRIVNING: return PS_PREFIX_ARENDEBESKRIVNING;
-    case PS_QFIELD_BAKGRUND: return PS_PREFIX_BAKGRUND;
-    case PS_QFIELD_SAMMANFATTNING: return PS_PREFIX_SAMMANFATTNING;
-    case PS_QFIELD_YTTRANDE: return PS_PREFIX_YTTRANDE;
-    default: return "";
+    case PS_QFIELD_TITEL:
+        return PS_PREFIX_TITLE;
+    case PS_QFIELD_BESLUT:
+        return PS_PREFIX_BESLUT;
+    case PS_QFIELD_FORSLAG:
+        return PS_PREFIX_FORSLAG;
+    case PS_QFIELD_ARENDEBESKRIVNING:
+        return PS_PREFIX_ARENDEBESKRIVNING;
+    case PS_QFIELD_BAKGRUND:
+        return PS_PREFIX_BAKGRUND;
+    case PS_QFIELD_SAMMANFATTNING:
+        return PS_PREFIX_SAMMANFATTNING;
+    case PS_QFIELD_YTTRANDE:
+        return PS_PREFIX_YTTRANDE;
+    default:
+        return "";
     }
 }
 
@@ -403,12 +411,12 @@ static ps_status tokens_query(ps_qbuild *b, const qtoks *toks, ps_qfield field, 
 static ps_status e_variants(ps_qbuild *b, const char *word, ps_strv *out, ps_error *err)
 {
     if (!ps_strv_add(out, word, strlen(word)))
-        return nomem(err);
+        return ps_search_nomem(err);
     char *plain = plain_e_variant(word);
     if (plain) {
         bool ok = ps_strv_add(out, plain, strlen(plain));
         free(plain);
-        return ok ? PS_OK : nomem(err);
+        return ok ? PS_OK : ps_search_nomem(err);
     }
     unsigned ne = count_e(word);
     if (ne == 0 || ne > 3)
@@ -416,7 +424,7 @@ static ps_status e_variants(ps_qbuild *b, const char *word, ps_strv *out, ps_err
     for (unsigned mask = 1; mask < (1u << ne); mask++) {
         char *v = acute_e_variant(word, mask);
         if (!v)
-            return nomem(err);
+            return ps_search_nomem(err);
         qtoks toks;
         ps_status st = analyze(b, v, &toks, err);
         bool exists = false;
@@ -424,7 +432,7 @@ static ps_status e_variants(ps_qbuild *b, const char *word, ps_strv *out, ps_err
             if (toks.n > 0)
                 st = term_exists(b, toks.v[0].terms[0].text, &exists, err);
             if (st == PS_OK && exists && !ps_strv_add(out, v, strlen(v)))
-                st = nomem(err);
+                st = ps_search_nomem(err);
             qtoks_free(&toks);
         }
         free(v);
@@ -463,7 +471,7 @@ static ps_status word_query(ps_qbuild *b, ps_qnode *n, ps_store_query **out, ps_
         n->ignored = true;
         if (!ps_strv_add(&b->ignored, n->text, strlen(n->text))) {
             qlist_free(&l);
-            return nomem(err);
+            return ps_search_nomem(err);
         }
     }
     return qlist_take(&l, ps_store_query_or, out, err);
@@ -529,8 +537,8 @@ static ps_status phrase_query(ps_qbuild *b, ps_qnode *n, ps_store_query **out, p
 /* ---- wildcards --------------------------------------------------------------------------- */
 
 typedef struct {
-    ps_strv terms;   /* full terms with their prefix */
-    size_t skip;     /* bytes of namespace prefix (for the highlight list) */
+    ps_strv terms; /* full terms with their prefix */
+    size_t skip;   /* bytes of namespace prefix (for the highlight list) */
     bool too_many;
     bool oom;
 } expansion;
@@ -555,8 +563,9 @@ static ps_status wildcard_query(ps_qbuild *b, ps_qnode *n, ps_store_query **out,
     *out = NULL;
     char *prefix = ps_query_fold(n->text, strlen(n->text));
     if (!prefix)
-        return nomem(err);
-    const char *spaces[2] = {section_prefix(n->field), n->field == PS_QFIELD_NONE ? PS_PREFIX_EXACT : NULL};
+        return ps_search_nomem(err);
+    const char *spaces[2] = {section_prefix(n->field),
+                             n->field == PS_QFIELD_NONE ? PS_PREFIX_EXACT : NULL};
     expansion e = {0};
     ps_status st = PS_OK;
     for (size_t k = 0; k < 2 && spaces[k] && st == PS_OK && !e.too_many && !e.oom; k++) {
@@ -573,7 +582,7 @@ static ps_status wildcard_query(ps_qbuild *b, ps_qnode *n, ps_store_query **out,
                 e.oom = true;
     }
     if (st == PS_OK && e.oom)
-        st = nomem(err);
+        st = ps_search_nomem(err);
     if (st == PS_OK && e.too_many) {
         st = ps_error_set(err, PS_ERR_QUERY,
                           "\"%s*\" vid tecken %zu matchar för många ord (fler än %d): skriv fler "
@@ -603,11 +612,11 @@ static ps_status name_filter(ps_qbuild *b, const char *prefix, const char *value
 {
     char *full = cat(prefix, value);
     if (!full)
-        return nomem(err);
+        return ps_search_nomem(err);
     expansion e = {0};
     ps_status st = ps_store_each_term(b->s->store, full, expand_term, &e, err);
     if (st == PS_OK && e.oom)
-        st = nomem(err);
+        st = ps_search_nomem(err);
     bool exact = false;
     for (size_t i = 0; i < e.terms.n; i++)
         exact = exact || strcmp(e.terms.v[i], full) == 0;
@@ -628,10 +637,16 @@ static ps_status filter_query(ps_qbuild *b, const ps_qnode *n, ps_store_query **
 {
     *out = NULL;
     switch (n->field) {
-    case PS_QFIELD_KOMMUN: return name_filter(b, PS_PREFIX_KOMMUN, n->text, out, err);
-    case PS_QFIELD_NAMND: return name_filter(b, PS_PREFIX_NAMND, n->text, out, err);
-    case PS_QFIELD_TYP: *out = prefixed_bool(PS_PREFIX_TYPE, n->text); break;
-    case PS_QFIELD_DNR: *out = prefixed_bool(PS_PREFIX_DNR, n->text); break;
+    case PS_QFIELD_KOMMUN:
+        return name_filter(b, PS_PREFIX_KOMMUN, n->text, out, err);
+    case PS_QFIELD_NAMND:
+        return name_filter(b, PS_PREFIX_NAMND, n->text, out, err);
+    case PS_QFIELD_TYP:
+        *out = prefixed_bool(PS_PREFIX_TYPE, n->text);
+        break;
+    case PS_QFIELD_DNR:
+        *out = prefixed_bool(PS_PREFIX_DNR, n->text);
+        break;
     case PS_QFIELD_AR: {
         int lo = atoi(n->text), hi = atoi(n->text2);
         if (hi - lo > 300)
@@ -651,7 +666,7 @@ static ps_status filter_query(ps_qbuild *b, const ps_qnode *n, ps_store_query **
     default:
         return ps_error_set(err, PS_ERR_INTERNAL, "filter node with field %d", (int)n->field);
     }
-    return *out ? PS_OK : nomem(err);
+    return *out ? PS_OK : ps_search_nomem(err);
 }
 
 /* ---- structure --------------------------------------------------------------------------- */
@@ -671,7 +686,7 @@ static ps_status multiword_run(ps_qbuild *b, ps_qnode **kids, size_t from, size_
     ps_buf text = PS_BUF_INIT;
     size_t *starts = calloc(to - from, sizeof *starts);
     if (!starts)
-        return nomem(err);
+        return ps_search_nomem(err);
     for (size_t i = from; i < to; i++) {
         if (i > from)
             ps_buf_putc(&text, ' ');
@@ -679,7 +694,7 @@ static ps_status multiword_run(ps_qbuild *b, ps_qnode **kids, size_t from, size_
         ps_buf_puts(&text, kids[i]->text);
     }
     qtoks toks = {0};
-    ps_status st = text.failed ? nomem(err) : analyze(b, text.data, &toks, err);
+    ps_status st = text.failed ? ps_search_nomem(err) : analyze(b, text.data, &toks, err);
     for (size_t t = 0; st == PS_OK && t < toks.n; t++) {
         size_t wi = 0, wj = 0;
         for (size_t w = 0; w < to - from; w++) {
@@ -696,9 +711,9 @@ static ps_status multiword_run(ps_qbuild *b, ps_qnode **kids, size_t from, size_
         qlist_add(pos, q);
         for (size_t w = wi; w <= wj; w++)
             consumed[from + w] = true;
-        if (top && !ps_strv_add(&b->soft, text.data + toks.v[t].start,
-                                toks.v[t].end - toks.v[t].start))
-            st = nomem(err);
+        if (top &&
+            !ps_strv_add(&b->soft, text.data + toks.v[t].start, toks.v[t].end - toks.v[t].start))
+            st = ps_search_nomem(err);
     }
     qtoks_free(&toks);
     ps_buf_free(&text);
@@ -726,7 +741,8 @@ static ps_status and_query(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query *
 {
     qlist pos = {0}, filters = {0}, negs = {0};
     bool *consumed = calloc(n->nkids, sizeof *consumed);
-    ps_status st = consumed ? multiword_units(b, n, top, consumed, &pos, err) : nomem(err);
+    ps_status st =
+        consumed ? multiword_units(b, n, top, consumed, &pos, err) : ps_search_nomem(err);
     for (size_t i = 0; i < n->nkids && st == PS_OK; i++) {
         ps_qnode *k = n->kids[i];
         ps_store_query *q = NULL;
@@ -741,9 +757,10 @@ static ps_status and_query(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query *
         } else {
             if ((st = build(b, k, false, &q, err)) == PS_OK && q)
                 qlist_add(&pos, q);
-            if (st == PS_OK && q && top && (k->kind == PS_QNODE_WORD || k->kind == PS_QNODE_PHRASE) &&
+            if (st == PS_OK && q && top &&
+                (k->kind == PS_QNODE_WORD || k->kind == PS_QNODE_PHRASE) &&
                 !ps_strv_add(&b->soft, k->text, strlen(k->text)))
-                st = nomem(err);
+                st = ps_search_nomem(err);
         }
     }
     free(consumed);
@@ -778,7 +795,7 @@ static ps_status and_query(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query *
     else
         ps_store_query_free(ng);
     *out = p;
-    return p ? PS_OK : nomem(err);
+    return p ? PS_OK : ps_search_nomem(err);
 }
 
 static ps_status build(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query **out, ps_error *err)
@@ -800,7 +817,7 @@ static ps_status build(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query **out
             return st;
         ps_store_query *all = ps_store_query_match_all();
         *out = all ? ps_store_query_and_not(all, k) : (ps_store_query_free(k), NULL);
-        return *out ? PS_OK : nomem(err);
+        return *out ? PS_OK : ps_search_nomem(err);
     }
     case PS_QNODE_OR: {
         qlist l = {0};

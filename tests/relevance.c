@@ -52,7 +52,8 @@ static bool hit_is(const json_t *h, const char *key)
     if (strncmp(key, "file:", 5) == 0) {
         size_t i;
         json_t *d;
-        json_array_foreach(json_object_get(h, "documents"), i, d) {
+        json_array_foreach(json_object_get(h, "documents"), i, d)
+        {
             const char *path = json_string_value(json_object_get(d, "path"));
             if (path && strcmp(base_name(path), key + 5) == 0)
                 return true;
@@ -146,7 +147,8 @@ int main(int argc, char **argv)
         char top[512] = "";
         size_t i;
         json_t *h;
-        json_array_foreach(hits, i, h) {
+        json_array_foreach(hits, i, h)
+        {
             if (i >= K)
                 break;
             identity(h, ids[i], sizeof ids[i]);
@@ -164,7 +166,9 @@ int main(int argc, char **argv)
             const char *key = json_string_value(json_object_get(h, "key"));
             size_t used = strlen(top);
             snprintf(top + used, sizeof top - used, "%s%s", i ? ", " : "",
-                     dnr ? dnr : key ? key : "?");
+                     dnr   ? dnr
+                     : key ? key
+                           : "?");
         }
         int grades[MAX_JUDGED];
         size_t found = 0;

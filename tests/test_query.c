@@ -146,7 +146,8 @@ static void test_filter_fields(void **state)
     expect_parse("KOMMUN:ALINGSÅS", "kommun:alingsås");
     expect_parse("nämnd:Socialnämnden", "nämnd:socialnämnden");
     expect_parse("namnd:socialnämnden", "nämnd:socialnämnden");
-    expect_parse("Nämnd:\"Socialnämndens  arbetsutskott\"", "nämnd:\"socialnämndens arbetsutskott\"");
+    expect_parse("Nämnd:\"Socialnämndens  arbetsutskott\"",
+                 "nämnd:\"socialnämndens arbetsutskott\"");
     expect_parse("dnr:2023.076", "dnr:2023.076");
     expect_parse("dnr:2023.076 SN förbund", "dnr:\"2023.076 sn\" AND förbund");
     expect_parse("dnr:KS 2023/123", "dnr:\"ks 2023/123\"");
@@ -180,8 +181,10 @@ static void test_section_fields(void **state)
     expect_parse("Förslag:utträde forslag:x", "förslag:utträde AND förslag:x");
     expect_parse("titel:\"förnyelse av medlemskap\"", "titel:\"förnyelse av medlemskap\"");
     expect_parse("rubrik:förnyelse", "titel:förnyelse");
-    expect_parse("ärendebeskrivning:a arendebeskrivning:b", "ärendebeskrivning:a AND ärendebeskrivning:b");
-    expect_parse("bakgrund:a sammanfattning:b yttrande:c", "bakgrund:a AND sammanfattning:b AND yttrande:c");
+    expect_parse("ärendebeskrivning:a arendebeskrivning:b",
+                 "ärendebeskrivning:a AND ärendebeskrivning:b");
+    expect_parse("bakgrund:a sammanfattning:b yttrande:c",
+                 "bakgrund:a AND sammanfattning:b AND yttrande:c");
     expect_parse("beslut:(upphäva utträde)", "beslut:upphäva AND beslut:utträde");
     ps_query *q = parse_ok("beslut:upphävs");
     assert_int_equal(q->root->kind, PS_QNODE_WORD);
@@ -197,19 +200,26 @@ static void test_dnr_detection(void **state)
     static const struct {
         const char *q, *dnr;
     } cases[] = {
-        {"2023.076", "2023.076"},         {" 2023.076 SN ", "2023.076 sn"},
-        {"2023.076 sn", "2023.076 sn"},   {"KS 2023/123", "ks 2023/123"},
-        {"2023/45-1", "2023/45-1"},       {"KS  2023/123-2", "ks 2023/123-2"},
-        {"2023.076 förbund x", NULL},     {"förbund", NULL},
-        {"2023", NULL},                   {"2023.076*", NULL},
-        {"dnr:2023.076", NULL},           {"12023.076", NULL},
+        {"2023.076", "2023.076"},
+        {" 2023.076 SN ", "2023.076 sn"},
+        {"2023.076 sn", "2023.076 sn"},
+        {"KS 2023/123", "ks 2023/123"},
+        {"2023/45-1", "2023/45-1"},
+        {"KS  2023/123-2", "ks 2023/123-2"},
+        {"2023.076 förbund x", NULL},
+        {"förbund", NULL},
+        {"2023", NULL},
+        {"2023.076*", NULL},
+        {"dnr:2023.076", NULL},
+        {"12023.076", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ps_query *q = parse_ok(cases[i].q);
         if (cases[i].dnr == NULL && q->dnr)
             fail_msg("[%s] taken as dnr [%s]", cases[i].q, q->dnr);
         if (cases[i].dnr && (!q->dnr || strcmp(q->dnr, cases[i].dnr) != 0))
-            fail_msg("[%s] dnr [%s], want [%s]", cases[i].q, q->dnr ? q->dnr : "(null)", cases[i].dnr);
+            fail_msg("[%s] dnr [%s], want [%s]", cases[i].q, q->dnr ? q->dnr : "(null)",
+                     cases[i].dnr);
         ps_query_free(q);
     }
 }

@@ -50,12 +50,12 @@ typedef enum {
 typedef enum {
     PS_QFIELD_NONE = 0,
     /* filters */
-    PS_QFIELD_KOMMUN,   /* text: lowercase NFC, spaces collapsed ("alingsås") */
-    PS_QFIELD_NAMND,    /* text: as KOMMUN */
-    PS_QFIELD_DNR,      /* text: lowercase, spaces collapsed ("2023.076 sn", "ks 2023/123") */
-    PS_QFIELD_TYP,      /* text: a document type name ("tjänsteskrivelse") */
-    PS_QFIELD_AR,       /* text: first year, text2: last year ("2020", "2023"), inclusive */
-    PS_QFIELD_DATUM,    /* text: first ISO date or NULL, text2: last ISO date or NULL */
+    PS_QFIELD_KOMMUN, /* text: lowercase NFC, spaces collapsed ("alingsås") */
+    PS_QFIELD_NAMND,  /* text: as KOMMUN */
+    PS_QFIELD_DNR,    /* text: lowercase, spaces collapsed ("2023.076 sn", "ks 2023/123") */
+    PS_QFIELD_TYP,    /* text: a document type name ("tjänsteskrivelse") */
+    PS_QFIELD_AR,     /* text: first year, text2: last year ("2020", "2023"), inclusive */
+    PS_QFIELD_DATUM,  /* text: first ISO date or NULL, text2: last ISO date or NULL */
     /* section fields */
     PS_QFIELD_TITEL,
     PS_QFIELD_BESLUT,
@@ -70,11 +70,11 @@ typedef struct ps_qnode ps_qnode;
 struct ps_qnode {
     ps_qnode_kind kind;
     ps_qfield field;
-    char *text;     /* NUL-terminated, owned by the tree; NULL where unused */
+    char *text; /* NUL-terminated, owned by the tree; NULL where unused */
     char *text2;
-    bool wildcard;  /* WORD ending in '*': text is the prefix without the '*' */
-    bool ignored;   /* set by the user of the tree (search: a dropped stop word);
-                       ps_query_describe leaves such leaves out */
+    bool wildcard;     /* WORD ending in '*': text is the prefix without the '*' */
+    bool ignored;      /* set by the user of the tree (search: a dropped stop word);
+                          ps_query_describe leaves such leaves out */
     size_t start, end; /* byte span in the query text */
     ps_qnode **kids;
     size_t nkids;

@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ps_error err;
     ps_status st = ps_query_parse((const char *)data, size, &q, &err);
     if (st != PS_OK) {
-        if (st != PS_ERR_QUERY || err.message[0] == '\0' || err.offset < 0 || (size_t)err.offset > size)
+        if (st != PS_ERR_QUERY || err.message[0] == '\0' || err.offset < 0 ||
+            (size_t)err.offset > size)
             abort();
         return 0;
     }
