@@ -32,6 +32,7 @@ struct ps_searcher {
 #define PS_W_BESLUT 0.5
 #define PS_W_PARTS 0.8 /* the split spelling of a compound ("samordning förbundet") */
 #define PS_W_WHOLE 1.0 /* multi-word units ("2023.076 sn") */
+#define PS_W_PROXIMITY 1.0 /* the words of an AND near each other, in order */
 #define PS_WILDCARD_MAX 100
 
 /* Set err to "out of memory" and return PS_ERR_NOMEM. */

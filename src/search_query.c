@@ -737,6 +737,44 @@ static ps_status multiword_units(ps_qbuild *b, ps_qnode *n, bool top, bool *cons
     return st;
 }
 
+/* The free words of an AND near each other and in order ("vård och omsorg" for Inspektionen
+ * för vård och omsorg typed without quotes): a bonus on top of the AND, never a condition.
+ * NULL when there are fewer than two content words. */
+static ps_status proximity_query(ps_qbuild *b, const ps_qnode *n, ps_store_query **out,
+                                 ps_error *err)
+{
+    *out = NULL;
+    ps_buf text = PS_BUF_INIT;
+    for (size_t i = 0; i < n->nkids; i++)
+        if (free_word(n->kids[i]) && !n->kids[i]->ignored) {
+            ps_buf_puts(&text, n->kids[i]->text);
+            ps_buf_putc(&text, ' ');
+        }
+    if (text.len == 0 || text.failed) {
+        bool failed = text.failed;
+        ps_buf_free(&text);
+        return failed ? ps_search_nomem(err) : PS_OK;
+    }
+    qtoks toks;
+    ps_status st = analyze(b, text.data, &toks, err);
+    ps_buf_free(&text);
+    if (st)
+        return st;
+    const char *stems[16];
+    size_t ns = 0;
+    for (size_t i = 0; i < toks.n && ns < 16; i++)
+        if (!(toks.v[i].flags & PS_TOKEN_STOPWORD))
+            stems[ns++] = toks.v[i].terms[0].text;
+    if (ns >= 2) {
+        ps_store_query *ph = ps_store_query_phrase(stems, ns, (unsigned)(2 * ns));
+        *out = ph ? ps_store_query_scale(ph, PS_W_PROXIMITY) : NULL;
+        if (!*out)
+            st = ps_search_nomem(err);
+    }
+    qtoks_free(&toks);
+    return st;
+}
+
 static ps_status and_query(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query **out, ps_error *err)
 {
     qlist pos = {0}, filters = {0}, negs = {0};
@@ -765,8 +803,18 @@ static ps_status and_query(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query *
     }
     free(consumed);
     ps_store_query *p = NULL, *f = NULL, *ng = NULL;
+    size_t npos = pos.n;
     if (st == PS_OK)
         st = qlist_take(&pos, top && b->or_mode ? ps_store_query_or : ps_store_query_and, &p, err);
+    ps_store_query *near = NULL;
+    if (st == PS_OK && p && npos >= 2)
+        st = proximity_query(b, n, &near, err);
+    if (near) { /* the same matches as p, more weight where the words stand together */
+        ps_store_query *both[2] = {p, near};
+        p = ps_store_query_or(both, 2);
+        if (!p)
+            st = ps_search_nomem(err);
+    }
     if (st == PS_OK)
         st = qlist_take(&filters, ps_store_query_and, &f, err);
     if (st == PS_OK)
