@@ -249,6 +249,7 @@ static void test_errors(void **state)
     expect_error("kommun: Alingsås", 7, "Värde saknas efter \"kommun:\"");
     expect_error("titel:", 6, "Värde saknas");
     expect_error("kommun:\"\"", 7, "Tom fras");
+    expect_error("a kommun:\"  \"", 10, "Värde saknas efter \"kommun:\"");
     expect_error("kommun:-Köping", 7, "skriv -kommun:värde för att utesluta");
     expect_error("beslut:(titel:x)", 8, "fält kan inte nästlas");
     expect_error("beslut:()", 7, "Tomma parenteser efter beslut:");
@@ -329,6 +330,10 @@ static void test_filter_node_and_ignored(void **state)
     assert_int_equal(err.offset, 0);
     assert_int_equal(ps_query_filter_node(PS_QFIELD_DATUM, "2023-02-30", &n, &err), PS_ERR_QUERY);
     assert_int_equal(ps_query_filter_node(PS_QFIELD_KOMMUN, "", &n, &err), PS_ERR_QUERY);
+    assert_non_null(strstr(err.message, "Värde saknas för kommun"));
+    assert_int_equal(ps_query_filter_node(PS_QFIELD_NAMND, "ab\xc3", &n, &err), PS_ERR_QUERY);
+    assert_int_equal(err.offset, 2);
+    assert_non_null(strstr(err.message, "inte UTF-8"));
     assert_int_equal(ps_query_filter_node(PS_QFIELD_TITEL, "x", &n, &err), PS_ERR_INVALID);
 
     /* leaves marked ignored (stop words) drop out of the canonical form */
