@@ -5,9 +5,10 @@
  *
  * A query that is a diarienummer runs twice: first the "D" filter term (that ärende, listed
  * first), then the words as free text without those ärenden, so pagination spans both lists.
- * When all the words together find nothing, the top-level AND is searched again as OR and the
- * answer says so ("fallback": "or" and a Swedish note). Facet counts and totals count ärenden,
- * not documents.
+ * When all the words together find nothing, the search is tried again, less strictly, and the
+ * answer says so ("fallback" and a Swedish note): compound query words matching their parts
+ * anywhere ("parts": kvartalsrapport finds kvartal ... rapport), the top-level AND as OR ("or"),
+ * then both ("parts_or"). Facet counts and totals count ärenden, not documents.
  */
 #include "protokollsok/search.h"
 
@@ -184,21 +185,20 @@ static ps_status apply_filters(run_state *r, ps_store_query **q, ps_error *err)
 
 /* The query's store query: the words (match-all when none), the request filters, without the
  * dnr ärenden already listed. */
-static ps_status main_query(run_state *r, bool or_mode, ps_store_query **out, ps_error *err)
+static ps_status main_query(run_state *r, unsigned mode, ps_store_query **out, ps_error *err)
 {
     *out = NULL;
     ps_qbuild_free(&r->qb);
     memset(&r->qb, 0, sizeof r->qb);
     r->qb.s = r->s;
-    r->qb.or_mode = or_mode;
+    r->qb.mode = mode;
     r->qb.text = r->req->q ? r->req->q : "";
     ps_store_query *q = NULL;
     ps_status st = ps_qbuild_node(&r->qb, r->query->root, &q, err);
     if (st == PS_OK && !q && r->query->root) {
         /* only stop words ("och"): search for them after all */
         ps_qbuild_free(&r->qb);
-        r->qb =
-            (ps_qbuild){.s = r->s, .or_mode = or_mode, .keep_stopwords = true, .text = r->qb.text};
+        r->qb = (ps_qbuild){.s = r->s, .mode = mode, .keep_stopwords = true, .text = r->qb.text};
         st = ps_qbuild_node(&r->qb, r->query->root, &q, err);
     }
     if (st)
@@ -352,7 +352,7 @@ static bool pages_exact(const pages *p)
            ps_store_results_lower_bound(p->res) == ps_store_results_upper_bound(p->res);
 }
 
-static ps_status run_pages(run_state *r, bool or_mode, const char *also, uint32_t offset,
+static ps_status run_pages(run_state *r, unsigned mode, const char *also, uint32_t offset,
                            uint32_t limit, count_mode count, pages *out, ps_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -361,7 +361,7 @@ static ps_status run_pages(run_state *r, bool or_mode, const char *also, uint32_
     size_t ndnr = pages_ndnr(out);
     ps_store_query *q = NULL;
     if (st == PS_OK)
-        st = main_query(r, or_mode, &q, err);
+        st = main_query(r, mode, &q, err);
     if (st == PS_OK)
         st = restrict_to(&q, also, err);
     if (st == PS_OK && out->dres)
@@ -408,26 +408,48 @@ static ps_status hits_append(run_state *r, json_t *hits, const ps_store_results 
     return PS_OK;
 }
 
-static json_t *fallback_note(const run_state *r)
+/* What a fallback shows, in Swedish. */
+static json_t *fallback_note(const run_state *r, unsigned mode)
 {
     ps_buf b = PS_BUF_INIT;
-    ps_buf_puts(&b, "Visar resultat för något av orden ");
-    for (size_t i = 0; i < r->qb.soft.n; i++)
-        ps_buf_printf(&b, "%s\"%s\"",
-                      i == 0                  ? ""
-                      : i + 1 == r->qb.soft.n ? " eller "
-                                              : ", ",
-                      r->qb.soft.v[i]);
-    ps_buf_puts(&b, " (inga träffar på alla ord)");
+    if (mode & PS_QB_PARTS)
+        ps_buf_puts(&b, "Inga träffar på de sammansatta orden som helhet; visar träffar på "
+                        "orden de är sammansatta av");
+    if (mode == (PS_QB_OR | PS_QB_PARTS))
+        ps_buf_puts(&b, ", för något av orden");
+    if (mode == PS_QB_OR) {
+        ps_buf_puts(&b, "Visar resultat för något av orden ");
+        for (size_t i = 0; i < r->qb.soft.n; i++)
+            ps_buf_printf(&b, "%s\"%s\"",
+                          i == 0                  ? ""
+                          : i + 1 == r->qb.soft.n ? " eller "
+                                                  : ", ",
+                          r->qb.soft.v[i]);
+        ps_buf_puts(&b, " (inga träffar på alla ord)");
+    }
     json_t *s = b.failed ? json_null() : json_string(b.data);
     ps_buf_free(&b);
     return s;
 }
 
+static const char *fallback_name(unsigned mode)
+{
+    switch (mode) {
+    case PS_QB_OR:
+        return "or";
+    case PS_QB_PARTS:
+        return "parts";
+    case PS_QB_OR | PS_QB_PARTS:
+        return "parts_or";
+    default:
+        return NULL;
+    }
+}
+
 /* Facet counts of ärenden (not documents): the store counts the documents per value; each of
  * the most frequent values is then counted again as ärenden, so a count is exactly the total
  * the same search filtered on that value gives. */
-static ps_status facets_json(run_state *r, bool or_mode, const pages *p, json_t **out,
+static ps_status facets_json(run_state *r, unsigned mode, const pages *p, json_t **out,
                              ps_error *err)
 {
     static const char *const prefixes[] = {PS_PREFIX_KOMMUN, PS_PREFIX_NAMND, PS_PREFIX_YEAR,
@@ -456,7 +478,7 @@ static ps_status facets_json(run_state *r, bool or_mode, const pages *p, json_t 
             }
             snprintf(term, n, "%s%s", prefixes[f], folded);
             pages c;
-            st = run_pages(r, or_mode, term, 0, 0, COUNT_EXACT, &c, err);
+            st = run_pages(r, mode, term, 0, 0, COUNT_EXACT, &c, err);
             if (st == PS_OK && pages_total(&c) > 0 &&
                 json_array_append_new(json_object_get(res, ps_search_facet_names[f]),
                                       json_pack("{s:s,s:I}", "value", value, "count",
@@ -509,24 +531,34 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
     if (st == PS_OK)
         st = add_request_filters(&r, req, err);
 
-    /* AND, else the OR fallback */
-    bool fallback = false;
+    /* AND; when it finds nothing: compound parts, OR, both */
+    static const unsigned modes[] = {0, PS_QB_PARTS, PS_QB_OR, PS_QB_OR | PS_QB_PARTS};
+    unsigned mode = 0;
     pages p = {0};
     count_mode count = req->facets ? COUNT_FACETS : COUNT_ESTIMATE;
-    if (st == PS_OK)
-        st = run_pages(&r, false, NULL, req->offset, limit, count, &p, err);
-    if (st == PS_OK && pages_total(&p) == 0 && ps_store_results_count(p.res) == 0 &&
-        ps_qbuild_can_fall_back(r.query->root)) {
+    size_t compounds = 0;
+    for (size_t i = 0; st == PS_OK && i < sizeof modes / sizeof modes[0]; i++) {
+        bool applies =
+            i == 0 || (!((modes[i] & PS_QB_OR) && !ps_qbuild_can_fall_back(r.query->root)) &&
+                       !((modes[i] & PS_QB_PARTS) && compounds == 0));
+        if (!applies)
+            continue;
         pages_free(&p);
-        fallback = true;
-        st = run_pages(&r, true, NULL, req->offset, limit, count, &p, err);
+        mode = modes[i];
+        st = run_pages(&r, mode, NULL, req->offset, limit, count, &p, err);
+        if (i == 0)
+            compounds = r.qb.compounds;
+        if (st || pages_total(&p) > 0 || ps_store_results_count(p.res) > 0)
+            break;
     }
+    if (st == PS_OK && pages_total(&p) == 0 && ps_store_results_count(p.res) == 0)
+        mode = 0; /* nothing found anyhow: say so plainly */
     /* Xapian's collapsed count is an estimate; count exactly when that is cheap enough */
     uint32_t total = st == PS_OK ? pages_total(&p) : 0;
     bool exact = st == PS_OK && pages_exact(&p);
     if (st == PS_OK && !exact && ps_store_results_upper_bound(p.res) <= EXACT_COUNT_MAX) {
         pages c;
-        st = run_pages(&r, fallback, NULL, 0, 0, COUNT_EXACT, &c, err);
+        st = run_pages(&r, mode, NULL, 0, 0, COUNT_EXACT, &c, err);
         if (st == PS_OK) {
             total = pages_total(&c);
             exact = true;
@@ -535,7 +567,7 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
     }
     json_t *facets = NULL;
     if (st == PS_OK && req->facets)
-        st = facets_json(&r, fallback, &p, &facets, err);
+        st = facets_json(&r, mode, &p, &facets, err);
 
     json_t *hits = json_array();
     if (st == PS_OK && !hits)
@@ -549,18 +581,18 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
                          err);
     }
     if (st == PS_OK) {
-        if (fallback)
+        if (mode & PS_QB_OR)
             r.query->root->kind = PS_QNODE_OR;
         char *parsed = ps_query_describe(r.query);
-        *out = json_pack(
-            "{s:s,s:s?,s:o,s:o,s:I,s:b,s:I,s:I,s:f,s:s,s:s,s:o,s:O,s:O,s:s?}", "query", q, "parsed",
-            parsed, "fallback", fallback ? json_string("or") : json_null(), "note",
-            fallback ? fallback_note(&r) : json_null(), "total", (json_int_t)total, "total_exact",
-            exact, "offset", (json_int_t)req->offset, "limit", (json_int_t)limit, "took_ms",
-            now_ms() - t0, "sort", by_date(&r) ? "datum" : "relevans", "order",
-            by_date(&r) && req->ascending ? "asc" : "desc", "ignored",
-            ps_search_strv_json(&r.qb.ignored), "hits", hits, "facets",
-            facets ? facets : json_null(), "dnr", r.query->dnr);
+        *out = json_pack("{s:s,s:s?,s:s?,s:o,s:I,s:b,s:I,s:I,s:f,s:s,s:s,s:o,s:O,s:O,s:s?}",
+                         "query", q, "parsed", parsed, "fallback", fallback_name(mode), "note",
+                         mode ? fallback_note(&r, mode) : json_null(), "total", (json_int_t)total,
+                         "total_exact", exact, "offset", (json_int_t)req->offset, "limit",
+                         (json_int_t)limit, "took_ms", now_ms() - t0, "sort",
+                         by_date(&r) ? "datum" : "relevans", "order",
+                         by_date(&r) && req->ascending ? "asc" : "desc", "ignored",
+                         ps_search_strv_json(&r.qb.ignored), "hits", hits, "facets",
+                         facets ? facets : json_null(), "dnr", r.query->dnr);
         free(parsed);
         if (!*out)
             st = ps_search_nomem(err);

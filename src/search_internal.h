@@ -30,8 +30,8 @@ struct ps_searcher {
 #define PS_W_EXACT 1.0
 #define PS_W_TITLE 1.5
 #define PS_W_BESLUT 0.5
-#define PS_W_PARTS 0.8 /* the split spelling of a compound ("samordning förbundet") */
-#define PS_W_WHOLE 1.0 /* multi-word units ("2023.076 sn") */
+#define PS_W_PARTS 0.8     /* the split spelling of a compound ("samordning förbundet") */
+#define PS_W_WHOLE 1.0     /* multi-word units ("2023.076 sn") */
 #define PS_W_PROXIMITY 1.0 /* the words of an AND near each other, in order */
 #define PS_WILDCARD_MAX 100
 
@@ -47,9 +47,16 @@ typedef struct {
 bool ps_strv_add(ps_strv *sv, const char *s, size_t len); /* skips duplicates; false on OOM */
 void ps_strv_free(ps_strv *sv);
 
+/* Fallback modes of the query builder, tried in turn when a search finds nothing. */
+enum {
+    PS_QB_OR = 1u << 0,   /* the top-level AND becomes OR */
+    PS_QB_PARTS = 1u << 1 /* a compound query word matches its parts anywhere, not only the
+                             whole word or its split spelling (kvartalsrapport: kvartal, rapport) */
+};
+
 typedef struct {
     ps_searcher *s;
-    bool or_mode;        /* the fallback: the top-level AND becomes OR */
+    unsigned mode;       /* PS_QB_OR, PS_QB_PARTS: the fallbacks */
     bool keep_stopwords; /* a query of stop words only is searched for as it is */
     ps_strv hl;          /* analyzer terms whose source words are marked in excerpts */
     ps_strv splits;      /* compound parts joined by '\n': marked only as adjacent words
@@ -57,6 +64,7 @@ typedef struct {
     ps_strv ignored;     /* stop words left out */
     ps_strv soft;        /* the top-level free-text parts, for the fallback note */
     const char *text;    /* the query text, for error positions */
+    size_t compounds;    /* compound words seen (the PS_QB_PARTS fallback can apply) */
 } ps_qbuild;
 
 /* Build the store query for node (may be NULL: everything). *out NULL when nothing is left to

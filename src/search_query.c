@@ -369,16 +369,30 @@ static ps_status token_query(ps_qbuild *b, const qtok *t, ps_qfield field, ps_st
         qlist_add(&l, prefixed_bool(PS_PREFIX_DNR, whole ? whole : stem));
     }
     if ((t->flags & PS_TOKEN_COMPOUND) && nparts >= 2) {
-        ps_store_query *ph = ps_store_query_phrase(parts, nparts, (unsigned)nparts + 1);
-        qlist_add(&l, ph ? ps_store_query_scale(ph, PS_W_PARTS) : NULL);
-        ps_buf joined = PS_BUF_INIT;
-        for (size_t i = 0; i < nparts; i++) {
-            if (i)
-                ps_buf_putc(&joined, '\n');
-            ps_buf_puts(&joined, parts[i]);
+        b->compounds++;
+        if (b->mode & PS_QB_PARTS) { /* the parts anywhere in the ärende */
+            qlist sub = {0};
+            for (size_t i = 0; i < nparts; i++) {
+                qlist_add(&sub, ps_store_query_term(parts[i], PS_W_PARTS));
+                ok = ok && hl_add(b, parts[i]);
+            }
+            ps_store_query *all = NULL;
+            if (qlist_take(&sub, ps_store_query_and, &all, NULL) != PS_OK)
+                l.failed = true;
+            else
+                qlist_add(&l, all);
+        } else {
+            ps_store_query *ph = ps_store_query_phrase(parts, nparts, (unsigned)nparts + 1);
+            qlist_add(&l, ph ? ps_store_query_scale(ph, PS_W_PARTS) : NULL);
+            ps_buf joined = PS_BUF_INIT;
+            for (size_t i = 0; i < nparts; i++) {
+                if (i)
+                    ps_buf_putc(&joined, '\n');
+                ps_buf_puts(&joined, parts[i]);
+            }
+            ok = ok && !joined.failed && ps_strv_add(&b->splits, joined.data, joined.len);
+            ps_buf_free(&joined);
         }
-        ok = ok && !joined.failed && ps_strv_add(&b->splits, joined.data, joined.len);
-        ps_buf_free(&joined);
     }
     if (!ok)
         l.failed = true;
@@ -805,7 +819,8 @@ static ps_status and_query(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query *
     ps_store_query *p = NULL, *f = NULL, *ng = NULL;
     size_t npos = pos.n;
     if (st == PS_OK)
-        st = qlist_take(&pos, top && b->or_mode ? ps_store_query_or : ps_store_query_and, &p, err);
+        st = qlist_take(&pos, top && (b->mode & PS_QB_OR) ? ps_store_query_or : ps_store_query_and,
+                        &p, err);
     ps_store_query *near = NULL;
     if (st == PS_OK && p && npos >= 2)
         st = proximity_query(b, n, &near, err);

@@ -314,6 +314,10 @@ static void test_not_or_fallback(void **state)
     assert_true(rank_of_dnr(res, "2023.039 SN") >= 0);
     assert_true(rank_of_dnr(res, "2023.076 SN") >= 0);
     json_decref(res);
+    res = search("kvartalsrapport"); /* the text has "kvartal" and "rapportera", apart */
+    assert_string_equal(s_of(res, "fallback"), "parts");
+    assert_int_equal(rank_of_dnr(res, "2023.039 SN"), 0);
+    json_decref(res);
     res = search("uppsägningstid qqxyzzyq");
     assert_string_equal(s_of(res, "fallback"), "or");
     assert_non_null(strstr(s_of(res, "note"), "inga träffar på alla ord"));
