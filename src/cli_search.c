@@ -278,56 +278,94 @@ static char *join_args(int argc, char **argv)
     return b.failed ? (ps_buf_free(&b), NULL) : ps_buf_steal(&b, NULL);
 }
 
-int ps_cli_search(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"json", no_argument, NULL, 'j'},
-        {"limit", required_argument, NULL, 'l'},
-        {"offset", required_argument, NULL, 'o'},
-        {"sort", required_argument, NULL, 's'},
-        {"order", required_argument, NULL, 'O'},
-        {"facets", no_argument, NULL, 'f'},
-        {"show", required_argument, NULL, 'S'},
-        {"marks", required_argument, NULL, 'm'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL, *show = NULL;
-    bool json = false;
-    marks_style marks = default_marks();
+static const struct option search_opts[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"json", no_argument, NULL, 'j'},
+    {"limit", required_argument, NULL, 'l'},
+    {"offset", required_argument, NULL, 'o'},
+    {"sort", required_argument, NULL, 's'},
+    {"order", required_argument, NULL, 'O'},
+    {"facets", no_argument, NULL, 'f'},
+    {"show", required_argument, NULL, 'S'},
+    {"marks", required_argument, NULL, 'm'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct {
+    const char *db, *show;
+    bool json;
+    marks_style marks;
     ps_search_request req;
-    ps_search_request_init(&req);
+} cli_opts;
+
+/* Split argv into options (for getopt) and query words, so that "-utträde" and "-(a b)" are
+ * words of the query, not unknown options: only "--name[=value]" (with its value) and "-h" are
+ * options; after "--" everything is a word. optv[0] is argv[0]. The arrays (of argv's
+ * strings) are malloc'd; false on OOM. */
+static bool split_args(int argc, char **argv, char ***optv, int *optc, char ***words, int *nwords)
+{
+    *optv = calloc((size_t)argc + 1, sizeof **optv);
+    *words = calloc((size_t)argc + 1, sizeof **words);
+    if (!*optv || !*words)
+        return false;
+    *optc = *nwords = 0;
+    (*optv)[(*optc)++] = argv[0];
+    bool rest = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (rest || a[0] != '-' || (a[1] != '-' && strcmp(a, "-h") != 0)) {
+            (*words)[(*nwords)++] = argv[i];
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            rest = true;
+            continue;
+        }
+        (*optv)[(*optc)++] = argv[i];
+        size_t n = strcspn(a + 2, "=");
+        for (const struct option *o = search_opts; o->name && a[1] == '-'; o++)
+            if (o->has_arg == required_argument && strlen(o->name) == n &&
+                strncmp(o->name, a + 2, n) == 0 && a[2 + n] != '=' && i + 1 < argc)
+                (*optv)[(*optc)++] = argv[++i];
+    }
+    return true;
+}
+
+/* Fill o from the options; -1 to go on, else the exit status (after --help or a usage error). */
+static int parse_options(int argc, char **argv, cli_opts *o)
+{
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "+h", search_opts, NULL)) != -1) {
         switch (c) {
         case 'd':
-            db = optarg;
+            o->db = optarg;
             break;
         case 'j':
-            json = true;
+            o->json = true;
             break;
         case 'f':
-            req.facets = true;
+            o->req.facets = true;
             break;
         case 'S':
-            show = optarg;
+            o->show = optarg;
             break;
         case 'l':
-            if (!parse_uint(optarg, 100, &req.limit) || req.limit == 0)
+            if (!parse_uint(optarg, 100, &o->req.limit) || o->req.limit == 0)
                 return ps_cli_usage_error("search", "--limit wants a number 1..100, not '%s'",
                                           optarg);
             break;
         case 'o':
-            if (!parse_uint(optarg, 10000, &req.offset))
+            if (!parse_uint(optarg, 10000, &o->req.offset))
                 return ps_cli_usage_error("search", "--offset wants a number 0..10000, not '%s'",
                                           optarg);
             break;
         case 's':
             if (strcmp(optarg, "relevans") == 0 || strcmp(optarg, "relevance") == 0)
-                req.sort = PS_SEARCH_SORT_RELEVANCE;
+                o->req.sort = PS_SEARCH_SORT_RELEVANCE;
             else if (strcmp(optarg, "datum") == 0 || strcmp(optarg, "date") == 0)
-                req.sort = PS_SEARCH_SORT_DATE;
+                o->req.sort = PS_SEARCH_SORT_DATE;
             else
                 return ps_cli_usage_error("search", "--sort wants relevans or datum, not '%s'",
                                           optarg);
@@ -335,15 +373,15 @@ int ps_cli_search(int argc, char **argv)
         case 'O':
             if (strcmp(optarg, "asc") != 0 && strcmp(optarg, "desc") != 0)
                 return ps_cli_usage_error("search", "--order wants asc or desc, not '%s'", optarg);
-            req.ascending = strcmp(optarg, "asc") == 0;
+            o->req.ascending = strcmp(optarg, "asc") == 0;
             break;
         case 'm':
             if (strcmp(optarg, "ansi") == 0)
-                marks = MARKS_ANSI;
+                o->marks = MARKS_ANSI;
             else if (strcmp(optarg, "stars") == 0)
-                marks = MARKS_STARS;
+                o->marks = MARKS_STARS;
             else if (strcmp(optarg, "none") == 0)
-                marks = MARKS_NONE;
+                o->marks = MARKS_NONE;
             else
                 return ps_cli_usage_error("search", "--marks wants ansi, stars or none, not '%s'",
                                           optarg);
@@ -355,53 +393,74 @@ int ps_cli_search(int argc, char **argv)
             return ps_cli_usage_error("search", "unknown option");
         }
     }
-    if (optind >= argc && !show)
-        return ps_cli_usage_error("search", "no query given");
-    char *q = join_args(argc - optind, argv + optind);
-    if (!q) {
-        fputs("protokollsok search: out of memory\n", stderr);
-        return PS_EXIT_FAILURE;
-    }
-    req.q = q;
+    return -1;
+}
 
+/* Search (or --show) and print; the exit status. */
+static int run(cli_opts *o, const char *q)
+{
     ps_error err;
     ps_searcher *s = NULL;
-    ps_status st = ps_searcher_open(ps_cli_db_path(db), &s, &err);
+    ps_status st = ps_searcher_open(ps_cli_db_path(o->db), &s, &err);
     if (st) {
         ps_cli_print_error("search", &err);
-        free(q);
         return st == PS_ERR_NOMEM    ? PS_EXIT_FAILURE
                : st == PS_ERR_LOCKED ? PS_EXIT_LOCKED
                                      : PS_EXIT_NODB;
     }
+    o->req.q = q;
     json_t *res = NULL;
     int rc;
-    if (show)
-        st = ps_search_arende(s, show, *q ? q : NULL, &res, &err);
+    if (o->show)
+        st = ps_search_arende(s, o->show, *q ? q : NULL, &res, &err);
     else
-        st = ps_search_run(s, &req, &res, &err);
-    if (st == PS_ERR_NOT_FOUND && show) {
+        st = ps_search_run(s, &o->req, &res, &err);
+    if (st == PS_ERR_NOT_FOUND && o->show) {
         ps_cli_print_error("search", &err);
         rc = PS_EXIT_PARTIAL;
     } else if (st) {
         print_query_error(q, &err);
         rc = ps_cli_exit_for(st);
     } else {
-        if (json) {
+        if (o->json) {
             char *text = json_dumps(res, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
             if (text)
                 puts(text);
             free(text);
-        } else if (show) {
-            print_arende(res, marks);
+        } else if (o->show) {
+            print_arende(res, o->marks);
         } else {
-            print_result(res, marks);
+            print_result(res, o->marks);
         }
-        rc = show || json_integer_value(json_object_get(res, "total")) > 0 ? PS_EXIT_OK
-                                                                           : PS_EXIT_PARTIAL;
+        rc = o->show || json_integer_value(json_object_get(res, "total")) > 0 ? PS_EXIT_OK
+                                                                              : PS_EXIT_PARTIAL;
     }
     json_decref(res);
     ps_searcher_close(s);
+    return rc;
+}
+
+int ps_cli_search(int argc, char **argv)
+{
+    cli_opts o = {.marks = default_marks()};
+    ps_search_request_init(&o.req);
+    char **optv = NULL, **words = NULL;
+    int optc = 0, nwords = 0;
+    int rc = split_args(argc, argv, &optv, &optc, &words, &nwords) ? parse_options(optc, optv, &o)
+                                                                   : PS_EXIT_FAILURE;
+    char *q = rc < 0 ? join_args(nwords, words) : NULL;
+    free(optv);
+    free(words);
+    if (rc >= 0)
+        return rc;
+    if (!q) {
+        fputs("protokollsok search: out of memory\n", stderr);
+        return PS_EXIT_FAILURE;
+    }
+    if (!*q && !o.show)
+        rc = ps_cli_usage_error("search", "no query given");
+    else
+        rc = run(&o, q);
     free(q);
     return rc;
 }

@@ -51,6 +51,15 @@ if command -v python3 >/dev/null 2>&1; then
         fail "--json output is not the expected JSON"
 fi
 
+# "-word" is a word of the query, not an option; options may follow the query
+run 0 förbund -utträde --db "$db" --json
+has '"total": 2'
+lacks '2020.096 SN'
+run 0 --db "$db" -- -utträde förbund
+has 'Länsförbund'
+run 2 --db "$db" --nej förbund
+has 'unknown option' err
+
 run 0 --db "$db" --facets kommun:Köping förbund
 has '^Kommun: Köping (1)$'
 run 0 --db "$db" --sort datum --order asc förbund
