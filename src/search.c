@@ -211,10 +211,11 @@ static ps_status main_query(run_state *r, unsigned mode, ps_store_query **out, p
     return PS_OK;
 }
 
-/* Date order when asked for, and for an empty query (relevance means nothing there). */
+/* Date order when asked for, and when there are no words (an empty query, only filters):
+ * relevance means nothing there. Valid once the query is built. */
 static bool by_date(const run_state *r)
 {
-    return r->req->sort == PS_SEARCH_SORT_DATE || !r->query->root;
+    return r->req->sort == PS_SEARCH_SORT_DATE || r->qb.words == 0;
 }
 
 typedef enum {

@@ -65,6 +65,7 @@ typedef struct {
     ps_strv soft;        /* the top-level free-text parts, for the fallback note */
     const char *text;    /* the query text, for error positions */
     size_t compounds;    /* compound words seen (the PS_QB_PARTS fallback can apply) */
+    size_t words;        /* words searched for (none: only filters, nothing to rank by) */
 } ps_qbuild;
 
 /* Build the store query for node (may be NULL: everything). *out NULL when nothing is left to

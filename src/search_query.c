@@ -338,6 +338,7 @@ static ps_status token_query(ps_qbuild *b, const qtok *t, ps_qfield field, ps_st
 {
     const char *stem = t->terms[0].text;
     qlist l = {0};
+    b->words++;
     bool ok = hl_add(b, stem);
     const char *exact = term_of(t, PS_TERM_EXACT);
     if (exact)
@@ -503,6 +504,7 @@ static ps_status phrase_query(ps_qbuild *b, ps_qnode *n, ps_store_query **out, p
         qtoks_free(&toks);
         return st;
     }
+    b->words++;
     const char *prefix = section_prefix(n->field);
     bool positional = n->field == PS_QFIELD_NONE || n->field == PS_QFIELD_TITEL;
     char **stems = calloc(toks.n, sizeof *stems);
@@ -582,6 +584,7 @@ static ps_status wildcard_query(ps_qbuild *b, ps_qnode *n, ps_store_query **out,
                              n->field == PS_QFIELD_NONE ? PS_PREFIX_EXACT : NULL};
     expansion e = {0};
     ps_status st = PS_OK;
+    b->words++;
     for (size_t k = 0; k < 2 && spaces[k] && st == PS_OK && !e.too_many && !e.oom; k++) {
         char *full = cat(spaces[k], prefix);
         if (!full) {

@@ -196,6 +196,11 @@ static void test_date_sort(void **state)
     (void)state;
     check_date_order("förbund", false);
     check_date_order("förbund", true);
+    /* no words to rank by: newest first */
+    json_t *res = search("kommun:Alingsås");
+    assert_string_equal(s_of(res, "sort"), "datum");
+    assert_string_equal(s_of(res, "order"), "desc");
+    json_decref(res);
 }
 
 /* The total of q filtered on one facet value. */
