@@ -7,9 +7,9 @@
  * refused (empty, binary, too large) is reported and skipped; the others are still printed and
  * the exit status is then 1.
  *
- * --manifest FILE: a tab-separated file with the header "path kommun namnd date url" (paths
- * relative to the manifest's directory), whose values are passed to the parser as metadata
- * known from outside.
+ * --manifest FILE: a tab-separated file whose header names its columns ("path kommun namnd date
+ * url"; also "type"; any order), paths relative to the manifest's directory; the values of the
+ * row for a FILE are passed to the parser as metadata known from outside.
  */
 #include "cli.h"
 #include "protokollsok/protocol.h"
@@ -25,7 +25,7 @@
 
 typedef struct {
     char *path; /* resolved with realpath, or as written when it does not exist */
-    char *kommun, *namnd, *date;
+    char *kommun, *namnd, *date, *type;
 } manifest_row;
 
 typedef struct {
@@ -40,30 +40,55 @@ static void manifest_free(manifest *m)
         free(m->rows[i].kommun);
         free(m->rows[i].namnd);
         free(m->rows[i].date);
+        free(m->rows[i].type);
     }
     free(m->rows);
     m->rows = NULL;
     m->n = 0;
 }
 
-/* Cut the next tab-separated column off *s (NULL when there are none left). */
-static char *column(char **s)
+enum { COL_PATH, COL_KOMMUN, COL_NAMND, COL_DATE, COL_TYPE, NCOLS };
+
+/* Split a line at tabs into at most max fields; returns the count. */
+static size_t split_tabs(char *line, char **fields, size_t max)
 {
-    if (!*s)
-        return NULL;
-    char *c = *s, *tab = strchr(c, '\t');
-    if (tab) {
+    size_t n = 0;
+    for (char *c = line; n < max;) {
+        fields[n++] = c;
+        char *tab = strchr(c, '\t');
+        if (!tab)
+            break;
         *tab = '\0';
-        *s = tab + 1;
-    } else {
-        *s = NULL;
+        c = tab + 1;
     }
-    return c;
+    return n;
 }
 
-static char *dup_or_null(const char *s)
+/* The header names the columns, in any order: path (required), kommun, namnd (or nämnd), date,
+ * type; others (url) are ignored. Fills col[] with field indexes, -1 when absent. */
+static bool manifest_header(char *line, int col[NCOLS])
 {
-    return (s && *s) ? strdup(s) : NULL;
+    static const char *const names[NCOLS][2] = {{"path", "path"},
+                                                {"kommun", "kommun"},
+                                                {"namnd", "nämnd"},
+                                                {"date", "datum"},
+                                                {"type", "typ"}};
+    char *fields[32];
+    size_t n = split_tabs(line, fields, 32);
+    for (int c = 0; c < NCOLS; c++) {
+        col[c] = -1;
+        for (size_t f = 0; f < n; f++)
+            if (strcmp(fields[f], names[c][0]) == 0 || strcmp(fields[f], names[c][1]) == 0)
+                col[c] = (int)f;
+    }
+    return col[COL_PATH] >= 0;
+}
+
+static char *dup_field(char **fields, size_t n, int col)
+{
+    if (col < 0 || (size_t)col >= n || !fields[col][0])
+        return NULL;
+    return strdup(fields[col]);
 }
 
 static int manifest_load(const char *file, manifest *m)
@@ -84,16 +109,25 @@ static int manifest_load(const char *file, manifest *m)
     char *line = NULL;
     size_t cap = 0;
     long lineno = 0;
+    int col[NCOLS];
     int rc = PS_EXIT_OK;
     while (getline(&line, &cap, f) != -1) {
         lineno++;
         line[strcspn(line, "\r\n")] = '\0';
-        if (lineno == 1 || line[0] == '\0' || line[0] == '#')
+        if (lineno == 1) {
+            if (!manifest_header(line, col)) {
+                fprintf(stderr, "protokollsok parse: %s:1: the header names no 'path' column\n",
+                        file);
+                rc = PS_EXIT_USAGE;
+                break;
+            }
             continue;
-        char *rest = line;
-        char *path = column(&rest), *kommun = column(&rest), *namnd = column(&rest),
-             *date = column(&rest);
-        if (!path || !*path) {
+        }
+        if (line[0] == '\0' || line[0] == '#')
+            continue;
+        char *fields[32];
+        size_t n = split_tabs(line, fields, 32);
+        if ((size_t)col[COL_PATH] >= n || !fields[col[COL_PATH]][0]) {
             fprintf(stderr, "protokollsok parse: %s:%ld: no path\n", file, lineno);
             rc = PS_EXIT_USAGE;
             break;
@@ -104,12 +138,14 @@ static int manifest_load(const char *file, manifest *m)
             break;
         }
         m->rows = rows;
+        const char *path = fields[col[COL_PATH]];
         char joined[PATH_MAX * 2], resolved[PATH_MAX];
         snprintf(joined, sizeof joined, "%s/%s", dir, path);
-        const char *p = path[0] == '/' ? path : joined;
-        m->rows[m->n] = (manifest_row){dup_or_null(realpath(p, resolved) ? resolved : p),
-                                       dup_or_null(kommun), dup_or_null(namnd), dup_or_null(date)};
-        m->n++;
+        const char *full = path[0] == '/' ? path : joined;
+        m->rows[m->n++] = (manifest_row){
+            strdup(realpath(full, resolved) ? resolved : full),
+            dup_field(fields, n, col[COL_KOMMUN]), dup_field(fields, n, col[COL_NAMND]),
+            dup_field(fields, n, col[COL_DATE]), dup_field(fields, n, col[COL_TYPE])};
     }
     free(line);
     fclose(f);
@@ -275,6 +311,7 @@ int ps_cli_parse(int argc, char **argv)
                 opts.kommun = row->kommun;
                 opts.namnd = row->namnd;
                 opts.date = row->date;
+                opts.type = row->type;
             }
             st = ps_protocol_parse(bytes, len, &opts, &doc, &err);
         }
