@@ -698,11 +698,16 @@ static ps_status parse_field(parser *p, const token *ft, ps_qfield ctx, ps_qnode
                        "Värde saknas efter \"%.*s:\" vid tecken %zu: väntade t.ex. %s "
                        "(utan mellanslag efter kolon)",
                        nlen, ns, pos1(p, ft->end), field_example(field));
-    token t;
-    ps_status st = lex(p, &t);
-    if (st)
+    /* The value: a phrase, a (group), or the rest of the word whatever it looks like
+     * (kommun:Alingsås, titel:-x); the lexer is used for phrases only, since it would skip a
+     * lone '-' or '+' and read operators. */
+    token t = {TOK_WORD, p->pos, p->pos, p->pos, p->pos};
+    ps_status st = PS_OK;
+    if (quote_len(p, p->pos) && (st = lex(p, &t)) != PS_OK)
         return st;
-    if (t.kind == TOK_LPAREN) {
+    if (p->q[p->pos] == '(') {
+        t.kind = TOK_LPAREN;
+        t.end = p->pos + 1;
         if (++p->depth > PS_QUERY_MAX_DEPTH)
             return fail_at(p, t.start,
                            "För djupt nästlade parenteser vid tecken %zu (högst %d nivåer)",
@@ -728,10 +733,7 @@ static ps_status parse_field(parser *p, const token *ft, ps_qfield ctx, ps_qnode
         p->depth--;
         return PS_OK;
     }
-    /* The value: a phrase, or the rest of the word whatever it looks like (kommun:Alingsås). */
     if (t.kind != TOK_PHRASE) {
-        t.kind = TOK_WORD;
-        t.start = t.tstart = p->pos;
         size_t j = p->pos;
         while (!ends_word(p, j))
             j++;

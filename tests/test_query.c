@@ -181,6 +181,9 @@ static void test_section_fields(void **state)
     expect_parse("Förslag:utträde forslag:x", "förslag:utträde AND förslag:x");
     expect_parse("titel:\"förnyelse av medlemskap\"", "titel:\"förnyelse av medlemskap\"");
     expect_parse("rubrik:förnyelse", "titel:förnyelse");
+    expect_parse("titel:-(a b)", "titel:- AND a AND b"); /* a value is the word as written */
+    expect_parse("titel:- AND x", "titel:- AND x");
+    expect_parse("titel:OR x", "titel:OR AND x");
     expect_parse("ärendebeskrivning:a arendebeskrivning:b",
                  "ärendebeskrivning:a AND ärendebeskrivning:b");
     expect_parse("bakgrund:a sammanfattning:b yttrande:c",
