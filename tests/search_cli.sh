@@ -51,6 +51,12 @@ if command -v python3 >/dev/null 2>&1; then
         fail "--json output is not the expected JSON"
 fi
 
+# a § reference finds the paragraph (the parser keeps "§ 243" in a field, not in the body)
+run 0 --db "$db" '§ 243'
+has '^1\. Förnyelse av medlemskap'
+has '2023.076 SN · § 243'
+lacks '^2\. '
+
 # "-word" is a word of the query, not an option; options may follow the query
 run 0 förbund -utträde --db "$db" --json
 has '"total": 2'
