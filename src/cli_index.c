@@ -189,16 +189,6 @@ static bool names_argument(const ps_error *err, const ps_indexer_opts *opts, int
     return false;
 }
 
-static bool parse_size(const char *s, size_t *out)
-{
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*s < '0' || *s > '9' || *end || v == 0)
-        return false;
-    *out = (size_t)v;
-    return true;
-}
-
 int ps_cli_index(int argc, char **argv)
 {
     enum { O_DB = 256, O_MANIFEST, O_FULL, O_NODELETE, O_BATCH, O_MAXBYTES, O_URL, O_THREADS,
@@ -232,17 +222,17 @@ int ps_cli_index(int argc, char **argv)
         case O_FULL: opts.full = true; break;
         case O_NODELETE: opts.no_delete = true; break;
         case O_BATCH:
-            if (!parse_size(optarg, &opts.batch_files))
+            if (!ps_cli_parse_size(optarg, &opts.batch_files))
                 return ps_cli_usage_error("index", "--batch wants a positive number, not '%s'", optarg);
             break;
         case O_MAXBYTES:
-            if (!parse_size(optarg, &opts.max_bytes))
+            if (!ps_cli_parse_size(optarg, &opts.max_bytes))
                 return ps_cli_usage_error("index", "--max-bytes wants a positive number, not '%s'",
                                           optarg);
             break;
         case O_URL: opts.source_url_prefix = optarg; break;
         case O_THREADS:
-            if (!parse_size(optarg, &n) || n > 16)
+            if (!ps_cli_parse_size(optarg, &n) || n > 16)
                 return ps_cli_usage_error("index", "--threads wants 1..16, not '%s'", optarg);
             opts.threads = (unsigned)n;
             break;

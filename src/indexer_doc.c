@@ -297,7 +297,18 @@ ps_status ps_indexer_build_doc(ps_analyzer *an, const ps_protocol_doc *pdoc, siz
 
     term_ctx c = {.doc = out->doc, .a = a, .sec_prefix = sec_prefix, .term = PS_BUF_INIT};
     ps_status st = PS_OK;
-    if (a->title.value) {
+    if (a->paragraf.value) {
+        /* The parser lifts "§ 243" out of the body into a field; index it like the title so a
+         * query `§ 243` (one analyzer unit) finds the paragraph. */
+        char para[64];
+        int n = snprintf(para, sizeof para, "§ %s", a->paragraf.value);
+        if (n > 0 && (size_t)n < sizeof para) {
+            c.title = true;
+            st = ps_analyzer_run(an, para, (size_t)n, 0, on_token, &c, err);
+            c.pos_base = c.last_pos;
+        }
+    }
+    if (st == PS_OK && a->title.value) {
         c.title = true;
         st = ps_analyzer_run(an, a->title.value, strlen(a->title.value), 0, on_token, &c, err);
         c.pos_base = c.last_pos + TITLE_BODY_GAP;
