@@ -1,12 +1,11 @@
-# HTTP tests (node's built-in test runner and fetch) against `protokollsok serve` over a fresh
-# index of seeds/, and browser tests (playwright-core driving the system chromium, axe-core).
+# Tests of the HTTP server: a libFuzzer run over its input checks, HTTP tests (node's built-in
+# test runner and fetch) against `protokollsok serve` over a fresh index of seeds/, and browser
+# tests (playwright-core driving the system chromium, axe-core).
+
+# libFuzzer over the server's path check, decoding and escaping (only with -DPS_FUZZ=ON).
 if(TARGET protokollsok_fuzzcore)
   target_link_libraries(protokollsok_fuzzcore PUBLIC ZLIB::ZLIB)
-  if(NOT EXISTS ${CMAKE_SOURCE_DIR}/src/search.c) # TEMPORARY, see cmake/server.cmake
-    target_sources(protokollsok_fuzzcore PRIVATE ${CMAKE_SOURCE_DIR}/tests/devfake/search_fake.c)
-  endif()
 endif()
-# libFuzzer over the server's path check, decoding and escaping (only with -DPS_FUZZ=ON).
 ps_add_fuzzer(fuzz_server_input ${CMAKE_SOURCE_DIR}/tests/fuzz/server_input.c
   ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/server_input)
 
@@ -21,10 +20,6 @@ set(ps_server_test_env
   PS_SOURCE_DIR=${CMAKE_SOURCE_DIR}
   PROTOKOLLSOK_LEXICON=${CMAKE_BINARY_DIR}/share/lexicon.bin
   ASAN_OPTIONS=detect_leaks=1)
-# TEMPORARY: the search stand-in reads a fixture instead of an index (see cmake/server.cmake).
-if(NOT EXISTS ${CMAKE_SOURCE_DIR}/src/search.c)
-  list(APPEND ps_server_test_env PS_FAKE_FIXTURE=${CMAKE_SOURCE_DIR}/tests/devfake/fake.json)
-endif()
 
 add_test(NAME server_http
   COMMAND ${CMAKE_COMMAND} -E env ${ps_server_test_env} PS_TEST_TMP=${CMAKE_BINARY_DIR}/testtmp/server_http

@@ -5,7 +5,6 @@
 //   PROTOKOLLSOK_BIN  the protokollsok executable
 //   PS_SOURCE_DIR     the source tree (seeds/, web/)
 //   PS_TEST_TMP       a scratch directory for this test
-//   PS_FAKE_FIXTURE   (temporary) JSON fixture for the search stand-in instead of a real index
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,16 +18,6 @@ export const SEEDS = path.join(SRC, 'seeds');
 
 // Index the files of dir (with the seeds' manifest) into db. Returns the indexer's result.
 export function buildIndex(db, dir = SEEDS, extra = []) {
-  if (process.env.PS_FAKE_FIXTURE) {
-    fs.mkdirSync(db, { recursive: true });
-    const fixture = JSON.parse(fs.readFileSync(process.env.PS_FAKE_FIXTURE, 'utf8'));
-    const files = new Set(fs.readdirSync(dir));
-    fixture.arenden = fixture.arenden.filter((a) => a.documents.some((d) => files.has(path.basename(d.path))));
-    fixture.revision = Date.now();
-    fs.writeFileSync(path.join(db, 'fake.json.tmp'), JSON.stringify(fixture));
-    fs.renameSync(path.join(db, 'fake.json.tmp'), path.join(db, 'fake.json'));
-    return { status: 0, stdout: '', stderr: '' };
-  }
   const manifest = path.join(SEEDS, 'manifest.tsv');
   const args = ['index', '--db', db];
   if (fs.existsSync(manifest)) args.push('--manifest', manifest);
