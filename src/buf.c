@@ -102,6 +102,38 @@ void ps_buf_clear(ps_buf *b)
         b->data[0] = '\0';
 }
 
+void ps_buf_append_html(ps_buf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    for (; p < end; p++) {
+        switch (*p) {
+        case '&':
+            ps_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            ps_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            ps_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            ps_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            ps_buf_puts(b, "&#39;");
+            break;
+        default:
+            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+                break;
+            if (*p == 0xEF && end - p >= 3 && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
+                p += 2;
+                break;
+            }
+            ps_buf_putc(b, (char)*p);
+        }
+    }
+}
+
 char *ps_buf_steal(ps_buf *b, size_t *len_out)
 {
     if (b->failed) {

@@ -35,31 +35,6 @@ json_t *ps_search_spans_json(const ps_match *m, size_t n, size_t base)
     return a;
 }
 
-static void html_escape(ps_buf *b, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        switch (s[i]) {
-        case '<':
-            ps_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            ps_buf_puts(b, "&gt;");
-            break;
-        case '&':
-            ps_buf_puts(b, "&amp;");
-            break;
-        case '"':
-            ps_buf_puts(b, "&quot;");
-            break;
-        case '\'':
-            ps_buf_puts(b, "&#39;");
-            break;
-        default:
-            ps_buf_putc(b, s[i]);
-        }
-    }
-}
-
 /* One excerpt: its text, HTML with <mark>s (and … where the text is cut) and match spans. */
 static json_t *excerpt_json(const char *body, size_t len, const ps_excerpt *ex, const ps_match *m)
 {
@@ -71,13 +46,13 @@ static json_t *excerpt_json(const char *body, size_t len, const ps_excerpt *ex, 
         size_t ms = m[i].start < at ? at : m[i].start, me = m[i].end > ex->end ? ex->end : m[i].end;
         if (me <= ms)
             continue;
-        html_escape(&html, body + at, ms - at);
+        ps_buf_append_html(&html, body + at, ms - at);
         ps_buf_puts(&html, "<mark>");
-        html_escape(&html, body + ms, me - ms);
+        ps_buf_append_html(&html, body + ms, me - ms);
         ps_buf_puts(&html, "</mark>");
         at = me;
     }
-    html_escape(&html, body + at, ex->end - at);
+    ps_buf_append_html(&html, body + at, ex->end - at);
     if (ex->end < len)
         ps_buf_puts(&html, " …");
     json_t *o =

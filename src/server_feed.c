@@ -81,14 +81,14 @@ static void feed_entry(ps_buf *b, const char *base, const char *q, const json_t 
     const char *para = str(hit, "paragraf");
     const char *title = str(hit, "title");
     if (para) {
-        ps_srv_xml_escape(b, para);
+        ps_srv_escape(b, para);
         ps_buf_puts(b, " ");
     }
-    ps_srv_xml_escape(b, title ? title : (str(hit, "dnr") ? str(hit, "dnr") : "Ärende"));
+    ps_srv_escape(b, title ? title : (str(hit, "dnr") ? str(hit, "dnr") : "Ärende"));
     ps_buf_puts(b, "</title>\n<id>");
-    ps_srv_xml_escape(b, link.data ? link.data : "");
+    ps_srv_escape(b, link.data ? link.data : "");
     ps_buf_puts(b, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-    ps_srv_xml_escape(b, link.data ? link.data : "");
+    ps_srv_escape(b, link.data ? link.data : "");
     if (q && *q) {
         ps_buf_puts(b, "&amp;q=");
         ps_srv_url_encode(b, q);
@@ -101,14 +101,14 @@ static void feed_entry(ps_buf *b, const char *base, const char *q, const json_t 
         if (!str(hit, fields[i]))
             continue;
         ps_buf_puts(b, "<category term=\"");
-        ps_srv_xml_escape(b, str(hit, fields[i]));
+        ps_srv_escape(b, str(hit, fields[i]));
         ps_buf_puts(b, "\"/>\n");
     }
     /* The summary is HTML (marked excerpts), carried as escaped text per RFC 4287. */
     ps_buf html = PS_BUF_INIT;
     if (str(hit, "dnr")) {
         ps_buf_puts(&html, "<p>Dnr ");
-        ps_srv_html_escape(&html, str(hit, "dnr"));
+        ps_srv_escape(&html, str(hit, "dnr"));
         ps_buf_puts(&html, "</p>");
     }
     size_t i;
@@ -120,7 +120,7 @@ static void feed_entry(ps_buf *b, const char *base, const char *q, const json_t 
         ps_buf_puts(&html, "</p>");
     }
     ps_buf_puts(b, "<summary type=\"html\">");
-    ps_srv_xml_escape(b, html.data ? html.data : "");
+    ps_srv_escape(b, html.data ? html.data : "");
     ps_buf_puts(b, "</summary>\n</entry>\n");
     ps_buf_free(&html);
     ps_buf_free(&link);
@@ -157,19 +157,19 @@ enum MHD_Result ps_srv_feed(ps_srv_ctx *c)
 
     ps_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                     "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"sv\">\n<title>");
-    ps_srv_xml_escape(&b, "Protokollsök: ");
-    ps_srv_xml_escape(&b, req.q && *req.q ? req.q : "alla ärenden");
+    ps_srv_escape(&b, "Protokollsök: ");
+    ps_srv_escape(&b, req.q && *req.q ? req.q : "alla ärenden");
     ps_buf_puts(&b, "</title>\n<subtitle>Nya ärenden i kommunernas protokoll som matchar "
                     "sökningen, nyaste först.</subtitle>\n<id>");
     ps_buf link = PS_BUF_INIT;
     ps_buf_printf(&link, "%s/feed.atom%s%s", bs, *ss ? "?" : "", ss);
-    ps_srv_xml_escape(&b, link.data ? link.data : "");
+    ps_srv_escape(&b, link.data ? link.data : "");
     ps_buf_puts(&b, "</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
-    ps_srv_xml_escape(&b, link.data ? link.data : "");
+    ps_srv_escape(&b, link.data ? link.data : "");
     ps_buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
     ps_buf_clear(&link);
     ps_buf_printf(&link, "%s/sok%s%s", bs, *ss ? "?" : "", ss);
-    ps_srv_xml_escape(&b, link.data ? link.data : "");
+    ps_srv_escape(&b, link.data ? link.data : "");
     /* Newest first: the first dated hit has the feed's time. */
     const char *newest = NULL;
     size_t i;
@@ -208,12 +208,12 @@ enum MHD_Result ps_srv_opensearch(ps_srv_ctx *c)
                     "<Description>Sök i kommunernas protokoll och ärenden</Description>\n"
                     "<InputEncoding>UTF-8</InputEncoding>\n<Language>sv</Language>\n"
                     "<Url type=\"text/html\" method=\"get\" template=\"");
-    ps_srv_xml_escape(&b, base.data ? base.data : "");
+    ps_srv_escape(&b, base.data ? base.data : "");
     ps_buf_puts(&b, "/sok?q={searchTerms}\"/>\n<Url type=\"application/atom+xml\" template=\"");
-    ps_srv_xml_escape(&b, base.data ? base.data : "");
+    ps_srv_escape(&b, base.data ? base.data : "");
     ps_buf_puts(&b, "/feed.atom?q={searchTerms}\"/>\n<Url type=\"application/json\" "
                     "rel=\"results\" template=\"");
-    ps_srv_xml_escape(&b, base.data ? base.data : "");
+    ps_srv_escape(&b, base.data ? base.data : "");
     ps_buf_puts(&b, "/api/search?q={searchTerms}\"/>\n</OpenSearchDescription>\n");
     enum MHD_Result result =
         b.failed ? ps_srv_error(c, 500, "internal", "Internt fel.", "Internal error.")

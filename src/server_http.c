@@ -259,47 +259,12 @@ void ps_srv_warn(ps_server *s, const char *fmt, ...)
 
 /* --- escaping --------------------------------------------------------------------------------- */
 
-static void escape(ps_buf *b, const char *s, bool xml)
+void ps_srv_escape(ps_buf *b, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        switch (*p) {
-        case '&':
-            ps_buf_puts(b, "&amp;");
-            break;
-        case '<':
-            ps_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            ps_buf_puts(b, "&gt;");
-            break;
-        case '"':
-            ps_buf_puts(b, "&quot;");
-            break;
-        case '\'':
-            ps_buf_puts(b, "&#39;");
-            break;
-        default:
-            /* XML 1.0 forbids C0 controls except tab, LF, CR; HTML tolerates them poorly too. */
-            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-                break;
-            if (xml && *p == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
-                p += 2; /* U+FFFE / U+FFFF are not XML characters */
-                break;
-            }
-            ps_buf_putc(b, (char)*p);
-        }
-    }
+    if (s)
+        ps_buf_append_html(b, s, strlen(s));
 }
 
-void ps_srv_html_escape(ps_buf *b, const char *s)
-{
-    escape(b, s, false);
-}
-
-void ps_srv_xml_escape(ps_buf *b, const char *s)
-{
-    escape(b, s, true);
-}
 
 void ps_srv_url_encode(ps_buf *b, const char *s)
 {

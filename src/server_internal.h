@@ -105,8 +105,7 @@ void ps_srv_log_access(ps_srv_ctx *c, unsigned status, size_t bytes);
 void ps_srv_warn(ps_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Escaping into b. HTML/XML text and attribute values; XML drops characters XML 1.0 forbids. */
-void ps_srv_html_escape(ps_buf *b, const char *s);
-void ps_srv_xml_escape(ps_buf *b, const char *s);
+void ps_srv_escape(ps_buf *b, const char *s);
 /* Percent-encode for a URL query value (RFC 3986 unreserved kept). */
 void ps_srv_url_encode(ps_buf *b, const char *s);
 /* Percent-decode in place; returns false on a bad escape or a NUL byte. */

@@ -29,12 +29,12 @@ static void put_date(ps_buf *b, const char *date)
         return;
     int y, m, d;
     ps_buf_puts(b, "<time datetime=\"");
-    ps_srv_html_escape(b, date);
+    ps_srv_escape(b, date);
     ps_buf_puts(b, "\">");
     if (strlen(date) == 10 && sscanf(date, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12)
         ps_buf_printf(b, "%d %s %d", d, months[m - 1], y);
     else
-        ps_srv_html_escape(b, date);
+        ps_srv_escape(b, date);
     ps_buf_puts(b, "</time>");
 }
 
@@ -84,7 +84,7 @@ static void marked(ps_buf *b, marker *m, size_t from, size_t to, bool block)
             ps_buf_puts(b, block ? "<br>" : " ");
         } else {
             char one[2] = {ch, 0};
-            ps_srv_html_escape(b, one);
+            ps_srv_escape(b, one);
         }
         if (m->in_mark && i + 1 >= m->mark_end) {
             ps_buf_puts(b, "</mark>");
@@ -144,7 +144,7 @@ static char *escaped(const char *s)
 {
     ps_buf b = PS_BUF_INIT;
     ps_buf_puts(&b, "");
-    ps_srv_html_escape(&b, s ? s : "");
+    ps_srv_escape(&b, s ? s : "");
     return ps_buf_steal(&b, NULL);
 }
 
@@ -157,7 +157,7 @@ static void search_link(ps_srv_ctx *c, ps_buf *b, const char *const *override)
     ps_buf_puts(b, "/sok");
     if (qs.len) {
         ps_buf_putc(b, '?');
-        ps_srv_html_escape(b, qs.data);
+        ps_srv_escape(b, qs.data);
     }
     ps_buf_free(&qs);
 }
@@ -171,7 +171,7 @@ static void arende_link(ps_buf *b, const char *key, const char *q)
         ps_buf_puts(&u, "&q=");
         ps_srv_url_encode(&u, q);
     }
-    ps_srv_html_escape(b, u.data ? u.data : "");
+    ps_srv_escape(b, u.data ? u.data : "");
     ps_buf_free(&u);
 }
 
@@ -186,7 +186,7 @@ static void meta_item(ps_buf *b, const char *cls, const char *prefix, const char
     if (!value)
         return;
     ps_buf_printf(b, "<span class=\"%s\">%s", cls, prefix);
-    ps_srv_html_escape(b, value);
+    ps_srv_escape(b, value);
     ps_buf_puts(b, "</span>");
 }
 
@@ -201,7 +201,7 @@ static void card(ps_buf *b, const json_t *hit, const char *q)
                      false, false};
         marked(b, &tm, 0, tm.len, false);
     } else {
-        ps_srv_html_escape(b, str(hit, "dnr") ? str(hit, "dnr") : "Ärende utan rubrik");
+        ps_srv_escape(b, str(hit, "dnr") ? str(hit, "dnr") : "Ärende utan rubrik");
     }
     ps_buf_puts(b, "</a></h3><p class=\"meta\">");
     meta_item(b, "paragraf", paragraf_prefix(str(hit, "paragraf")), str(hit, "paragraf"));
@@ -285,7 +285,7 @@ static void facet_list(ps_srv_ctx *c, ps_buf *b, const facet_kind *k, const json
         search_link(c, b, selected ? off : on);
         ps_buf_puts(b, selected ? "\" aria-current=\"true\" class=\"vald\">" : "\">");
         ps_buf_puts(b, "<span class=\"varde\">");
-        ps_srv_html_escape(b, value);
+        ps_srv_escape(b, value);
         ps_buf_puts(b, "</span> <span class=\"antal\">");
         ps_buf_printf(b, "%lld", (long long)json_integer_value(json_object_get(v, "count")));
         ps_buf_puts(b, "</span>");
@@ -349,7 +349,7 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
                       total == 1 ? "ärende" : "ärenden");
     if (q && *q) {
         ps_buf_puts(count, " för ”");
-        ps_srv_html_escape(count, q);
+        ps_srv_escape(count, q);
         ps_buf_puts(count, "”");
     }
     if (total == 0)
@@ -359,7 +359,7 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
     const char *note = str(out, "note");
     if (note) {
         ps_buf_puts(b, "<p class=\"notis\">");
-        ps_srv_html_escape(b, note);
+        ps_srv_escape(b, note);
         ps_buf_puts(b, "</p>");
     }
     if (total == 0) {
@@ -383,11 +383,11 @@ static void error_box(ps_buf *b, ps_buf *count, const char *message, const char 
 {
     ps_buf_puts(count, "Sökningen kunde inte göras.");
     ps_buf_puts(b, "<div class=\"fel\"><p>");
-    ps_srv_html_escape(b, message);
+    ps_srv_escape(b, message);
     ps_buf_puts(b, "</p>");
     if (detail) {
         ps_buf_puts(b, "<p class=\"detalj\">");
-        ps_srv_html_escape(b, detail);
+        ps_srv_escape(b, detail);
         ps_buf_puts(b, "</p>");
     }
     ps_buf_puts(b, "</div>");
@@ -412,7 +412,7 @@ static void hidden_filters(ps_srv_ctx *c, ps_buf *b)
         if (!v || !*v || !ps_srv_text_ok(v))
             continue;
         ps_buf_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"", names[i]);
-        ps_srv_html_escape(b, v);
+        ps_srv_escape(b, v);
         ps_buf_puts(b, "\">");
     }
 }
@@ -452,7 +452,7 @@ enum MHD_Result ps_srv_page_search(ps_srv_ctx *c)
                                                  NULL,   "offset", NULL,    NULL};
         ps_buf qs = PS_BUF_INIT;
         ps_srv_query_string(c, &qs, feed_state);
-        ps_srv_html_escape(&feed, qs.data ? qs.data : "");
+        ps_srv_escape(&feed, qs.data ? qs.data : "");
         ps_buf_free(&qs);
         ps_buf_puts(&results, "<p class=\"bevaka\"><a href=\"");
         ps_buf_puts(&results, feed.data);
@@ -461,7 +461,7 @@ enum MHD_Result ps_srv_page_search(ps_srv_ctx *c)
     }
     const char *q = ps_srv_param(c, "q");
     if (q && *q && ps_srv_text_ok(q)) {
-        ps_srv_html_escape(&title, q);
+        ps_srv_escape(&title, q);
         ps_buf_puts(&title, " – ");
     }
     ps_buf_puts(&title, "Protokollsök");
@@ -557,7 +557,7 @@ static void body_html(ps_buf *b, const json_t *a)
             marked_span(b, &m, pos, gap_end);
         if (name) {
             ps_buf_puts(b, "<h2>");
-            ps_srv_html_escape(b, name);
+            ps_srv_escape(b, name);
             ps_buf_puts(b, "</h2>");
             /* The section span may begin with its own heading line: don't repeat it. */
             size_t n = strlen(name);
@@ -595,13 +595,13 @@ static void documents_html(ps_buf *b, const json_t *docs)
         ps_buf_puts(b, "<li>");
         if (href) {
             ps_buf_puts(b, "<a href=\"");
-            ps_srv_html_escape(b, href);
+            ps_srv_escape(b, href);
             if (first > 0 && !strchr(href, '#'))
                 ps_buf_printf(b, "#page=%lld", first);
             ps_buf_puts(b, "\">");
         }
         ps_buf_puts(b, "<span class=\"doktyp\">");
-        ps_srv_html_escape(b, str(d, "type") ? str(d, "type") : "Dokument");
+        ps_srv_escape(b, str(d, "type") ? str(d, "type") : "Dokument");
         ps_buf_puts(b, "</span>");
         if (str(d, "date")) {
             ps_buf_puts(b, " ");
@@ -612,7 +612,7 @@ static void documents_html(ps_buf *b, const json_t *docs)
         const char *para = str(d, "paragraf");
         if (para) {
             ps_buf_printf(b, ", %s", paragraf_prefix(para));
-            ps_srv_html_escape(b, para);
+            ps_srv_escape(b, para);
         }
         if (first > 0 && last > first)
             ps_buf_printf(b, ", s. %lld–%lld", first, last);
@@ -620,7 +620,7 @@ static void documents_html(ps_buf *b, const json_t *docs)
             ps_buf_printf(b, ", s. %lld", first);
         if (name) {
             ps_buf_puts(b, " <span class=\"filnamn\">");
-            ps_srv_html_escape(b, name);
+            ps_srv_escape(b, name);
             ps_buf_puts(b, "</span>");
         }
         ps_buf_puts(b, "</li>");
@@ -636,7 +636,7 @@ static void dl_item(ps_buf *b, const char *dt, const char *value, bool date)
     if (date)
         put_date(b, value);
     else
-        ps_srv_html_escape(b, value);
+        ps_srv_escape(b, value);
     ps_buf_puts(b, "</dd></div>");
 }
 
@@ -645,7 +645,7 @@ static void feed_link(ps_buf *b, const char *q, const char *text, const char *no
     ps_buf_puts(b, "<p class=\"bevaka\"><a href=\"/feed.atom?q=");
     ps_buf qe = PS_BUF_INIT;
     ps_srv_url_encode(&qe, q ? q : "");
-    ps_srv_html_escape(b, qe.data ? qe.data : "");
+    ps_srv_escape(b, qe.data ? qe.data : "");
     ps_buf_free(&qe);
     ps_buf_printf(b, "\">%s</a> (%s)</p>", text, note);
 }
@@ -653,14 +653,14 @@ static void feed_link(ps_buf *b, const char *q, const char *text, const char *no
 static void arende_html(ps_buf *b, ps_buf *title, const json_t *a, const char *q)
 {
     const char *t = str(a, "title");
-    ps_srv_html_escape(title, t ? t : (str(a, "dnr") ? str(a, "dnr") : "Ärende"));
+    ps_srv_escape(title, t ? t : (str(a, "dnr") ? str(a, "dnr") : "Ärende"));
     ps_buf_puts(b, "<article class=\"arende\"><header><p class=\"overrubrik\">");
     if (str(a, "kommun"))
-        ps_srv_html_escape(b, str(a, "kommun"));
+        ps_srv_escape(b, str(a, "kommun"));
     if (str(a, "kommun") && str(a, "namnd"))
         ps_buf_puts(b, " · ");
     if (str(a, "namnd"))
-        ps_srv_html_escape(b, str(a, "namnd"));
+        ps_srv_escape(b, str(a, "namnd"));
     ps_buf_puts(b, "</p><h1 id=\"arende-rubrik\">");
     ps_buf_puts(b, title->data);
     ps_buf_puts(b, "</h1><dl class=\"metadata\">");
@@ -728,7 +728,7 @@ enum MHD_Result ps_srv_page_arende(ps_srv_ctx *c)
         ps_buf_puts(&back, "?q=");
         ps_buf qe = PS_BUF_INIT;
         ps_srv_url_encode(&qe, q);
-        ps_srv_html_escape(&back, qe.data ? qe.data : "");
+        ps_srv_escape(&back, qe.data ? qe.data : "");
         ps_buf_free(&qe);
     }
     char *q_attr = escaped(q ? q : "");

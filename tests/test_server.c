@@ -79,12 +79,12 @@ static void test_escaping(void **state)
 {
     (void)state;
     ps_buf b = PS_BUF_INIT;
-    ps_srv_html_escape(&b, "<a href=\"x\">&'</a>");
+    ps_srv_escape(&b, "<a href=\"x\">&'</a>");
     assert_string_equal(b.data, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
     ps_buf_clear(&b);
-    ps_srv_xml_escape(&b, "a\x01"
-                          "b\xEF\xBF\xBE"
-                          "c\xEF\xBF\xBD");
+    ps_srv_escape(&b, "a\x01"
+                      "b\xEF\xBF\xBE"
+                      "c\xEF\xBF\xBD");
     assert_string_equal(b.data, "ab"
                                 "c\xEF\xBF\xBD"); /* U+FFFD stays, U+FFFE goes */
     ps_buf_clear(&b);

@@ -254,6 +254,20 @@ static void test_buf_steal(void **state)
     free(s);
 }
 
+static void test_buf_append_html(void **state)
+{
+    (void)state;
+    ps_buf b = PS_BUF_INIT;
+    /* Length-bounded: the '<' past n is not read; embedded entities and controls. */
+    ps_buf_append_html(&b, "a&b\x02<c>\"'\t<", 9);
+    assert_string_equal(b.data, "a&amp;b&lt;c&gt;&quot;&#39;\t");
+    ps_buf_clear(&b);
+    /* U+FFFE goes; a cut-off EF BF at the end is kept as bytes, never read past n. */
+    ps_buf_append_html(&b, "x\xEF\xBF\xBEy\xEF\xBF", 7);
+    assert_string_equal(b.data, "xy\xEF\xBF");
+    ps_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_buf_printf),
         cmocka_unit_test(test_buf_append_own_bytes),
         cmocka_unit_test(test_buf_steal),
+        cmocka_unit_test(test_buf_append_html),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -29,6 +29,9 @@ void ps_buf_puts(ps_buf *b, const char *s);
 void ps_buf_putc(ps_buf *b, char c);
 void ps_buf_printf(ps_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ps_buf_clear(ps_buf *b); /* len = 0, keeps capacity */
+/* Append s[0..n) escaped for HTML and XML text and attributes: & < > " ' become entities; C0
+ * controls other than tab/LF/CR and U+FFFE/U+FFFF (not XML characters) are dropped. */
+void ps_buf_append_html(ps_buf *b, const char *s, size_t n);
 /* Hand the bytes to the caller (free() them) and reset b. Returns "" copy when empty; NULL on OOM. */
 char *ps_buf_steal(ps_buf *b, size_t *len_out);
 
