@@ -259,7 +259,7 @@ static void test_buf_append_html(void **state)
     (void)state;
     ps_buf b = PS_BUF_INIT;
     /* Length-bounded: the '<' past n is not read; embedded entities and controls. */
-    ps_buf_append_html(&b, "a&b\x02<c>\"'\t<", 9);
+    ps_buf_append_html(&b, "a&b\x02<c>\"'\t<", 10);
     assert_string_equal(b.data, "a&amp;b&lt;c&gt;&quot;&#39;\t");
     ps_buf_clear(&b);
     /* U+FFFE goes; a cut-off EF BF at the end is kept as bytes, never read past n. */
