@@ -83,7 +83,11 @@ export function writeReport(R, outDir, stem) {
     }
     L.push('');
   }
-  if (R.query) L.push('## Query', '', `${R.query_mix.count} queries (${R.query_mix.kinds}), warm cache, one client, time inside one process per system (PostgreSQL: psql \\timing in one session, includes the socket round trip). Mix: \`${R.query_mix.file}\`.`, '', ...queryTable(R.query, order), '');
+  if (R.query) {
+    L.push('## Query', '', `${R.query_mix.count} queries (${R.query_mix.kinds}), warm cache, one client, time inside one process per system (PostgreSQL: psql \\timing in one session, includes the socket round trip). The Xapian row runs what \`quest --stemmer=swedish --default-op=and\` runs, in one process (bench/tools/xapquery). Mix: \`${R.query_mix.file}\`.`, '', ...queryTable(R.query, order), '');
+    const qc = R.query.omega?.quest_cli;
+    if (qc && !qc.error) L.push(`The \`quest\` command itself, one process per query (${qc.queries} queries of the mix): ${f(qc.per_process_ms, 2)} ms per call, of which ${f(qc.noop_ms, 2)} ms is start-up and opening the database (the same call with an empty query); the difference, ${f(qc.net_p50_ms, 3)} ms at the median, is the query.`, '');
+  }
   if (R.http) L.push('## HTTP', '', `wrk, ${R.http_seconds} s per level, the query mix cycled; protokollsok \`serve\` /api/search vs Omega's CGI under lighttpd mod_cgi, loopback.`, '', ...httpTable(R.http, order), '');
   if (R.analyzer) {
     const a = R.analyzer;
@@ -103,6 +107,12 @@ export function writeReport(R, outDir, stem) {
     L.push('');
   }
   L.push('## Targets', '', ...targets(R), '');
+  if (R.profile && !R.profile.error) {
+    L.push('## Where protokollsok spends its time', '', 'perf, self time by library and function (`bench/run --profile`).', '');
+    for (const [part, rows] of Object.entries(R.profile)) {
+      L.push(`${part}:`, '', '| % | library | function |', '|---:|---|---|', ...rows.map((r) => `| ${f(r.percent, 1)} | ${r.dso} | \`${r.symbol}\` |`), '');
+    }
+  }
   if (R.notes.length) L.push('## Notes', '', ...R.notes.map((n) => `- ${n}`), '');
   const md = path.join(outDir, `${stem}.md`);
   fs.writeFileSync(md, L.join('\n'));
@@ -113,12 +123,11 @@ export function writeReport(R, outDir, stem) {
 export function plotScaling(scaling, outDir, stem) {
   const rows = scaling.filter((s) => s.protokollsok_index_s || s.omega_index_s);
   if (rows.length < 2) return null;
+  fs.mkdirSync(outDir, { recursive: true });
   const dat = path.join(outDir, `${stem}-scaling.dat`);
   fs.writeFileSync(dat, rows.map((s) => [s.arenden, s.protokollsok_index_s ?? 'NaN', s.omega_index_s ?? 'NaN', s.protokollsok_mb ?? 'NaN', s.omega_mb ?? 'NaN', s.protokollsok_p99_ms ?? 'NaN', s.omega_p99_ms ?? 'NaN'].join(' ')).join('\n') + '\n');
   const svg = `${stem}-scaling.svg`;
-  const gp = `set terminal svg size 1100,360 dynamic font "DejaVu Sans,11"
-set output '${path.join(outDir, svg)}'
-set multiplot layout 1,3
+  const panels = `set multiplot layout 1,3
 set logscale xy
 set key top left
 set grid
@@ -131,6 +140,11 @@ set title 'query p99 (ms)'
 plot '${dat}' u 1:6 w lp lw 2 t 'protokollsok', '' u 1:7 w lp lw 2 t 'quest (Xapian)'
 unset multiplot
 `;
+  const gp = `set terminal svg size 1100,360 dynamic font "DejaVu Sans,11"
+set output '${path.join(outDir, svg)}'
+${panels}set terminal pngcairo size 1100,360 font "DejaVu Sans,10"
+set output '${path.join(outDir, `${stem}-scaling.png`)}'
+${panels}`;
   run('gnuplot', [], { input: gp });
   fs.rmSync(dat);
   return svg;

@@ -25,6 +25,7 @@ const USAGE = `usage: bench/run [--corpus sv-prose|protokoll-N] [--size N] [--on
   --queries N      size of the query mix (default 500)
   --http-seconds S wrk duration per connection level (default 10)
   --no-install     do not run scripts/install-deps --bench
+  --profile        also record where protokollsok spends its time (perf) in index and query
 `;
 
 function parse() {
@@ -33,7 +34,7 @@ function parse() {
     a = parseArgs({ options: {
       corpus: { type: 'string' }, size: { type: 'string' }, only: { type: 'string' }, smoke: { type: 'boolean' },
       'build-dir': { type: 'string' }, out: { type: 'string' }, data: { type: 'string' }, queries: { type: 'string' },
-      'http-seconds': { type: 'string' }, 'no-install': { type: 'boolean' }, help: { type: 'boolean' } } }).values;
+      'http-seconds': { type: 'string' }, 'no-install': { type: 'boolean' }, profile: { type: 'boolean' }, help: { type: 'boolean' } } }).values;
   } catch (e) { process.stderr.write(`bench/run: ${e.message}\n${USAGE}`); process.exit(2); }
   if (a.help) { process.stdout.write(USAGE); process.exit(0); }
   const only = a.only ? a.only.split(',') : PARTS;
@@ -51,7 +52,7 @@ function parse() {
     queries: Number(a.queries || (smoke ? 24 : 500)),
     httpSeconds: Number(a['http-seconds'] || (smoke ? 1 : 10)),
     conns: smoke ? [1, 4] : [1, 16, 256],
-    install: !a['no-install'] && !smoke };
+    install: !a['no-install'] && !smoke, profile: !!a.profile };
 }
 
 function build(opt) {
@@ -101,6 +102,8 @@ function queryMix(opt, corpus) {
   return { file, mix: readQueryMix(file) };
 }
 
+const secs = (r) => (r.error ? 'not measured' : `${r.wall_s.toFixed(1)} s`);
+
 // Try one measurement; a failure is recorded (and shown in the table) instead of ending the run.
 function attempt(what, fn) {
   try { return fn(); } catch (e) {
@@ -139,6 +142,33 @@ function pdfSample(opt, bins, corpus, workRoot) {
   const info = { dir, files, pages };
   fs.writeFileSync(stamp, JSON.stringify(info) + '\n');
   return info;
+}
+
+// perf's flat profile (self time by library and function) of one command, top entries.
+function perfTop(cmd, args, dataFile, opts = {}, top = 15) {
+  run('perf', ['record', '-q', '-F', '499', '-o', dataFile, '--', cmd, ...args], opts);
+  const rep = run('perf', ['report', '-i', dataFile, '--no-children', '--stdio', '--sort', 'dso,symbol', '--percent-limit', '0.5']).stdout;
+  fs.rmSync(dataFile, { force: true });
+  const rows = [];
+  for (const line of rep.split('\n')) {
+    const m = /^\s*([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(.+?)\s*$/.exec(line);
+    if (m) rows.push({ percent: Number(m[1]), dso: m[2], symbol: m[3].replace(/\s+-\s+-\s*$/, '') });
+  }
+  return rows.slice(0, top);
+}
+
+function profile(bins, corpus, work, mix) {
+  const db = path.join(work, 'ps-profile');
+  fs.rmSync(db, { recursive: true, force: true });
+  const idx = ['index', '--db', db, '--quiet'];
+  if (corpus.manifest) idx.push('--manifest', corpus.manifest);
+  const out = { index: perfTop(bins.protokollsok, [...idx, corpus.docsDir], path.join(work, 'perf-index.data'), { ok: [0, 1] }) };
+  if (bins.psquery) {
+    out.query = perfTop(bins.psquery, ['--db', path.join(work, 'ps'), '--passes', '5'], path.join(work, 'perf-query.data'),
+      { input: mix.map((m) => m.q).join('\n') + '\n' });
+  }
+  fs.rmSync(db, { recursive: true, force: true });
+  return out;
 }
 
 function machine() {
@@ -187,6 +217,7 @@ async function main() {
     R.query = {};
     R.query.protokollsok = attempt('query protokollsok', () => ours.query(mix, workRoot));
     R.query.omega = attempt('query omega', () => omega.query(mix, workRoot));
+    if (!R.query.omega.error) R.query.omega.quest_cli = attempt('quest CLI', () => omega.questCli(mix, workRoot, opt.smoke ? 6 : 60));
     R.query.postgresql = pg?.running ? attempt('query postgresql', () => pg.query(mix)) : { error: 'PostgreSQL did not start' };
     R.query.sqlite = attempt('query sqlite', () => sqlite.query(mix, workRoot));
     for (const [k, v] of Object.entries(R.query)) if (!v.error) log(`query ${k}: p50 ${v.p50_ms.toFixed(3)} ms, p99 ${v.p99_ms.toFixed(3)} ms`);
@@ -214,7 +245,7 @@ async function main() {
       const pc = { ...corpus, files: R.pdf.files, bytes: duBytes(R.pdf.dir) };
       R.pdf.protokollsok = attempt('pdf protokollsok', () => ours.index(pc, workRoot, R.pdf.dir, null, 'ps-pdf'));
       R.pdf.omega = attempt('pdf omega', () => omega.index(pc, workRoot, R.pdf.dir, 'omega-pdf'));
-      log(`pdf: ${R.pdf.pages} pages; protokollsok ${R.pdf.protokollsok.wall_s?.toFixed(1)} s, omindex ${R.pdf.omega.wall_s?.toFixed(1)} s`);
+      log(`pdf: ${R.pdf.pages} pages; protokollsok ${secs(R.pdf.protokollsok)}, omindex ${secs(R.pdf.omega)}`);
     }
   }
   if (need('scaling') && !opt.smoke) {
@@ -232,11 +263,12 @@ async function main() {
       const oq = c === corpus && R.query ? R.query.omega : attempt(`scaling ${n} quest`, () => omega.query(m, w));
       R.scaling.push({ arenden: c.arenden, files: c.files, bytes: c.bytes, protokollsok_index_s: pi.wall_s, omega_index_s: oi.wall_s,
         protokollsok_mb: pi.index_mb, omega_mb: oi.index_mb, protokollsok_p99_ms: pq.p99_ms, omega_p99_ms: oq.p99_ms });
-      log(`scaling ${n}: protokollsok ${pi.wall_s?.toFixed(1)} s, omindex ${oi.wall_s?.toFixed(1)} s`);
+      log(`scaling ${n}: protokollsok ${secs(pi)}, omindex ${secs(oi)}`);
     }
     R.scaling_plot = attempt('plot', () => plotScaling(R.scaling, opt.out, stem));
     if (R.scaling_plot?.error) R.scaling_plot = null;
   }
+  if (opt.profile) R.profile = attempt('profile', () => profile(bins, corpus, workRoot, mix));
   if (R.query_mix) {
     fs.mkdirSync(opt.out, { recursive: true });
     fs.copyFileSync(mixFile, path.join(opt.out, `${stem}-queries.tsv`));

@@ -41,7 +41,7 @@ export class Protokollsok {
     const t = timed(this.bins.protokollsok, [...args, docsDir], { ok: [0, 1] });
     let summary = null;
     try { summary = JSON.parse(t.stdout.trim().split('\n').pop()); } catch { /* plain output */ }
-    const arenden = summary && (summary.arenden ?? summary['ärenden']);
+    const arenden = summary && (summary.arenden_total ?? summary.arenden);
     return indexResult(corpus, t, duBytes(db), { arenden: arenden ?? null, exit: t.status });
   }
   query(mix, work) {
@@ -68,6 +68,24 @@ export class Omega {
     const input = mix.map((m) => `${m.text}\t${this.filterTerm(m)}`).join('\n') + '\n';
     const r = run(this.bins.xapquery, ['--db', path.join(work, 'omega'), '--stemmer', 'swedish'], { input });
     return latencyStats(r.stdout);
+  }
+  // The real `quest`, one process per query, on a sample of the mix: what each call costs, the
+  // no-op baseline (start-up + opening the database, empty query) and the difference.
+  questCli(mix, work, sample = 60) {
+    const db = path.join(work, 'omega');
+    const wall = (q, f) => {
+      const args = ['--db', db, '--stemmer=swedish', '--default-op=and', '--msize=10'];
+      if (f) args.push('--boolean-prefix=kommun:P');
+      const t0 = process.hrtime.bigint();
+      run('quest', [...args, f ? `${q} kommun:${f.slice(1)}` : q]);
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    const step = Math.max(1, Math.floor(mix.length / sample));
+    const picked = mix.filter((_, i) => i % step === 0).slice(0, sample);
+    const noop = [], per = [];
+    for (const m of picked) { noop.push(wall('', '')); per.push(wall(m.text, this.filterTerm(m))); }
+    const med = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
+    return { queries: picked.length, per_process_ms: med(per), noop_ms: med(noop), net_p50_ms: med(per.map((x, i) => x - noop[i])) };
   }
   httpPath(m) {
     const f = this.filterTerm(m);
@@ -150,7 +168,7 @@ export class Postgres {
     try { r = this.psql(script, { stdin: fd }); } finally { fs.closeSync(fd); }
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     const hwm = /VmHWM:\s+(\d+)/.exec(r.stdout);
-    const size = /size \|\s*(\d+)/.exec(r.stdout);
+    const size = /size\s*\|\s*(\d+)/.exec(r.stdout);
     return indexResult(corpus, { wall, rssMb: hwm ? Number(hwm[1]) / 1024 : NaN }, size ? Number(size[1]) : 0,
       { note: 'text preloaded from one CSV (file reading not timed); RSS of the server backend' });
   }
