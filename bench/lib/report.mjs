@@ -97,6 +97,7 @@ export function writeReport(R, outDir, stem) {
       L.push(`| protokollsok (Swedish: -et, compounds, special tokens) | ${f(a.swedish_mbps, 1)} | ${ratio(a.swedish_mbps, a.libstemmer_mbps)} |`);
       L.push(`| protokollsok (exact-Snowball mode) | ${f(a.snowball_mode_mbps, 1)} | ${ratio(a.snowball_mode_mbps, a.libstemmer_mbps)} |`);
       L.push(`| plain libstemmer (byte tokenizer + sb_stemmer_stem) | ${f(a.libstemmer_mbps, 1)} | 1.00× |`);
+      if (a.cli_output) L.push('', 'Cross-check, `protokollsok analyze --bench` over the same text:', '', '```', ...a.cli_output, '```');
     }
     L.push('');
   }

@@ -236,7 +236,13 @@ async function main() {
       const files = src.rows.map((r) => path.join(src.dir, r.path));
       const a = JSON.parse(run(bins.anbench, ['--seconds', opt.smoke ? '0.2' : '3', ...files]).stdout);
       log(`analyzer: ${a.swedish_mbps} MB/s (libstemmer ${a.libstemmer_mbps} MB/s)`);
-      return { corpus: src.name, ...a };
+      // cross-check with the analyzer's own `analyze --bench` over the same text, when it has one
+      const all = path.join(workRoot, 'analyzer-input.txt');
+      fs.writeFileSync(all, Buffer.concat(files.map((f) => fs.readFileSync(f))));
+      let cli = null;
+      try { cli = run(bins.protokollsok, ['analyze', '--bench', all]).stdout.trim().split('\n'); } catch (e) { if (!(e instanceof BenchError)) throw e; }
+      fs.rmSync(all, { force: true });
+      return { corpus: src.name, ...a, cli_output: cli };
     });
   }
   if (need('pdf')) {
