@@ -88,7 +88,7 @@ export function writeReport(R, outDir, stem) {
     const qc = R.query.omega?.quest_cli;
     if (qc && !qc.error) L.push(`The \`quest\` command itself, one process per query (${qc.queries} queries of the mix): ${f(qc.per_process_ms, 2)} ms per call, of which ${f(qc.noop_ms, 2)} ms is start-up and opening the database (the same call with an empty query); the difference, ${f(qc.net_p50_ms, 3)} ms at the median, is the query.`, '');
   }
-  if (R.http) L.push('## HTTP', '', `wrk, ${R.http_seconds} s per level, the query mix cycled; protokollsok \`serve\` /api/search vs Omega's CGI under lighttpd mod_cgi, loopback.`, '', ...httpTable(R.http, order), '');
+  if (R.http) L.push('## HTTP', '', `wrk, ${R.http_seconds} s per level, the query mix cycled; protokollsok \`serve --quiet --max-connections 1024 --max-per-ip 1024\` (/api/search, default threads = CPUs) vs Omega's CGI under lighttpd mod_cgi, loopback.`, '', ...httpTable(R.http, order), '');
   if (R.analyzer) {
     const a = R.analyzer;
     if (a.error) L.push('## Analyzer', '', err(a.error), '');
