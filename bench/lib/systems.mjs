@@ -42,7 +42,9 @@ export class Protokollsok {
     let summary = null;
     try { summary = JSON.parse(t.stdout.trim().split('\n').pop()); } catch { /* plain output */ }
     const arenden = summary && (summary.arenden_total ?? summary.arenden);
-    return indexResult(corpus, t, duBytes(db), { arenden: arenden ?? null, exit: t.status });
+    // the database carries a copy of the analyzer's lexicon, a constant independent of the corpus
+    const lexiconMb = duBytes(path.join(db, 'lexicon.bin')) / MIB;
+    return indexResult(corpus, t, duBytes(db), { arenden: arenden ?? null, exit: t.status, lexicon_mb: lexiconMb });
   }
   query(mix, work) {
     if (!this.bins.psquery) throw new BenchError('psquery was not built (search not implemented yet?)');
