@@ -4,6 +4,7 @@
 #include "protokollsok/buf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,10 +49,14 @@ bool ps_buf_reserve(ps_buf *b, size_t extra)
 
 void ps_buf_append(ps_buf *b, const char *data, size_t len)
 {
+    /* data may point into the buffer itself, and growing the buffer moves the bytes: remember
+     * the offset (integer arithmetic, so no stale pointer is kept across realloc). */
+    uintptr_t from = (uintptr_t)data, base = (uintptr_t)b->data;
+    bool inside = b->data && from >= base && from - base < b->cap;
     if (!ps_buf_reserve(b, len))
         return;
     if (len)
-        memcpy(b->data + b->len, data, len);
+        memcpy(b->data + b->len, inside ? b->data + (from - base) : data, len);
     b->len += len;
     b->data[b->len] = '\0';
 }
@@ -72,12 +77,22 @@ void ps_buf_printf(ps_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || !ps_buf_reserve(b, (size_t)n))
+    if (n < 0 || b->failed)
         return;
+    /* Format aside, then append: an argument may point into the buffer, which formatting in
+     * place would overwrite and growing would move. Short output needs no allocation. */
+    char small[256];
+    char *tmp = (size_t)n < sizeof small ? small : malloc((size_t)n + 1);
+    if (!tmp) {
+        b->failed = true;
+        return;
+    }
     va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    vsnprintf(tmp, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    b->len += (size_t)n;
+    ps_buf_append(b, tmp, (size_t)n);
+    if (tmp != small)
+        free(tmp);
 }
 
 void ps_buf_clear(ps_buf *b)

@@ -22,12 +22,16 @@ ps_status ps_error_set(ps_error *err, ps_status status, const char *fmt, ...)
 {
     if (!err)
         return status;
-    ps_error_clear(err);
-    err->status = status;
+    /* Format first: the arguments may point into err itself (wrapping err->message in more
+     * context), which clearing or formatting in place would destroy. */
+    char msg[sizeof err->message];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    ps_error_clear(err);
+    err->status = status;
+    memcpy(err->message, msg, sizeof msg);
     return status;
 }
 
@@ -35,7 +39,7 @@ void ps_error_locate(ps_error *err, const char *file, long line, long offset)
 {
     if (!err)
         return;
-    if (file)
+    if (file && file != err->file) /* snprintf must not copy a string onto itself */
         snprintf(err->file, sizeof err->file, "%s", file);
     err->line = line;
     err->offset = offset;

@@ -31,14 +31,17 @@ typedef uint32_t ps_docid;
 /* ---- open / close ------------------------------------------------------------------------- */
 
 /* Open an existing database read-only. PS_ERR_NOT_FOUND (message names the path and says to run
- * `protokollsok index`) when there is none. */
+ * `protokollsok index`) when there is none, PS_ERR_VERSION for another Xapian format,
+ * PS_ERR_XAPIAN for damaged files (message says to rebuild with `index --full`). *out is NULL on
+ * failure. */
 ps_status ps_store_open_read(const char *path, ps_store **out, ps_error *err);
 
-/* Open a database for writing, creating it (and the directory) if missing. PS_ERR_LOCKED when
- * another writer holds it. */
+/* Open a database for writing, creating it (and the directories) if missing. PS_ERR_LOCKED when
+ * another writer holds it (in this process or another), PS_ERR_IO when it cannot be created. */
 ps_status ps_store_open_write(const char *path, ps_store **out, ps_error *err);
 
-/* Close and free; a writable store with an open transaction cancels it. NULL is ignored. */
+/* Close and free; a writable store with an open transaction cancels it, changes made outside a
+ * transaction are committed (Xapian's rule). NULL is ignored. */
 void ps_store_close(ps_store *store);
 
 /* Re-read the latest committed revision (readers in long-running servers). *changed is set to
@@ -49,24 +52,33 @@ ps_status ps_store_reopen(ps_store *store, bool *changed, ps_error *err);
 /* Number of documents; the committed revision (0 when unknown). */
 ps_status ps_store_doccount(ps_store *store, uint32_t *out, ps_error *err);
 ps_status ps_store_revision(ps_store *store, uint64_t *out, ps_error *err);
-/* Number of distinct terms; total size of the files in the database directory, in bytes. */
+/* Number of distinct terms (walks the whole term list: O(terms), meant for `stats`); total size
+ * of the regular files in the database directory, in bytes. Either pointer may be NULL. */
 ps_status ps_store_stats(ps_store *store, uint64_t *nterms, uint64_t *disk_bytes, ps_error *err);
 
 /* ---- metadata (user metadata, committed with the transaction) ---------------------------- */
 
-/* *out is a malloc'd NUL-terminated copy (caller frees), "" when the key is unset. */
+/* *out is a malloc'd NUL-terminated copy (caller frees), "" when the key is unset. Setting ""
+ * removes the key. Empty keys are PS_ERR_INVALID; set needs a writable store. */
 ps_status ps_store_get_metadata(ps_store *store, const char *key, char **out, ps_error *err);
 ps_status ps_store_set_metadata(ps_store *store, const char *key, const char *value, ps_error *err);
 
 /* ---- writing ------------------------------------------------------------------------------- */
 
-/* Transactions (writable stores). Changes outside a transaction are committed by
- * ps_store_commit too. cancel drops everything since begin. */
+/* Transactions (writable stores; PS_ERR_INVALID on a read-only one). Changes outside a
+ * transaction are committed by ps_store_commit too. cancel drops everything since begin; begin
+ * inside a transaction and cancel outside one are PS_ERR_INVALID. */
 ps_status ps_store_begin(ps_store *store, ps_error *err);
 ps_status ps_store_commit(ps_store *store, ps_error *err);
 ps_status ps_store_cancel(ps_store *store, ps_error *err);
 
-/* A document under construction. NULL on out-of-memory. */
+/* The longest term Xapian's glass backend stores, in bytes. The ps_store_doc_add_* functions
+ * skip empty terms and longer ones (counted by ps_store_doc_skipped_terms); an id term that long
+ * is PS_ERR_INVALID. Hash long identifiers (paths) before making terms of them. */
+#define PS_STORE_TERM_MAX 245
+
+/* A document under construction. NULL on out-of-memory. An allocation failure inside the
+ * add/set functions below is remembered and reported by ps_store_replace (PS_ERR_NOMEM). */
 ps_store_doc *ps_store_doc_new(void);
 void ps_store_doc_free(ps_store_doc *doc);
 /* A term at a position (positions start at 1), wdf increased by wdf_inc. */
@@ -77,12 +89,15 @@ void ps_store_doc_add_term(ps_store_doc *doc, const char *term, uint32_t wdf_inc
 void ps_store_doc_add_boolean(ps_store_doc *doc, const char *term);
 void ps_store_doc_set_value(ps_store_doc *doc, unsigned slot, const char *bytes, size_t len);
 void ps_store_doc_set_data(ps_store_doc *doc, const char *bytes, size_t len);
+/* How many terms the add functions skipped (empty or over PS_STORE_TERM_MAX bytes). */
+uint32_t ps_store_doc_skipped_terms(const ps_store_doc *doc);
 
 /* Add doc, or replace the documents indexed by the unique term id_term (which the function
- * also adds to doc). doc stays owned by the caller. */
+ * also adds, as a boolean term, to the stored copy; doc itself is left unchanged). doc stays
+ * owned by the caller. Writable stores only (PS_ERR_INVALID otherwise). */
 ps_status ps_store_replace(ps_store *store, const char *id_term, const ps_store_doc *doc,
                            ps_error *err);
-/* Delete every document indexed by term (e.g. all ärenden of one source path). */
+/* Delete every document indexed by term (e.g. all ärenden of one source path). None is fine. */
 ps_status ps_store_delete(ps_store *store, const char *term, ps_error *err);
 
 /* Call fn for each term in the database starting with prefix (id terms, wildcard expansion,
@@ -91,18 +106,25 @@ typedef bool (*ps_store_term_fn)(void *ctx, const char *term, size_t len, uint32
 ps_status ps_store_each_term(ps_store *store, const char *prefix, ps_store_term_fn fn, void *ctx,
                              ps_error *err);
 
-/* Data of the first document indexed by term (e.g. "Q" + id): *data malloc'd, caller frees.
- * PS_ERR_NOT_FOUND when no document has the term. */
+/* Data of the first document indexed by term (e.g. "Q" + id): *data malloc'd and
+ * NUL-terminated, caller frees; len may be NULL. PS_ERR_NOT_FOUND when no document has the term. */
 ps_status ps_store_get_data_by_term(ps_store *store, const char *term, char **data, size_t *len,
                                     ps_error *err);
 
 /* ---- queries ------------------------------------------------------------------------------- */
 /* Query nodes are built bottom-up; a combining constructor takes ownership of its subqueries
- * (even on failure). Constructors return NULL only on out-of-memory. */
+ * (even on failure). Constructors return NULL only on out-of-memory, and a combining one whose
+ * subquery is NULL frees the others and returns NULL too, so a tree can be built without
+ * checking each step. A query does not depend on a store; one query may be searched often. */
 
+/* A term, its weight multiplied by weight_factor (1.0 = plain). The empty or NULL term matches
+ * nothing. */
 ps_store_query *ps_store_query_term(const char *term, double weight_factor);
+/* The terms in order within window positions (0 = exactly adjacent); NEAR: in any order.
+ * n 0 matches nothing, n 1 is the term alone. Needs postings (positions) in the documents. */
 ps_store_query *ps_store_query_phrase(const char *const *terms, size_t n, unsigned window);
 ps_store_query *ps_store_query_near(const char *const *terms, size_t n, unsigned window);
+/* n 0 matches nothing. */
 ps_store_query *ps_store_query_and(ps_store_query **subs, size_t n);
 ps_store_query *ps_store_query_or(ps_store_query **subs, size_t n);
 /* Terms that mean the same (stem + -et form...): weighted as one term. */
@@ -112,13 +134,15 @@ ps_store_query *ps_store_query_and_not(ps_store_query *left, ps_store_query *rig
 ps_store_query *ps_store_query_filter(ps_store_query *left, ps_store_query *filter);
 /* Boolean (weightless) query on a term. */
 ps_store_query *ps_store_query_boolean(const char *term);
-/* Documents whose value in slot is within [lo, hi] (string order); lo or hi NULL = open end. */
+/* Documents whose value in slot is within [lo, hi] (string order); lo or hi NULL = open end.
+ * Documents without a value in the slot never match (both NULL: "has a value"). */
 ps_store_query *ps_store_query_value_range(unsigned slot, const char *lo, const char *hi);
 ps_store_query *ps_store_query_match_all(void);
-/* Multiply a subquery's weight by factor (>= 0). */
+/* Multiply a subquery's weight by factor (>= 0; negative or not finite counts as 0). */
 ps_store_query *ps_store_query_scale(ps_store_query *sub, double factor);
 void ps_store_query_free(ps_store_query *q);
-/* Human-readable description (Xapian's), malloc'd; for debugging and --explain. */
+/* Human-readable description (Xapian's), malloc'd (caller frees), NULL on out-of-memory; for
+ * debugging and --explain. */
 char *ps_store_query_describe(const ps_store_query *q);
 
 typedef enum { PS_SORT_RELEVANCE = 0, PS_SORT_VALUE_ASC, PS_SORT_VALUE_DESC } ps_store_sort;
@@ -126,14 +150,21 @@ typedef enum { PS_SORT_RELEVANCE = 0, PS_SORT_VALUE_ASC, PS_SORT_VALUE_DESC } ps
 typedef struct {
     uint32_t offset;
     uint32_t limit;
-    int collapse_slot;          /* -1: no collapsing */
+    int collapse_slot;          /* -1: no collapsing; documents without a value there are
+                                   never collapsed */
     ps_store_sort sort;
     unsigned sort_slot;         /* for PS_SORT_VALUE_*; ties broken by relevance */
-    const unsigned *facet_slots; /* count values in these slots over the whole match set */
+    const unsigned *facet_slots; /* count values in these slots over the whole match set (this
+                                    makes Xapian check every match; documents, not collapsed
+                                    hits, are counted) */
     size_t nfacets;
     uint32_t check_at_least;    /* 0: Xapian's default */
-    double time_limit;          /* seconds; 0 = none */
-    double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen; /* all 0: Xapian's defaults */
+    double time_limit;          /* seconds; 0 = none. When it runs out Xapian stops looking past
+                                   offset+limit (check_at_least is dropped): no error, the
+                                   estimate and the facets just get rougher. */
+    /* BM25 parameters; each 0 means Xapian's default (k1 1, k2 0, k3 1, b 0.5, min_normlen 0.5).
+     * Negative values count as 0, b above 1 as 1; for "no length normalisation" use a tiny b. */
+    double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen;
 } ps_store_search_opts;
 
 /* Fill opts with defaults: offset 0, limit 10, no collapse, relevance, no facets. */
@@ -155,6 +186,9 @@ typedef struct {
     uint32_t count;
 } ps_store_facet_value;
 
+/* Run query. opts NULL = defaults. *out (caller frees with ps_store_results_free) is set only on
+ * PS_OK. PS_ERR_INVALID for missing arguments; PS_ERR_XAPIAN / PS_ERR_NOMEM otherwise. A
+ * read-only store whose revision was overwritten during the search reopens and retries. */
 ps_status ps_store_search(ps_store *store, const ps_store_query *query,
                           const ps_store_search_opts *opts, ps_store_results **out, ps_error *err);
 void ps_store_results_free(ps_store_results *res);
@@ -165,7 +199,8 @@ const ps_store_hit *ps_store_results_hit(const ps_store_results *res, size_t i);
 uint32_t ps_store_results_estimate(const ps_store_results *res);
 uint32_t ps_store_results_lower_bound(const ps_store_results *res);
 uint32_t ps_store_results_upper_bound(const ps_store_results *res);
-/* Facet counts for opts->facet_slots[i], most frequent first. */
+/* Facet counts for opts->facet_slots[i], most frequent first, equal counts in byte order of
+ * the value. Out-of-range i or j: 0 / NULL. */
 size_t ps_store_results_facet_count(const ps_store_results *res, size_t i);
 const ps_store_facet_value *ps_store_results_facet(const ps_store_results *res, size_t i,
                                                    size_t j);
