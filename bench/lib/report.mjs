@@ -114,8 +114,9 @@ export function writeReport(R, outDir, stem) {
   L.push('## Targets', '', ...targets(R), '');
   if (R.profile && !R.profile.error) {
     L.push('## Where protokollsok spends its time', '', 'perf, self time by library and function (`bench/run --profile`).', '');
-    for (const [part, rows] of Object.entries(R.profile)) {
-      L.push(`${part}:`, '', '| % | library | function |', '|---:|---|---|', ...rows.map((r) => `| ${f(r.percent, 1)} | ${r.dso} | \`${r.symbol}\` |`), '');
+    for (const [part, p] of Object.entries(R.profile)) {
+      L.push(`${part}, by library: ${p.libraries.map((r) => `${r.dso} ${f(r.percent, 0)}%`).join(', ')}`, '',
+        '| % | library | function |', '|---:|---|---|', ...p.functions.map((r) => `| ${f(r.percent, 1)} | ${r.dso} | \`${r.symbol}\` |`), '');
     }
   }
   if (R.notes.length) L.push('## Notes', '', ...R.notes.map((n) => `- ${n}`), '');

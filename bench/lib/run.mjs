@@ -148,13 +148,15 @@ function pdfSample(opt, bins, corpus, workRoot) {
 function perfTop(cmd, args, dataFile, opts = {}, top = 15) {
   run('perf', ['record', '-q', '-F', '499', '-o', dataFile, '--', cmd, ...args], opts);
   const rep = run('perf', ['report', '-i', dataFile, '--no-children', '--stdio', '--sort', 'dso,symbol', '--percent-limit', '0.5']).stdout;
+  const byDso = run('perf', ['report', '-i', dataFile, '--no-children', '--stdio', '--sort', 'dso', '--percent-limit', '2']).stdout;
   fs.rmSync(dataFile, { force: true });
+  const libs = [...byDso.matchAll(/^\s*([\d.]+)%\s+(\S+)\s*$/gm)].map((m) => ({ percent: Number(m[1]), dso: m[2] }));
   const rows = [];
   for (const line of rep.split('\n')) {
     const m = /^\s*([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(.+?)\s*$/.exec(line);
     if (m) rows.push({ percent: Number(m[1]), dso: m[2], symbol: m[3].replace(/\s+-\s+-\s*$/, '') });
   }
-  return rows.slice(0, top);
+  return { libraries: libs, functions: rows.slice(0, top) };
 }
 
 function profile(bins, corpus, work, mix) {
