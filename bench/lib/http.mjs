@@ -2,6 +2,7 @@
 // against Omega's CGI behind lighttpd, on loopback, at several connection counts.
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchError, log, run, spawnBg, waitHttp } from './util.mjs';
@@ -64,6 +65,23 @@ export async function httpProtokollsok(system, mix, work, conns, seconds) {
 export async function httpOmega(system, mix, work, conns, seconds) {
   const omegaBin = '/usr/lib/cgi-bin/omega/omega';
   if (!fs.existsSync(omegaBin)) throw new BenchError(`${omegaBin} missing (xapian-omega)`);
+  // lighttpd drops root to nobody: when nobody cannot reach the work directory (a build dir
+  // under /root, say), serve everything from a world-readable copy in the temporary directory
+  let tmpCopy = null;
+  if (process.getuid() === 0) {
+    try { run('runuser', ['-u', 'nobody', '--', 'test', '-r', path.join(work, 'omega', 'iamglass')]); } catch {
+      tmpCopy = fs.mkdtempSync(path.join(os.tmpdir(), 'ps-bench-omega-'));
+      fs.chmodSync(tmpCopy, 0o755);
+      fs.cpSync(path.join(work, 'omega'), path.join(tmpCopy, 'omega'), { recursive: true });
+      work = tmpCopy;
+    }
+  }
+  try {
+    return await serveOmega(system, mix, work, conns, seconds, omegaBin);
+  } finally { if (tmpCopy) fs.rmSync(tmpCopy, { recursive: true, force: true }); }
+}
+
+async function serveOmega(system, mix, work, conns, seconds, omegaBin) {
   const tdir = path.join(work, 'omega-templates');
   fs.rmSync(tdir, { recursive: true, force: true });
   fs.cpSync('/usr/share/xapian-omega/templates', tdir, { recursive: true, dereference: true });
