@@ -176,12 +176,15 @@ export class Postgres {
   }
   query(mix) {
     const lit = (s) => "'" + s.replace(/'/g, "''") + "'";
-    const stmt = (m) => `SELECT path, ts_rank_cd(tsv, q) AS r FROM docs, websearch_to_tsquery('swedish', ${lit(m.text)}) q WHERE tsv @@ q${m.kommun ? ` AND kommun = ${lit(m.kommun)}` : ''} ORDER BY r DESC LIMIT 10;`;
-    const body = mix.map(stmt).join('\n');
-    const r = this.psql(['\\o /dev/null', '\\timing on', body, body, ''].join('\n'));
+    const sel = (m) => `SELECT path, ts_rank_cd(tsv, q) AS r FROM docs, websearch_to_tsquery('swedish', ${lit(m.text)}) q WHERE tsv @@ q${m.kommun ? ` AND kommun = ${lit(m.kommun)}` : ''} ORDER BY r DESC LIMIT 10`;
+    const body = mix.map((m) => sel(m) + ';').join('\n');
+    // a warm pass, the timed pass, then (untimed) how many rows each query returned
+    const count = mix.map((m) => `SELECT 'hits', count(*) FROM (${sel(m)}) s;`).join('\n');
+    const r = this.psql(['\\o /dev/null', '\\timing on', body, body, '\\timing off', '\\o', '\\pset tuples_only on', '\\pset format unaligned', count, ''].join('\n'));
     const times = [...r.stdout.matchAll(/^Time: ([\d.]+) ms/gm)].map((x) => Number(x[1]));
-    if (times.length < 2 * mix.length) throw new BenchError(`psql printed ${times.length} timings for ${2 * mix.length} queries`);
-    return { ...latencyStats(times.slice(mix.length).map((ms) => `${ms * 1000}\t0`).join('\n')), with_hits: null };
+    const hits = [...r.stdout.matchAll(/^hits\|(\d+)$/gm)].map((x) => Number(x[1]));
+    if (times.length < 2 * mix.length || hits.length !== mix.length) throw new BenchError(`psql printed ${times.length} timings and ${hits.length} counts for ${mix.length} queries`);
+    return latencyStats(times.slice(mix.length).map((ms, i) => `${ms * 1000}\t${hits[i]}`).join('\n'));
   }
 }
 
