@@ -53,6 +53,10 @@ typedef enum {
     PS_TERM_WHOLE     /* a multi-word unit kept whole: "2023.076 sn", "375 000", "§ 94" */
 } ps_term_kind;
 
+/* No term is longer than this many bytes (Xapian's limit is 245); longer ones are cut at a
+ * character boundary. */
+#define PS_ANALYZER_TERM_MAX 200
+
 typedef struct {
     const char *text; /* not NUL-terminated */
     size_t len;
@@ -91,5 +95,9 @@ enum {
 /* Analyze text. Invalid UTF-8 is skipped (never crashes); PS_OK unless out of memory. */
 ps_status ps_analyzer_run(ps_analyzer *an, const char *text, size_t len, unsigned flags,
                           ps_token_fn fn, void *ctx, ps_error *err);
+
+/* After ps_analyzer_run: how many invalid UTF-8 bytes it skipped, and (if first_offset is not
+ * NULL) the byte offset of the first one ((size_t)-1 when none). */
+size_t ps_analyzer_invalid_bytes(const ps_analyzer *an, size_t *first_offset);
 
 #endif

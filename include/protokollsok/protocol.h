@@ -45,6 +45,13 @@ typedef enum {
 /* "protokoll", "protokollsutdrag", "tjänsteskrivelse", "kallelse", "yttrande", "övrigt". */
 const char *ps_doc_type_name(ps_doc_type type);
 
+/* The type named name (one of the names above; also "tjansteskrivelse", "ovrigt", "other"),
+ * case-insensitively. Returns false for an unknown name. */
+bool ps_doc_type_from_name(const char *name, ps_doc_type *type);
+
+/* "read", "inferred", "external", "absent". Static string. */
+const char *ps_field_source_name(ps_field_source source);
+
 /* A named section of an ärende's body: byte span [start, end) into ps_arende.body. */
 typedef struct {
     char *name; /* as written, e.g. "Förslag till beslut" */
@@ -66,7 +73,9 @@ typedef struct {
 typedef struct {
     char *key;          /* stable ASCII key, [a-z0-9._-] and ':' only. With a dnr:
                            "<kommun-slug>:<dnr-slug>" ("alingsas:2023.076-sn"); without one:
-                           "<kommun-slug or okand>:<source-name-slug>-<n>" */
+                           "<kommun-slug or okand>:<source-name-slug>-<n>", the slug of
+                           opts->source_name as given (a leading "./" dropped) and n the
+                           1-based position of the ärende in the document */
     ps_field dnr;       /* normalized: "2023.076 SN", "KS 2023/123", "2023/45-1", "2021.012" */
     ps_field paragraf;  /* "243" (digits only) for protocol paragraphs */
     ps_field title;
@@ -96,12 +105,16 @@ typedef struct {
     ps_arende *arenden;
     size_t narenden;
     ps_doc_type type;   /* the document's type */
+    ps_field_source type_source;
     ps_field date;      /* the document's date */
     ps_field namnd, kommun;
     /* Warnings (repairs, skipped noise). Each a malloc'd message with its byte offset. */
     char **warnings;
     size_t nwarnings;
 } ps_protocol_doc;
+
+/* Default for ps_protocol_opts.max_bytes. */
+#define PS_PROTOCOL_DEFAULT_MAX_BYTES ((size_t)50 * 1024 * 1024)
 
 /* Metadata known from outside (the indexer's manifest) — overrides what the parser infers,
  * recorded as PS_FIELD_EXTERNAL. Any field may be NULL. */
@@ -129,6 +142,24 @@ void ps_protocol_doc_free(ps_protocol_doc *doc);
 
 /* The document's ärenden as a JSON text (what `protokollsok parse` prints), malloc'd. */
 char *ps_protocol_doc_to_json(const ps_protocol_doc *doc, const char *path);
+
+/* Normalize a diarienummer as written ("2023.076  \nSN", "Dnr KS-2021/12", "dnr 2021.012")
+ * to the form ps_arende.dnr uses ("2023.076 SN", "KS 2021/12", "2021.012"). The whole text
+ * (trimmed) must be one dnr. Returns a malloc'd string, or NULL when text is not a dnr. */
+char *ps_protocol_normalize_dnr(const char *text, size_t len);
+
+/* The key slug of a text: lower case ASCII, å/ä→a, ö→o, é→e, other runs → '-' ("Köping" →
+ * "koping", "2023.076 SN" → "2023.076-sn"). malloc'd; NULL on OOM. */
+char *ps_protocol_slug(const char *text, size_t len);
+
+/* The kommun named by text ("Köpings kommun", "Köping", "Mölndals stad", "Falu kommun",
+ * "Region Gotland"), as its short name ("Köping"); NULL when text names none of Sweden's 290
+ * kommuner. The returned string is static. */
+const char *ps_protocol_kommun(const char *text, size_t len);
+
+/* The i-th kommun of the built-in table (0 <= i < 290) as {short name, official name}, or
+ * false past the end. The strings are static. */
+bool ps_protocol_kommun_at(size_t i, const char **name, const char **official);
 
 /* Map a byte offset in an ärende body back to the source (nearest piece start when the byte
  * was inserted by repair). */

@@ -1,0 +1,158 @@
+/*
+ * analyzer_compound.c — splitting Swedish compounds into known parts.
+ *
+ * Works on the raw Snowball stem of a word (samordningsförbundet): the head must be the raw
+ * stem of a word form the lexicon allows at the end of a compound (förbundet), every part
+ * before it a form that may begin or continue one, linking letters included (samordnings-,
+ * arbets-, gatu-, kvinno-). A part written with a doubled consonant may lend it to the next
+ * part (tull + lokal = tullokal). Among all splits: fewest parts, then the longest head (före +
+ * träd, not föret + räd), then the most unequal parts (sum of squared lengths). No part under 3 letters, no
+ * word under 7 letters split (skotet is not sko + tet), and a word the lexicon knows whole is
+ * split only when some part has 5 letters or more (kultur is not kul + tur, staketet not
+ * stak + tet, but valnämnd is val + nämnd).
+ *
+ * Cost: first one look-up per possible head; only when some head is known, a dynamic program
+ * over the prefix with look-ups bounded by PS_PART_MAX_CHARS per end position.
+ */
+#include "analyzer_internal.h"
+#include "analyzer_lexfile.h"
+
+#include <string.h>
+
+enum {
+    PS_PART_MIN_CHARS = 3,
+    PS_PART_MAX_CHARS = 24,
+    PS_WORD_MAX_CHARS = 48,
+    PS_KNOWN_WORD_LONGEST_PART = 5,
+    PS_COMPOUND_MIN_CHARS = 7
+};
+
+/* A doubled consonant ends at byte b (s[b-2] == s[b-1]), so the next part may start at b-1. */
+static bool doubled_consonant_before(const char *s, size_t b)
+{
+    if (b < 2)
+        return false;
+    char c = s[b - 1];
+    return c == s[b - 2] && c >= 'b' && c <= 'z' && !strchr("aeiouy", c);
+}
+
+typedef struct {
+    int count;        /* parts so far; -1 = this position cannot end a part */
+    long score;       /* sum of squared part lengths */
+    size_t from;      /* char index where the last part's own letters begin */
+    bool overlap;     /* the last part starts one character earlier (three-consonant join) */
+    const char *stem; /* that part's stem (lexicon value) */
+    size_t stem_len;
+    size_t longest;
+} dp_cell;
+
+bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_compound *out)
+{
+    out->nparts = 0;
+    if (!lex)
+        return false;
+    size_t bnd[PS_WORD_MAX_CHARS + 1]; /* byte offset of each character boundary */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80)
+            continue;
+        if (m == PS_WORD_MAX_CHARS)
+            return false;
+        bnd[m++] = i;
+    }
+    bnd[m] = n;
+    if (m < PS_COMPOUND_MIN_CHARS)
+        return false;
+    const char *v;
+    size_t vn;
+    const size_t min = PS_PART_MIN_CHARS;
+    bool known = ps_lexicon_lookup(lex, PS_LEX_HEAD, s, n, &v, &vn);
+
+    /* Heads: char index j where s[j..m) is a known compound end (possibly borrowing s[j-1]). */
+    bool head_at[PS_WORD_MAX_CHARS + 1] = {false}, head_overlap[PS_WORD_MAX_CHARS + 1] = {false};
+    size_t jmax = 0;
+    for (size_t j = min; j + min <= m; j++) {
+        if (ps_lexicon_lookup(lex, PS_LEX_HEAD, s + bnd[j], n - bnd[j], &v, &vn))
+            head_at[j] = true;
+        else if (doubled_consonant_before(s, bnd[j]) &&
+                 ps_lexicon_lookup(lex, PS_LEX_HEAD, s + bnd[j - 1], n - bnd[j - 1], &v, &vn))
+            head_at[j] = head_overlap[j] = true;
+        if (head_at[j])
+            jmax = j;
+    }
+    if (!jmax)
+        return false;
+
+    /* cell[i]: best way to cover s[0..i) with begin/middle parts. */
+    /* cell[i].longest: the longest part so far, for the known-word rule */
+    dp_cell cell[PS_WORD_MAX_CHARS + 1];
+    for (size_t i = 0; i <= jmax; i++)
+        cell[i].count = -1;
+    cell[0].count = 0;
+    cell[0].score = 0;
+    cell[0].longest = 0;
+    for (size_t i = min; i <= jmax; i++) {
+        size_t kmin = i > PS_PART_MAX_CHARS ? i - PS_PART_MAX_CHARS : 0;
+        for (size_t k = kmin; k + min <= i; k++) {
+            if (cell[k].count < 0)
+                continue;
+            for (int ov = 0; ov < 2; ov++) {
+                if (ov && (k == 0 || !doubled_consonant_before(s, bnd[k])))
+                    break;
+                size_t a = bnd[k - (size_t)ov];
+                if (!ps_lexicon_lookup(lex, PS_LEX_BEGIN, s + a, bnd[i] - a, &v, &vn))
+                    continue;
+                long len = (long)(i - k) + ov;
+                int count = cell[k].count + 1;
+                long score = cell[k].score + len * len;
+                if (cell[i].count < 0 || count < cell[i].count ||
+                    (count == cell[i].count && score > cell[i].score)) {
+                    size_t longest = cell[k].longest > (size_t)len ? cell[k].longest : (size_t)len;
+                    cell[i] = (dp_cell){count, score, k, ov != 0, v, vn, longest};
+                }
+                break;
+            }
+        }
+    }
+
+    /* The best head among those whose prefix is covered. */
+    size_t best_j = 0;
+    int best_count = -1;
+    long best_score = 0;
+    for (size_t j = min; j <= jmax; j++) {
+        if (!head_at[j] || cell[j].count < 0)
+            continue;
+        long hl = (long)(m - j) + head_overlap[j];
+        int count = cell[j].count + 1;
+        long score = hl * 10000 + cell[j].score + hl * hl; /* the longest head, then unequal */
+        size_t longest = cell[j].longest > (size_t)hl ? cell[j].longest : (size_t)hl;
+        if (count > PS_COMPOUND_MAX_PARTS || (known && longest < PS_KNOWN_WORD_LONGEST_PART))
+            continue;
+        if (best_count < 0 || count < best_count || (count == best_count && score > best_score)) {
+            best_j = j;
+            best_count = count;
+            best_score = score;
+        }
+    }
+    if (best_count < 0)
+        return false;
+
+    size_t nparts = (size_t)best_count;
+    size_t head_start = bnd[best_j - head_overlap[best_j]];
+    const char *head = s + head_start;
+    size_t head_len = n - head_start;
+    if (ps_lexicon_lookup(lex, PS_LEX_MAP, head, head_len, &v, &vn) ||
+        ps_lexicon_lookup(lex, PS_LEX_TAIL, head, head_len, &v, &vn)) {
+        head = v;
+        head_len = vn;
+    }
+    out->parts[nparts - 1] = (ps_part){head, head_len};
+    size_t i = best_j;
+    for (size_t p = nparts - 1; p-- > 0;) {
+        out->parts[p] = (ps_part){cell[i].stem, cell[i].stem_len};
+        i = cell[i].from;
+    }
+    out->nparts = nparts;
+    out->head_start = head_start;
+    return true;
+}

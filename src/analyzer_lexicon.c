@@ -1,0 +1,163 @@
+/*
+ * analyzer_lexicon.c — loading lexicon.bin (built by tools/mklexicon.c) and looking words up.
+ *
+ * The file is mmap'd read-only and used in place: loading costs one open, one fstat, one mmap
+ * and a header check, which matters because every CLI call loads it. Every offset read from the
+ * file is bounds-checked at look-up time, so a corrupt file yields misses, never a crash.
+ */
+#include "analyzer_internal.h"
+#include "analyzer_lexfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct ps_lexicon {
+    void *map;
+    size_t map_len;
+    const uint32_t *slots;
+    uint32_t mask;
+    const unsigned char *pool;
+    uint32_t pool_len;
+    char version[40];
+    char *path;
+};
+
+static ps_status bad_file(ps_error *err, const char *path, const char *why)
+{
+    ps_error_set(err, PS_ERR_VERSION,
+                 "lexicon %s is not a protokollsok lexicon of format %u (%s); rebuild it with "
+                 "cmake --build",
+                 path, PS_LEXFILE_FORMAT, why);
+    ps_error_locate(err, path, 0, -1);
+    return PS_ERR_VERSION;
+}
+
+ps_status ps_lexicon_load(const char *path, ps_lexicon **out, ps_error *err)
+{
+    *out = NULL;
+    if (!path || !*path) {
+        const char *env = getenv("PROTOKOLLSOK_LEXICON");
+        path = env && *env ? env : PS_BUILD_DIR "/share/lexicon.bin";
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        ps_status st = errno == ENOENT ? PS_ERR_NOT_FOUND : PS_ERR_IO;
+        ps_error_set(err, st, "cannot open lexicon %s: %s%s", path, strerror(errno),
+                     st == PS_ERR_NOT_FOUND ? " (build it with cmake --build, or set "
+                                              "PROTOKOLLSOK_LEXICON)"
+                                            : "");
+        ps_error_locate(err, path, 0, -1);
+        return st;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        ps_error_set(err, PS_ERR_IO, "cannot stat lexicon %s: %s", path, strerror(errno));
+        close(fd);
+        return PS_ERR_IO;
+    }
+    size_t len = (size_t)sb.st_size;
+    if (len < sizeof(ps_lexfile_header)) {
+        close(fd);
+        return bad_file(err, path, "file too short");
+    }
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) {
+        ps_error_set(err, PS_ERR_IO, "cannot map lexicon %s: %s", path, strerror(errno));
+        return PS_ERR_IO;
+    }
+    ps_lexfile_header h;
+    memcpy(&h, map, sizeof h);
+    const char *why = NULL;
+    if (memcmp(h.magic, PS_LEXFILE_MAGIC, sizeof h.magic) != 0)
+        why = "bad magic";
+    else if (h.format != PS_LEXFILE_FORMAT)
+        why = "other format version";
+    else if (h.nslots == 0 || (h.nslots & (h.nslots - 1)) != 0)
+        why = "bad table size";
+    else if ((uint64_t)h.nslots * 8 + h.pool_len + sizeof h != len)
+        why = "truncated or padded";
+    if (why) {
+        munmap(map, len);
+        return bad_file(err, path, why);
+    }
+    ps_lexicon *lex = calloc(1, sizeof *lex);
+    char *p = lex ? strdup(path) : NULL;
+    if (!p) {
+        free(lex);
+        munmap(map, len);
+        return ps_error_set(err, PS_ERR_NOMEM, "out of memory loading lexicon %s", path);
+    }
+    lex->map = map;
+    lex->map_len = len;
+    lex->slots = (const uint32_t *)((const char *)map + sizeof h);
+    lex->mask = h.nslots - 1;
+    lex->pool = (const unsigned char *)map + sizeof h + (size_t)h.nslots * 8;
+    lex->pool_len = h.pool_len;
+    lex->path = p;
+    snprintf(lex->version, sizeof lex->version, "lex%u-%016llx", h.format,
+             (unsigned long long)h.content_hash);
+    *out = lex;
+    return PS_OK;
+}
+
+void ps_lexicon_free(ps_lexicon *lex)
+{
+    if (!lex)
+        return;
+    munmap(lex->map, lex->map_len);
+    free(lex->path);
+    free(lex);
+}
+
+const char *ps_lexicon_version(const ps_lexicon *lex)
+{
+    return lex ? lex->version : "none";
+}
+
+const char *ps_lexicon_path(const ps_lexicon *lex)
+{
+    return lex ? lex->path : "";
+}
+
+/* The string at pool offset off, or NULL when it would run past the pool. */
+static const unsigned char *pool_string(const ps_lexicon *lex, uint32_t off, size_t *len)
+{
+    if (off >= lex->pool_len || (size_t)off + 1 + lex->pool[off] > lex->pool_len)
+        return NULL;
+    *len = lex->pool[off];
+    return lex->pool + off + 1;
+}
+
+bool ps_lexicon_lookup(const ps_lexicon *lex, unsigned char kind, const char *text, size_t len,
+                       const char **val, size_t *vlen)
+{
+    if (!lex || len + 1 > 255)
+        return false;
+    uint32_t j = (uint32_t)ps_lexfile_hash(kind, text, len) & lex->mask;
+    for (uint32_t probes = 0; probes <= lex->mask; probes++, j = (j + 1) & lex->mask) {
+        uint32_t key_off = lex->slots[2 * j];
+        if (key_off == 0)
+            return false;
+        size_t klen;
+        const unsigned char *key = pool_string(lex, key_off, &klen);
+        if (!key)
+            return false;
+        if (klen != len + 1 || key[0] != kind || memcmp(key + 1, text, len) != 0)
+            continue;
+        size_t n = 0;
+        const unsigned char *v = lex->slots[2 * j + 1] ? pool_string(lex, lex->slots[2 * j + 1], &n)
+                                                       : NULL;
+        *val = v ? (const char *)v : "";
+        *vlen = v ? n : 0;
+        return true;
+    }
+    return false;
+}
