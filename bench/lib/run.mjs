@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BenchError, log, run, newer, duBytes } from './util.mjs';
+import { BenchError, log, run, newer, duBytes, stopBackground } from './util.mjs';
 import { Protokollsok, Omega, Sqlite, Postgres } from './systems.mjs';
 import { httpProtokollsok, httpOmega } from './http.mjs';
 import { writeReport, plotScaling } from './report.mjs';
@@ -200,7 +200,7 @@ async function main() {
   } catch (e) { if (!(e instanceof BenchError)) throw e; R.notes.push(e.message); R.labels.postgresql = 'PostgreSQL'; }
   R.labels.sqlite = sqlite.label();
   const need = (p) => opt.only.has(p);
-  const cleanup = () => pg?.stop();
+  const cleanup = () => { stopBackground(); pg?.stop(); };
   process.on('exit', cleanup);
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { cleanup(); process.exit(130); });
 

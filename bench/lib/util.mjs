@@ -39,12 +39,21 @@ export function asUser(user, cmd, args) {
   return ['runuser', ['-u', user, '--', cmd, ...args]];
 }
 
+// Servers started in the background; stopBackground() ends those still running (on exit or ^C).
+const background = new Set();
+
 export function spawnBg(cmd, args, { user, env, logFile } = {}) {
   [cmd, args] = asUser(user, cmd, args);
   const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
   const child = spawn(cmd, args, { env: env ? { ...process.env, ...env } : process.env, stdio: ['ignore', out, out], detached: false });
   if (logFile) fs.closeSync(out);
+  background.add(child);
+  child.once('exit', () => background.delete(child));
   return child;
+}
+
+export function stopBackground() {
+  for (const child of background) child.kill('SIGTERM');
 }
 
 // Poll url until it answers; give up when the server process has exited or time runs out.
