@@ -176,7 +176,7 @@ function profile(bins, corpus, work, mix) {
 function machine() {
   let osName = os.type();
   try { osName = /PRETTY_NAME="([^"]+)"/.exec(fs.readFileSync('/etc/os-release', 'utf8'))[1]; } catch { /* keep os.type */ }
-  return { cpus: os.cpus().length, cpu: os.cpus()[0]?.model?.trim() || 'unknown CPU', mem_gb: Math.round(os.totalmem() / 2 ** 30), os: `${osName}, Linux ${os.release()}` };
+  return { cpus: os.cpus().length, cpu: os.cpus()[0]?.model?.trim() || 'unknown CPU', mem_gb: Math.round(os.totalmem() / 2 ** 30), os: `${osName}, Linux ${os.release()}`, load_start: os.loadavg()[0] };
 }
 
 async function main() {
@@ -283,6 +283,7 @@ async function main() {
     R.query_mix.file = `${stem}-queries.tsv`;
   }
   R.elapsed_s = (Date.now() - t0) / 1000;
+  R.machine.load_end = os.loadavg()[0];
   const md = writeReport(R, opt.out, stem);
   process.stdout.write(fs.readFileSync(md, 'utf8'));
   log(`results: ${md}`);
