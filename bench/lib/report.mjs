@@ -75,7 +75,7 @@ export function writeReport(R, outDir, stem) {
   const L = [`# protokollsok benchmark: ${R.corpus.name} (${R.date})`, '',
     `Machine: ${R.machine.cpus} × ${R.machine.cpu}, ${R.machine.mem_gb} GB RAM, ${R.machine.os}; load average ${f(R.machine.load_start, 1)} at the start, ${f(R.machine.load_end, 1)} at the end (other work on the machine makes absolute numbers noisy; the ratios come from the same run). ` +
     `Corpus: ${R.corpus.files} files, ${(R.corpus.bytes / 1e6).toFixed(1)} MB${R.corpus.arenden ? `, ${R.corpus.arenden} ärenden` : ''}. ` +
-    `Reproduce: \`${R.command}\` (${(R.elapsed_s / 60).toFixed(1)} min).`, ''];
+    `Source: ${R.source}. Reproduce: \`${R.command}\` (${(R.elapsed_s / 60).toFixed(1)} min).`, ''];
   if (R.index) L.push('## Index', '', 'Documents = files. Peak RSS of the indexing process (PostgreSQL: its server backend).', '', ...indexTable(R.index, order), '');
   if (R.pdf?.error) L.push('## PDF indexing', '', err(R.pdf.error), '');
   else if (R.pdf) {

@@ -173,6 +173,15 @@ function profile(bins, corpus, work, mix) {
   return out;
 }
 
+// Which source the numbers come from: commit, and whether the tree had uncommitted changes.
+function source() {
+  try {
+    const head = run('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']).stdout.trim();
+    const dirty = run('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no']).stdout.trim() !== '';
+    return dirty ? `${head} with uncommitted changes` : head;
+  } catch (e) { if (!(e instanceof BenchError)) throw e; return 'unknown (not a git checkout)'; }
+}
+
 function machine() {
   let osName = os.type();
   try { osName = /PRETTY_NAME="([^"]+)"/.exec(fs.readFileSync('/etc/os-release', 'utf8'))[1]; } catch { /* keep os.type */ }
@@ -190,7 +199,7 @@ async function main() {
   const { file: mixFile, mix } = queryMix(opt, corpus);
   const ours = new Protokollsok(bins), omega = new Omega(bins), sqlite = new Sqlite(bins);
   let pg = null;
-  const R = { date: new Date().toISOString().slice(0, 10), command: 'bench/run ' + process.argv.slice(2).join(' '), machine: machine(),
+  const R = { date: new Date().toISOString().slice(0, 10), command: 'bench/run ' + process.argv.slice(2).join(' '), source: source(), machine: machine(),
     corpus: { name: corpus.name, files: corpus.files, bytes: corpus.bytes, arenden: corpus.arenden }, notes: [], labels: {} };
   const stem = opt.smoke ? `smoke-${corpus.name}` : `${R.date}-${corpus.name}`;
   R.labels = { protokollsok: ours.label(), omega: omega.label() };
