@@ -3,7 +3,9 @@
  * their index terms.
  *
  * Per word: case-folded NFC form (utf8proc), libstemmer Swedish stem, then in Swedish mode
- *  - the lexicon's -et / -t conflation of the raw stem (beslutet -> beslut, ärendet -> ärend);
+ *  - the lexicon's lemma conflation of the raw stem: the forms of one word meet the stem of its
+ *    base form (beslutet -> beslut, ärendet -> ärend, nervöst -> nervös), and unknown words
+ *    lose a definite neuter -et (hufvudet -> hufvud);
  *  - compound decomposition of the raw stem (analyzer_compound.c); when the compound's head
  *    conflates (samordningsförbundet: head förbundet -> förbund) the whole stem follows, so
  *    compounds the lexicon has never seen still get the -et rule;
@@ -43,26 +45,30 @@ typedef struct {
     size_t norm_len;
     term_ref refs[PS_MAX_TERMS];
     size_t nrefs;
-    bool dangling;     /* "kultur-": waits for the completing word */
-    bool conjunction;  /* och / eller / samt between an ellipsis and its completion */
+    bool dangling;             /* "kultur-": waits for the completing word */
+    bool conjunction;          /* och / eller / samt between an ellipsis and its completion */
     size_t head_off, head_len; /* conflated stem of the compound head in text (0 len: none) */
+    size_t main_parts;         /* ps_token.compound_parts */
 } tokrec;
 
-/* What one hyphen-free word yields (texts in buf); cached per word. */
-enum { PS_RESULT_PARTS = 12, PS_CACHE_KEY_MAX = 64, PS_CACHE_SIZE = 2048 };
+/* What one hyphen-free word yields: offsets of its texts in a buffer next to it. */
+enum { PS_RESULT_PARTS = 12, PS_RESULT_BYTES = 1024 };
 typedef struct {
-    char buf[1024];
-    size_t used;
+    uint16_t used;
     uint16_t stem_off, stem_len;
     uint16_t head_off, head_len; /* head_len 0: not a compound */
     uint16_t part_off[PS_RESULT_PARTS], part_len[PS_RESULT_PARTS];
-    size_t nparts;
-} word_result;
+    uint8_t nparts;
+    uint8_t ntop; /* the first ntop parts are the compound's own parts; then finer ones */
+} word_meta;
 
+/* The analysis of a word is cached when the word and its texts are short (nearly all are). */
+enum { PS_CACHE_KEY_MAX = 48, PS_CACHE_BYTES = 144, PS_CACHE_SIZE = 8192 };
 typedef struct {
     uint8_t key_len; /* 0: empty */
     char key[PS_CACHE_KEY_MAX];
-    word_result res;
+    word_meta meta;
+    char buf[PS_CACHE_BYTES];
 } cache_entry;
 
 struct ps_analyzer {
@@ -70,7 +76,8 @@ struct ps_analyzer {
     ps_analyzer_mode mode;
     struct sb_stemmer *stemmer;
     ps_buf stem_buf, head_buf, comps_buf; /* scratch for word_terms */
-    word_result scratch_result;           /* words too long for the cache */
+    word_meta result;                     /* the word being analyzed ... */
+    char result_buf[PS_RESULT_BYTES];     /* ... and its texts */
     cache_entry *cache;                   /* PS_CACHE_SIZE entries, direct-mapped */
     tokrec queue[PS_QUEUE_MAX + 1];
     size_t nqueue;
@@ -81,16 +88,18 @@ struct ps_analyzer {
 /* Snowball's Swedish stop word list, sorted bytewise for bsearch. */
 enum { PS_STOPWORD_MAX_BYTES = 7 }; /* the longest, "varför" */
 static const char *const stopwords[] = {
-    "alla", "allt", "att", "av", "blev", "bli", "blir", "blivit", "de", "dem", "den", "denna",
-    "deras", "dess", "dessa", "det", "detta", "dig", "din", "dina", "ditt", "du", "där", "då",
-    "efter", "ej", "eller", "en", "er", "era", "ert", "ett", "från", "för", "ha", "hade", "han",
-    "hans", "har", "henne", "hennes", "hon", "honom", "hur", "här", "i", "icke", "ingen", "inom",
-    "inte", "jag", "ju", "kan", "kunde", "man", "med", "mellan", "men", "mig", "min", "mina",
-    "mitt", "mot", "mycket", "ni", "nu", "när", "någon", "något", "några", "och", "om", "oss",
-    "på", "samma", "sedan", "sig", "sin", "sina", "sitta", "själv", "skulle", "som", "så",
-    "sådan", "sådana", "sådant", "till", "under", "upp", "ut", "utan", "vad", "var", "vara",
-    "varför", "varit", "varje", "vars", "vart", "vem", "vi", "vid", "vilka", "vilkas", "vilken",
-    "vilket", "vår", "våra", "vårt", "än", "är", "åt", "över"};
+    "alla",   "allt",   "att",   "av",     "blev",   "bli",    "blir",   "blivit", "de",    "dem",
+    "den",    "denna",  "deras", "dess",   "dessa",  "det",    "detta",  "dig",    "din",   "dina",
+    "ditt",   "du",     "där",   "då",     "efter",  "ej",     "eller",  "en",     "er",    "era",
+    "ert",    "ett",    "från",  "för",    "ha",     "hade",   "han",    "hans",   "har",   "henne",
+    "hennes", "hon",    "honom", "hur",    "här",    "i",      "icke",   "ingen",  "inom",  "inte",
+    "jag",    "ju",     "kan",   "kunde",  "man",    "med",    "mellan", "men",    "mig",   "min",
+    "mina",   "mitt",   "mot",   "mycket", "ni",     "nu",     "när",    "någon",  "något", "några",
+    "och",    "om",     "oss",   "på",     "samma",  "sedan",  "sig",    "sin",    "sina",  "sitta",
+    "själv",  "skulle", "som",   "så",     "sådan",  "sådana", "sådant", "till",   "under", "upp",
+    "ut",     "utan",   "vad",   "var",    "vara",   "varför", "varit",  "varje",  "vars",  "vart",
+    "vem",    "vi",     "vid",   "vilka",  "vilkas", "vilken", "vilket", "vår",    "våra",  "vårt",
+    "än",     "är",     "åt",    "över"};
 
 typedef struct {
     const char *s;
@@ -106,7 +115,7 @@ static int cmp_stop(const void *key, const void *elem)
     return c ? c : (k->n > wn) - (k->n < wn);
 }
 
-static bool is_stopword(const char *s, size_t n)
+bool ps_analyzer_is_stopword(const char *s, size_t n)
 {
     if (n > PS_STOPWORD_MAX_BYTES)
         return false;
@@ -205,10 +214,9 @@ static void normalize(const char *text, size_t len, ps_buf *out)
         return;
     }
     utf8proc_uint8_t *mapped = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len,
-                                      &mapped,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                                          UTF8PROC_IGNORE);
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len, &mapped,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
     if (n >= 0)
         ps_buf_append(out, (const char *)mapped, (size_t)n);
     free(mapped);
@@ -224,6 +232,7 @@ static void rec_reset(tokrec *r)
     r->dangling = false;
     r->conjunction = false;
     r->head_off = r->head_len = 0;
+    r->main_parts = 0;
     memset(&r->tok, 0, sizeof r->tok);
 }
 
@@ -237,24 +246,25 @@ static size_t utf8_cut(const char *s, size_t len, size_t max)
     return max;
 }
 
-/* Add a distinct term (text may point into r->text itself). */
-static void rec_add_term(tokrec *r, ps_term_kind kind, const char *text, size_t len)
+/* Add a distinct term (text may point into r->text itself); false when it was not added. */
+static bool rec_add_term(tokrec *r, ps_term_kind kind, const char *text, size_t len)
 {
     len = utf8_cut(text, len, PS_ANALYZER_TERM_MAX);
     if (len == 0 || r->nrefs == PS_MAX_TERMS || r->text.failed)
-        return;
+        return false;
     for (size_t i = 0; i < r->nrefs; i++)
         if (r->refs[i].len == len && memcmp(r->text.data + r->refs[i].off, text, len) == 0)
-            return;
+            return false;
     size_t src_off = (size_t)-1;
     if (r->text.data && text >= r->text.data && text < r->text.data + r->text.len)
         src_off = (size_t)(text - r->text.data);
     if (!ps_buf_reserve(&r->text, len))
-        return;
+        return false;
     if (src_off != (size_t)-1)
         text = r->text.data + src_off;
     r->refs[r->nrefs++] = (term_ref){r->text.len, len, kind};
     ps_buf_append(&r->text, text, len);
+    return true;
 }
 
 /* ---------------------------------------------------------------- words */
@@ -287,36 +297,41 @@ static bool unknown_definite_neuter(const ps_lexicon *lex, const char *raw, size
            !ps_lexicon_lookup(lex, PS_LEX_HEAD, raw, rn, &v, &vn);
 }
 
-/* Append text to a word result; false when it does not fit (the term is then dropped). */
-static bool res_put(word_result *res, const char *text, size_t len, uint16_t *off,
-                    uint16_t *olen)
+/* Append text to the word result; false when it does not fit. */
+static bool res_put(ps_analyzer *an, const char *text, size_t len, uint16_t *off, uint16_t *olen)
 {
-    if (len > sizeof res->buf - res->used)
+    word_meta *m = &an->result;
+    if (len > PS_RESULT_BYTES - m->used)
         return false;
-    memcpy(res->buf + res->used, text, len);
-    *off = (uint16_t)res->used;
+    memcpy(an->result_buf + m->used, text, len);
+    *off = m->used;
     *olen = (uint16_t)len;
-    res->used += len;
+    m->used = (uint16_t)(m->used + len);
     return true;
 }
 
-static void res_add_part(word_result *res, const char *text, size_t len)
+static void res_add_part(ps_analyzer *an, const char *text, size_t len)
 {
+    word_meta *m = &an->result;
     /* keep room for the head and the stem, which come last */
-    if (res->nparts < PS_RESULT_PARTS && res->used + len + 3 * PS_STEM_MAX_BYTES <= sizeof res->buf &&
-        res_put(res, text, len, &res->part_off[res->nparts], &res->part_len[res->nparts]))
-        res->nparts++;
+    if (m->nparts < PS_RESULT_PARTS && m->used + len + 3 * 256 <= PS_RESULT_BYTES &&
+        res_put(an, text, len, &m->part_off[m->nparts], &m->part_len[m->nparts]))
+        m->nparts++;
+}
+
+static bool res_stem(ps_analyzer *an, const char *text, size_t len)
+{
+    return res_put(an, text, len, &an->result.stem_off, &an->result.stem_len);
 }
 
 /*
- * Analyze one hyphen-free word w[0..n) of letters (at most PS_STEM_MAX_BYTES) into res: its
- * stem, and in Swedish mode its compound parts and the conflated stem of its compound head.
- * Returns false when libstemmer fails (out of memory).
+ * Analyze one hyphen-free word w[0..n) of letters (at most PS_STEM_MAX_BYTES) into an->result:
+ * its stem, and in Swedish mode its compound parts and the conflated stem of its compound
+ * head. Returns false when libstemmer fails (out of memory).
  */
-static bool compute_word(ps_analyzer *an, const char *w, size_t n, word_result *res)
+static bool compute_word(ps_analyzer *an, const char *w, size_t n)
 {
-    res->used = res->nparts = 0;
-    res->stem_off = res->stem_len = res->head_off = res->head_len = 0;
+    memset(&an->result, 0, sizeof an->result);
     const sb_symbol *s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)w, (int)n);
     if (!s)
         return false;
@@ -326,67 +341,76 @@ static bool compute_word(ps_analyzer *an, const char *w, size_t n, word_result *
         rn = PS_STEM_MAX_BYTES;
     memcpy(raw, s, rn);
     if (an->mode == PS_ANALYZER_EXACT_SNOWBALL)
-        return res_put(res, raw, rn, &res->stem_off, &res->stem_len);
+        return res_stem(an, raw, rn);
     const char *mapped;
     size_t mn;
     bool conflated = ps_lexicon_lookup(an->lex, PS_LEX_MAP, raw, rn, &mapped, &mn);
     ps_compound c;
     if (ps_analyzer_decompose(an->lex, raw, rn, &c)) {
+        for (size_t i = 0; i < c.nparts; i++)
+            res_add_part(an, c.parts[i].text, c.parts[i].len);
+        an->result.ntop = an->result.nparts;
         for (size_t i = 0; i < c.nparts; i++) {
-            res_add_part(res, c.parts[i].text, c.parts[i].len);
             ps_compound sub;
             if (ps_analyzer_decompose(an->lex, c.parts[i].text, c.parts[i].len, &sub))
                 for (size_t k = 0; k < sub.nparts; k++)
-                    res_add_part(res, sub.parts[k].text, sub.parts[k].len);
+                    res_add_part(an, sub.parts[k].text, sub.parts[k].len);
         }
+        if (c.alt.len)
+            res_add_part(an, c.alt.text, c.alt.len);
         const ps_part *head = &c.parts[c.nparts - 1];
-        res_put(res, head->text, head->len, &res->head_off, &res->head_len);
+        res_put(an, head->text, head->len, &an->result.head_off, &an->result.head_len);
         if (!conflated && !ps_lexicon_lookup(an->lex, PS_LEX_WORD, raw, rn, &mapped, &mn)) {
             /* samordningsförbundet, unknown as a whole: the head förbundet conflates, so the
              * compound does too (a known word keeps the stem its own lemma gave it) */
-            char joined[2 * PS_STEM_MAX_BYTES];
+            char joined[PS_STEM_MAX_BYTES + 256];
             memcpy(joined, raw, c.head_start);
             memcpy(joined + c.head_start, head->text, head->len);
-            return res_put(res, joined, c.head_start + head->len, &res->stem_off,
-                           &res->stem_len);
+            return res_stem(an, joined, c.head_start + head->len);
         }
     }
     if (conflated)
-        return res_put(res, mapped, mn, &res->stem_off, &res->stem_len);
+        return res_stem(an, mapped, mn);
     if (unknown_definite_neuter(an->lex, raw, rn)) {
         s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)raw, (int)rn - 2);
         if (!s)
             return false;
         rn = (size_t)sb_stemmer_length(an->stemmer);
         if (ps_lexicon_lookup(an->lex, PS_LEX_MAP, (const char *)s, rn, &mapped, &mn))
-            return res_put(res, mapped, mn, &res->stem_off, &res->stem_len);
-        return res_put(res, (const char *)s, rn, &res->stem_off, &res->stem_len);
+            return res_stem(an, mapped, mn);
+        return res_stem(an, (const char *)s, rn);
     }
-    return res_put(res, raw, rn, &res->stem_off, &res->stem_len);
+    return res_stem(an, raw, rn);
 }
 
-/* The analysis of w[0..n), from the cache when it has been seen recently. */
-static const word_result *lookup_word(ps_analyzer *an, const char *w, size_t n, bool *ok)
+/* The analysis of w[0..n): from the cache when it has been seen recently, else computed (and
+ * cached when small). Points *meta and *buf at it; false when out of memory. */
+static bool lookup_word(ps_analyzer *an, const char *w, size_t n, const word_meta **meta,
+                        const char **buf)
 {
-    *ok = true;
-    if (n > PS_CACHE_KEY_MAX) {
-        *ok = compute_word(an, w, n, &an->scratch_result);
-        return &an->scratch_result;
+    cache_entry *e = NULL;
+    if (n <= PS_CACHE_KEY_MAX) {
+        uint64_t h = 1469598103934665603ull;
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ (unsigned char)w[i]) * 1099511628211ull;
+        e = &an->cache[(h ^ (h >> 29)) & (PS_CACHE_SIZE - 1)];
+        if (e->key_len == n && memcmp(e->key, w, n) == 0) {
+            *meta = &e->meta;
+            *buf = e->buf;
+            return true;
+        }
     }
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)w[i]) * 1099511628211ull;
-    cache_entry *e = &an->cache[(h ^ (h >> 29)) & (PS_CACHE_SIZE - 1)];
-    if (e->key_len == n && memcmp(e->key, w, n) == 0)
-        return &e->res;
-    e->key_len = 0;
-    if (!compute_word(an, w, n, &e->res)) {
-        *ok = false;
-        return &e->res;
+    if (!compute_word(an, w, n))
+        return false;
+    *meta = &an->result;
+    *buf = an->result_buf;
+    if (e && an->result.used <= PS_CACHE_BYTES) {
+        e->key_len = (uint8_t)n;
+        memcpy(e->key, w, n);
+        e->meta = an->result;
+        memcpy(e->buf, an->result_buf, an->result.used);
     }
-    memcpy(e->key, w, n);
-    e->key_len = (uint8_t)n;
-    return &e->res;
+    return true;
 }
 
 /*
@@ -400,16 +424,18 @@ static void analyze_word(ps_analyzer *an, tokrec *r, const char *w, size_t n, ps
         ps_buf_append(stem_out, w, n);
         return;
     }
-    bool ok;
-    const word_result *res = lookup_word(an, w, n, &ok);
-    if (!ok) {
+    const word_meta *m;
+    const char *buf;
+    if (!lookup_word(an, w, n, &m, &buf)) {
         stem_out->failed = true;
         return;
     }
-    ps_buf_append(stem_out, res->buf + res->stem_off, res->stem_len);
-    ps_buf_append(head_out, res->buf + res->head_off, res->head_len);
-    for (size_t i = 0; i < res->nparts; i++)
-        rec_add_term(r, PS_TERM_PART, res->buf + res->part_off[i], res->part_len[i]);
+    ps_buf_append(stem_out, buf + m->stem_off, m->stem_len);
+    ps_buf_append(head_out, buf + m->head_off, m->head_len);
+    r->main_parts = 0;
+    for (size_t i = 0; i < m->nparts; i++)
+        if (rec_add_term(r, PS_TERM_PART, buf + m->part_off[i], m->part_len[i]) && i < m->ntop)
+            r->main_parts++;
 }
 
 /* Terms of an ordinary (possibly hyphenated) word whose norm is r->text[0..norm_len). */
@@ -461,11 +487,17 @@ static void word_terms(ps_analyzer *an, tokrec *r)
     r->nrefs = 0;
     rec_add_term(r, PS_TERM_STEM, stem->data, stem->len);
     rec_add_term(r, PS_TERM_EXACT, r->text.data, r->norm_len);
-    if (ncomp > 1)
+    size_t main = 0;
+    if (ncomp > 1) { /* hyphen components are the parts, but not single letters (a-kassa) */
         for (size_t off = 0; off < comps->len; off += strlen(comps->data + off) + 1)
-            rec_add_term(r, PS_TERM_PART, comps->data + off, strlen(comps->data + off));
+            if (strlen(comps->data + off) > 1)
+                main += rec_add_term(r, PS_TERM_PART, comps->data + off, strlen(comps->data + off));
+    }
     for (size_t i = 0; i < nparts; i++)
-        rec_add_term(r, parts[i].kind, r->text.data + parts[i].off, parts[i].len);
+        if (rec_add_term(r, parts[i].kind, r->text.data + parts[i].off, parts[i].len) &&
+            ncomp == 1 && i < r->main_parts)
+            main++;
+    r->main_parts = main >= 2 ? main : 0;
     if (last_head_len) {
         const char *h = comps->data + last_head_off;
         size_t hl = strlen(h);
@@ -479,14 +511,14 @@ static void word_terms(ps_analyzer *an, tokrec *r)
     }
 }
 
-/* Collapse runs of spaces (any of ' ', NBSP, narrow NBSP) into one ASCII space, or drop them. */
+/* Collapse runs of white space (ASCII, NBSP, narrow NBSP) into one ASCII space, or drop them. */
 static void squeeze_spaces(const char *s, size_t n, bool keep_one, ps_buf *out)
 {
     bool in_space = false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         size_t skip = 0;
-        if (c == ' ')
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
             skip = 1;
         else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0)
             skip = 2;
@@ -516,10 +548,8 @@ static void build_token(ps_analyzer *an, const char *text, const ps_scan_token *
     normalize(text + t->start, t->end - t->start, &r->text);
     r->norm_len = r->text.len;
     const char *norm = r->text.data ? r->text.data : "";
-    if (r->norm_len == 0) {
-        rec_add_term(r, PS_TERM_STEM, text + t->start, t->end - t->start);
-        return;
-    }
+    if (r->norm_len == 0)
+        return; /* nothing left after normalization (only ignorable characters): no token */
     if (t->flags & (PS_TOKEN_DNR | PS_TOKEN_PARAGRAPH) ||
         (t->flags & PS_TOKEN_NUMBER && memchr(norm, ' ', r->norm_len)) ||
         (t->flags & PS_TOKEN_NUMBER && strstr(norm, "\xC2\xA0"))) {
@@ -540,12 +570,12 @@ static void build_token(ps_analyzer *an, const char *text, const ps_scan_token *
         ps_buf_free(&whole);
         return;
     }
-    if (t->flags & (PS_TOKEN_DATE | PS_TOKEN_URL | PS_TOKEN_EMAIL | PS_TOKEN_ABBREV |
-                    PS_TOKEN_NUMBER)) {
+    if (t->flags &
+        (PS_TOKEN_DATE | PS_TOKEN_URL | PS_TOKEN_EMAIL | PS_TOKEN_ABBREV | PS_TOKEN_NUMBER)) {
         rec_add_term(r, PS_TERM_STEM, norm, r->norm_len);
         return;
     }
-    if (is_stopword(norm, r->norm_len))
+    if (ps_analyzer_is_stopword(norm, r->norm_len))
         r->tok.flags |= PS_TOKEN_STOPWORD;
     r->conjunction = is_conjunction(norm, r->norm_len);
     word_terms(an, r);
@@ -563,6 +593,7 @@ static bool emit(ps_analyzer *an, tokrec *r, ps_token_fn fn, void *ctx)
     r->tok.norm_len = r->norm_len;
     r->tok.terms = an->terms;
     r->tok.nterms = r->nrefs;
+    r->tok.compound_parts = r->main_parts;
     return fn(ctx, &r->tok);
 }
 

@@ -6,10 +6,12 @@
  * before it a form that may begin or continue one, linking letters included (samordnings-,
  * arbets-, gatu-, kvinno-). A part written with a doubled consonant may lend it to the next
  * part (tull + lokal = tullokal). Among all splits: fewest parts, then the longest head (före +
- * träd, not föret + räd), then the most unequal parts (sum of squared lengths). No part under 3 letters, no
- * word under 7 letters split (skotet is not sko + tet), and a word the lexicon knows whole is
- * split only when some part has 5 letters or more (kultur is not kul + tur, staketet not
- * stak + tet, but valnämnd is val + nämnd).
+ * träd, not föret + räd), then the most unequal parts (sum of squared lengths). No part under 3
+ * letters, no word under 7 letters split (skotet is not sko + tet). A word the lexicon knows
+ * whole is split only in two, only when a part has 5 letters or more (kultur is not kul + tur,
+ * rapportering not rapp + port + ring, but valnämnd is val + nämnd), and with a head under 5
+ * letters only after a beginning hunspell lists (föreslår is not föres + lår, planering not
+ * plane + ring, but kommunalråd is kommunal + råd). Stop words are never parts (dessutom).
  *
  * Cost: first one look-up per possible head; only when some head is known, a dynamic program
  * over the prefix with look-ups bounded by PS_PART_MAX_CHARS per end position.
@@ -24,6 +26,7 @@ enum {
     PS_PART_MAX_CHARS = 24,
     PS_WORD_MAX_CHARS = 48,
     PS_KNOWN_WORD_LONGEST_PART = 5,
+    PS_KNOWN_WORD_SHORT_HEAD = 5,
     PS_COMPOUND_MIN_CHARS = 7
 };
 
@@ -36,6 +39,22 @@ static bool doubled_consonant_before(const char *s, size_t b)
     return c == s[b - 2] && c >= 'b' && c <= 'z' && !strchr("aeiouy", c);
 }
 
+static size_t chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* A compound end the lexicon knows, and not a stop word (till, kan, min). */
+static bool is_head(const ps_lexicon *lex, const char *s, size_t n)
+{
+    const char *v;
+    size_t vn;
+    return ps_lexicon_lookup(lex, PS_LEX_HEAD, s, n, &v, &vn) && !ps_analyzer_is_stopword(s, n);
+}
+
 typedef struct {
     int count;        /* parts so far; -1 = this position cannot end a part */
     long score;       /* sum of squared part lengths */
@@ -44,6 +63,7 @@ typedef struct {
     const char *stem; /* that part's stem (lexicon value) */
     size_t stem_len;
     size_t longest;
+    bool generic; /* some part so far is a generic linking form, not one hunspell lists */
 } dp_cell;
 
 bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_compound *out)
@@ -66,16 +86,17 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
     const char *v;
     size_t vn;
     const size_t min = PS_PART_MIN_CHARS;
-    bool known = ps_lexicon_lookup(lex, PS_LEX_HEAD, s, n, &v, &vn);
+    bool known = ps_lexicon_lookup(lex, PS_LEX_HEAD, s, n, &v, &vn) ||
+                 ps_lexicon_lookup(lex, PS_LEX_WORD, s, n, &v, &vn);
 
     /* Heads: char index j where s[j..m) is a known compound end (possibly borrowing s[j-1]). */
     bool head_at[PS_WORD_MAX_CHARS + 1] = {false}, head_overlap[PS_WORD_MAX_CHARS + 1] = {false};
     size_t jmax = 0;
     for (size_t j = min; j + min <= m; j++) {
-        if (ps_lexicon_lookup(lex, PS_LEX_HEAD, s + bnd[j], n - bnd[j], &v, &vn))
+        if (is_head(lex, s + bnd[j], n - bnd[j]))
             head_at[j] = true;
         else if (doubled_consonant_before(s, bnd[j]) &&
-                 ps_lexicon_lookup(lex, PS_LEX_HEAD, s + bnd[j - 1], n - bnd[j - 1], &v, &vn))
+                 is_head(lex, s + bnd[j - 1], n - bnd[j - 1]))
             head_at[j] = head_overlap[j] = true;
         if (head_at[j])
             jmax = j;
@@ -91,6 +112,7 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
     cell[0].count = 0;
     cell[0].score = 0;
     cell[0].longest = 0;
+    cell[0].generic = false;
     for (size_t i = min; i <= jmax; i++) {
         size_t kmin = i > PS_PART_MAX_CHARS ? i - PS_PART_MAX_CHARS : 0;
         for (size_t k = kmin; k + min <= i; k++) {
@@ -100,7 +122,13 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
                 if (ov && (k == 0 || !doubled_consonant_before(s, bnd[k])))
                     break;
                 size_t a = bnd[k - (size_t)ov];
-                if (!ps_lexicon_lookup(lex, PS_LEX_BEGIN, s + a, bnd[i] - a, &v, &vn))
+                bool generic = false;
+                if (!ps_lexicon_lookup(lex, PS_LEX_BEGIN, s + a, bnd[i] - a, &v, &vn)) {
+                    if (!ps_lexicon_lookup(lex, PS_LEX_LINK, s + a, bnd[i] - a, &v, &vn))
+                        continue;
+                    generic = true;
+                }
+                if (ps_analyzer_is_stopword(s + a, bnd[i] - a))
                     continue;
                 long len = (long)(i - k) + ov;
                 int count = cell[k].count + 1;
@@ -108,7 +136,8 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
                 if (cell[i].count < 0 || count < cell[i].count ||
                     (count == cell[i].count && score > cell[i].score)) {
                     size_t longest = cell[k].longest > (size_t)len ? cell[k].longest : (size_t)len;
-                    cell[i] = (dp_cell){count, score, k, ov != 0, v, vn, longest};
+                    cell[i] = (dp_cell){count, score, k,       ov != 0,
+                                        v,     vn,    longest, cell[k].generic || generic};
                 }
                 break;
             }
@@ -125,8 +154,20 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
         long hl = (long)(m - j) + head_overlap[j];
         int count = cell[j].count + 1;
         long score = hl * 10000 + cell[j].score + hl * hl; /* the longest head, then unequal */
-        size_t longest = cell[j].longest > (size_t)hl ? cell[j].longest : (size_t)hl;
-        if (count > PS_COMPOUND_MAX_PARTS || (known && longest < PS_KNOWN_WORD_LONGEST_PART))
+        /* the known-word rule measures the head by its stem (förslaget is not förs + lag:
+         * "laget" has five letters, but the stem lag three) */
+        size_t a = bnd[j - head_overlap[j]];
+        const char *hv = s + a;
+        size_t hn = n - a;
+        if (known && ps_lexicon_lookup(lex, PS_LEX_MAP, hv, hn, &v, &vn)) {
+            hv = v;
+            hn = vn;
+        }
+        size_t hc = chars(hv, hn);
+        size_t longest = cell[j].longest > hc ? cell[j].longest : hc;
+        if (count > PS_COMPOUND_MAX_PARTS ||
+            (known && (longest < PS_KNOWN_WORD_LONGEST_PART || count > 2 ||
+                       (hc < PS_KNOWN_WORD_SHORT_HEAD && cell[j].generic))))
             continue;
         if (best_count < 0 || count < best_count || (count == best_count && score > best_score)) {
             best_j = j;
@@ -141,10 +182,19 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
     size_t head_start = bnd[best_j - head_overlap[best_j]];
     const char *head = s + head_start;
     size_t head_len = n - head_start;
-    if (ps_lexicon_lookup(lex, PS_LEX_MAP, head, head_len, &v, &vn) ||
-        ps_lexicon_lookup(lex, PS_LEX_TAIL, head, head_len, &v, &vn)) {
+    out->alt = (ps_part){NULL, 0};
+    if (ps_lexicon_lookup(lex, PS_LEX_MAP, head, head_len, &v, &vn)) {
         head = v;
         head_len = vn;
+    } else if (ps_lexicon_lookup(lex, PS_LEX_TAIL, head, head_len, &v, &vn)) {
+        const char *w;
+        size_t wn;
+        if (ps_lexicon_lookup(lex, PS_LEX_WORD, head, head_len, &w, &wn)) {
+            out->alt = (ps_part){v, vn}; /* -stöd: stöd itself, or a tail of stödd */
+        } else {
+            head = v;
+            head_len = vn;
+        }
     }
     out->parts[nparts - 1] = (ps_part){head, head_len};
     size_t i = best_j;

@@ -46,11 +46,15 @@ typedef struct {
     ps_part parts[PS_COMPOUND_MAX_PARTS];
     size_t nparts;
     size_t head_start; /* byte offset in the decomposed string where the head begins */
+    ps_part alt;       /* another reading of the head (len 0: none): -stöd is stöd or stödd */
 } ps_compound;
 
 /* Split the raw Snowball stem s[0..n) into known parts (fewest parts, then the longest ones;
  * every part at least 3 letters; linking letters and three-consonant joins understood).
  * Returns false when s is not a compound the lexicon can explain. */
 bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_compound *out);
+
+/* Is s[0..n) (case-folded) one of Snowball's Swedish stop words? */
+bool ps_analyzer_is_stopword(const char *s, size_t n);
 
 #endif

@@ -32,9 +32,8 @@ struct ps_lexicon {
 static ps_status bad_file(ps_error *err, const char *path, const char *why)
 {
     ps_error_set(err, PS_ERR_VERSION,
-                 "lexicon %s is not a protokollsok lexicon of format %u (%s); rebuild it with "
-                 "cmake --build",
-                 path, PS_LEXFILE_FORMAT, why);
+                 "not a protokollsok lexicon of format %u (%s); rebuild it with cmake --build",
+                 PS_LEXFILE_FORMAT, why);
     ps_error_locate(err, path, 0, -1);
     return PS_ERR_VERSION;
 }
@@ -49,7 +48,7 @@ ps_status ps_lexicon_load(const char *path, ps_lexicon **out, ps_error *err)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         ps_status st = errno == ENOENT ? PS_ERR_NOT_FOUND : PS_ERR_IO;
-        ps_error_set(err, st, "cannot open lexicon %s: %s%s", path, strerror(errno),
+        ps_error_set(err, st, "cannot open the lexicon: %s%s", strerror(errno),
                      st == PS_ERR_NOT_FOUND ? " (build it with cmake --build, or set "
                                               "PROTOKOLLSOK_LEXICON)"
                                             : "");
@@ -82,7 +81,7 @@ ps_status ps_lexicon_load(const char *path, ps_lexicon **out, ps_error *err)
         why = "other format version";
     else if (h.nslots == 0 || (h.nslots & (h.nslots - 1)) != 0)
         why = "bad table size";
-    else if ((uint64_t)h.nslots * 8 + h.pool_len + sizeof h != len)
+    else if ((uint64_t)h.nslots * 4 + h.pool_len + sizeof h != len)
         why = "truncated or padded";
     if (why) {
         munmap(map, len);
@@ -99,7 +98,7 @@ ps_status ps_lexicon_load(const char *path, ps_lexicon **out, ps_error *err)
     lex->map_len = len;
     lex->slots = (const uint32_t *)((const char *)map + sizeof h);
     lex->mask = h.nslots - 1;
-    lex->pool = (const unsigned char *)map + sizeof h + (size_t)h.nslots * 8;
+    lex->pool = (const unsigned char *)map + sizeof h + (size_t)h.nslots * 4;
     lex->pool_len = h.pool_len;
     lex->path = p;
     snprintf(lex->version, sizeof lex->version, "lex%u-%016llx", h.format,
@@ -128,36 +127,60 @@ const char *ps_lexicon_path(const ps_lexicon *lex)
 }
 
 /* The string at pool offset off, or NULL when it would run past the pool. */
-static const unsigned char *pool_string(const ps_lexicon *lex, uint32_t off, size_t *len)
+static const unsigned char *pool_string(const ps_lexicon *lex, size_t off, size_t *len)
 {
-    if (off >= lex->pool_len || (size_t)off + 1 + lex->pool[off] > lex->pool_len)
+    if (off >= lex->pool_len || off + 1 + lex->pool[off] > lex->pool_len)
         return NULL;
     *len = lex->pool[off];
     return lex->pool + off + 1;
 }
 
+/* The value for bit in the record whose values start at off (see analyzer_lexfile.h). */
+static bool record_value(const ps_lexicon *lex, size_t off, unsigned flags, unsigned bit,
+                         const char **val, size_t *vlen)
+{
+    static const unsigned order[] = {PS_LEXBIT_MAP, PS_LEXBIT_BEGIN | PS_LEXBIT_LINK,
+                                     PS_LEXBIT_TAIL};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        if (!(flags & order[i]))
+            continue;
+        size_t n;
+        const unsigned char *v = pool_string(lex, off, &n);
+        if (!v)
+            return false;
+        if (order[i] & bit) {
+            *val = (const char *)v;
+            *vlen = n;
+            return true;
+        }
+        off += 1 + n;
+    }
+    *val = "";
+    *vlen = 0;
+    return true;
+}
+
 bool ps_lexicon_lookup(const ps_lexicon *lex, unsigned char kind, const char *text, size_t len,
                        const char **val, size_t *vlen)
 {
-    if (!lex || len + 1 > 255)
+    unsigned bit = ps_lexfile_kind_bit(kind);
+    if (!lex || len > 255 || !bit)
         return false;
-    uint32_t j = (uint32_t)ps_lexfile_hash(kind, text, len) & lex->mask;
+    uint32_t j = (uint32_t)ps_lexfile_hash(text, len) & lex->mask;
     for (uint32_t probes = 0; probes <= lex->mask; probes++, j = (j + 1) & lex->mask) {
-        uint32_t key_off = lex->slots[2 * j];
-        if (key_off == 0)
+        uint32_t off = lex->slots[j];
+        if (off == 0)
             return false;
         size_t klen;
-        const unsigned char *key = pool_string(lex, key_off, &klen);
-        if (!key)
+        const unsigned char *key = pool_string(lex, off, &klen);
+        if (!key || off + 1 + klen >= lex->pool_len)
             return false;
-        if (klen != len + 1 || key[0] != kind || memcmp(key + 1, text, len) != 0)
+        if (klen != len || memcmp(key, text, len) != 0)
             continue;
-        size_t n = 0;
-        const unsigned char *v = lex->slots[2 * j + 1] ? pool_string(lex, lex->slots[2 * j + 1], &n)
-                                                       : NULL;
-        *val = v ? (const char *)v : "";
-        *vlen = v ? n : 0;
-        return true;
+        unsigned flags = key[klen];
+        if (!(flags & bit))
+            return false;
+        return record_value(lex, off + 2 + klen, flags, bit, val, vlen);
     }
     return false;
 }

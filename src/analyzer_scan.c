@@ -31,8 +31,8 @@ size_t ps_analyzer_decode(const char *text, size_t len, size_t i, int32_t *cp)
         return 1;
     }
     utf8proc_int32_t u;
-    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-                                          (utf8proc_ssize_t)(len - i), &u);
+    utf8proc_ssize_t n =
+        utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i), &u);
     if (n <= 0)
         return 0;
     *cp = u;
@@ -96,22 +96,27 @@ static size_t match_date(const char *t, size_t len, size_t i)
     return 10;
 }
 
-/* 2023.076, optionally followed by a space and 1-4 capitals: "2023.076 SN". */
+/* 2023.076 or 2021/123, optionally followed by white space (a line break too: PDF text) and 1-4
+ * capitals: "2023.076 SN". */
 static size_t match_dnr(const char *t, size_t len, size_t i, size_t *core)
 {
-    if (digits(t, len, i) != 4 || !(t[i] == '1' || t[i] == '2') || i + 5 >= len || t[i + 4] != '.')
+    if (digits(t, len, i) != 4 || !(t[i] == '1' || t[i] == '2') || i + 5 >= len ||
+        (t[i + 4] != '.' && t[i + 4] != '/'))
         return 0;
     size_t d = digits(t, len, i + 5);
-    if (d < 1 || d > 4 || word_at(t, len, i + 5 + d))
+    if (d < 1 || d > (t[i + 4] == '.' ? 4u : 6u) || word_at(t, len, i + 5 + d))
         return 0;
     size_t n = 5 + d;
     *core = n;
-    if (i + n + 1 < len && t[i + n] == ' ') {
-        size_t k = 0;
-        while (k < 5 && i + n + 1 + k < len && t[i + n + 1 + k] >= 'A' && t[i + n + 1 + k] <= 'Z')
+    size_t sp = 0;
+    while (sp < 4 && i + n + sp < len && strchr(" \t\r\n", t[i + n + sp]) && t[i + n + sp])
+        sp++;
+    if (sp > 0) {
+        size_t k = 0, at = i + n + sp;
+        while (k < 5 && at + k < len && t[at + k] >= 'A' && t[at + k] <= 'Z')
             k++;
-        if (k >= 1 && k <= 4 && !word_at(t, len, i + n + 1 + k))
-            n += 1 + k;
+        if (k >= 1 && k <= 4 && !word_at(t, len, at + k))
+            n += sp + k;
     }
     return n;
 }
@@ -149,8 +154,13 @@ static size_t match_url(const char *t, size_t len, size_t i)
         return 0;
     size_t n = 0;
     while (i + n < len && n < PS_SCAN_URL_MAX && (unsigned char)t[i + n] > ' ' && t[i + n] != '<' &&
-           t[i + n] != '>' && t[i + n] != '"')
-        n++;
+           t[i + n] != '>' && t[i + n] != '"') {
+        int32_t cp;
+        size_t k = ps_analyzer_decode(t, len, i + n, &cp);
+        if (k == 0 || cp == 0xA0)
+            break; /* invalid UTF-8 or a no-break space ends the URL */
+        n += k;
+    }
     while (n > 0 && strchr(".,;:!?)]}'", t[i + n - 1]))
         n--;
     return n;

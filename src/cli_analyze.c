@@ -2,8 +2,8 @@
  * cli_analyze.c — `protokollsok analyze`: show what the Swedish analyzer makes of text.
  *
  *   protokollsok analyze [--query] [--exact-snowball] [--lexicon FILE] TEXT...
- *       every token: position, byte span, source text, flags, and its terms with their kinds
- *       (like Elasticsearch's _analyze)
+ *       every token: position, byte span, source text, flags (parts=N: the first N parts are
+ *       the compound's own), and its terms with their kinds (like Elasticsearch's _analyze)
  *   protokollsok analyze --words [--exact-snowball] < words.txt
  *       per input line: the line, a tab, and the index terms (stem, parts, whole units; not
  *       the exact form) separated by spaces; with --exact-snowball just libstemmer's stem
@@ -30,9 +30,15 @@ static const struct {
     unsigned flag;
     const char *name;
 } flag_names[] = {
-    {PS_TOKEN_STOPWORD, "stopword"}, {PS_TOKEN_NUMBER, "number"},   {PS_TOKEN_DNR, "dnr"},
-    {PS_TOKEN_DATE, "date"},         {PS_TOKEN_PARAGRAPH, "paragraph"}, {PS_TOKEN_URL, "url"},
-    {PS_TOKEN_EMAIL, "email"},       {PS_TOKEN_ABBREV, "abbrev"},   {PS_TOKEN_COMPOUND, "compound"},
+    {PS_TOKEN_STOPWORD, "stopword"},
+    {PS_TOKEN_NUMBER, "number"},
+    {PS_TOKEN_DNR, "dnr"},
+    {PS_TOKEN_DATE, "date"},
+    {PS_TOKEN_PARAGRAPH, "paragraph"},
+    {PS_TOKEN_URL, "url"},
+    {PS_TOKEN_EMAIL, "email"},
+    {PS_TOKEN_ABBREV, "abbrev"},
+    {PS_TOKEN_COMPOUND, "compound"},
 };
 
 static void usage(FILE *out)
@@ -70,6 +76,8 @@ static bool print_token(void *vctx, const ps_token *tok)
             printf("%s%s", sep, flag_names[i].name);
             sep = ",";
         }
+    if (tok->compound_parts)
+        printf("%sparts=%zu", sep, tok->compound_parts);
     putchar('\n');
     for (size_t i = 0; i < tok->nterms; i++)
         printf("\t%-5s %.*s\n", kind_names[tok->terms[i].kind], (int)tok->terms[i].len,
@@ -86,7 +94,8 @@ static bool collect_terms(void *vctx, const ps_token *tok)
 {
     words_ctx *ctx = vctx;
     for (size_t i = 0; i < tok->nterms; i++) {
-        if (tok->terms[i].kind == PS_TERM_EXACT || (ctx->exact && tok->terms[i].kind != PS_TERM_STEM))
+        if (tok->terms[i].kind == PS_TERM_EXACT ||
+            (ctx->exact && tok->terms[i].kind != PS_TERM_STEM))
             continue;
         if (ctx->line.len && ctx->line.data[ctx->line.len - 1] != '\t')
             ps_buf_putc(&ctx->line, ' ');
@@ -229,24 +238,39 @@ out:
 
 int ps_cli_analyze(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"query", no_argument, NULL, 'q'},   {"exact-snowball", no_argument, NULL, 'x'},
-        {"lexicon", required_argument, NULL, 'l'}, {"words", no_argument, NULL, 'w'},
-        {"bench", required_argument, NULL, 'b'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"query", no_argument, NULL, 'q'},
+                                         {"exact-snowball", no_argument, NULL, 'x'},
+                                         {"lexicon", required_argument, NULL, 'l'},
+                                         {"words", no_argument, NULL, 'w'},
+                                         {"bench", required_argument, NULL, 'b'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     bool query = false, exact = false, words = false;
     const char *lexicon = NULL, *bench = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'q': query = true; break;
-        case 'x': exact = true; break;
-        case 'l': lexicon = optarg; break;
-        case 'w': words = true; break;
-        case 'b': bench = optarg; break;
-        case 'h': usage(stdout); return PS_EXIT_OK;
-        default: return ps_cli_usage_error("analyze", "unknown option");
+        case 'q':
+            query = true;
+            break;
+        case 'x':
+            exact = true;
+            break;
+        case 'l':
+            lexicon = optarg;
+            break;
+        case 'w':
+            words = true;
+            break;
+        case 'b':
+            bench = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return PS_EXIT_OK;
+        default:
+            return ps_cli_usage_error("analyze", "unknown option");
         }
     }
     if (!words && !bench && optind >= argc)
@@ -283,17 +307,17 @@ int ps_cli_analyze(int argc, char **argv)
             ps_buf_puts(&text, argv[i]);
         }
         print_ctx ctx = {text.data ? text.data : ""};
-        if (text.failed ||
-            ps_analyzer_run(an, ctx.text, text.len, query ? PS_ANALYZE_QUERY : 0, print_token, &ctx,
-                            &err) != PS_OK) {
+        if (text.failed || ps_analyzer_run(an, ctx.text, text.len, query ? PS_ANALYZE_QUERY : 0,
+                                           print_token, &ctx, &err) != PS_OK) {
             ps_cli_print_error("analyze", &err);
             rc = PS_EXIT_FAILURE;
         }
         size_t first;
         size_t bad = ps_analyzer_invalid_bytes(an, &first);
         if (bad)
-            fprintf(stderr, "protokollsok analyze: skipped %zu invalid UTF-8 byte(s), first at "
-                            "offset %zu\n",
+            fprintf(stderr,
+                    "protokollsok analyze: skipped %zu invalid UTF-8 byte(s), first at "
+                    "offset %zu\n",
                     bad, first);
         ps_buf_free(&text);
     }

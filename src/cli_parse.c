@@ -7,11 +7,13 @@
  * refused (empty, binary, too large) is reported and skipped; the others are still printed and
  * the exit status is then 1.
  *
- * --manifest FILE: a tab-separated file with the header "path kommun namnd date url" (paths
- * relative to the manifest's directory), whose values are passed to the parser as metadata
- * known from outside.
+ * --manifest FILE: a tab-separated file whose header names its columns ("path kommun namnd date
+ * url"; also "type"; any order), paths relative to the manifest's directory; or JSON Lines; read by
+ * the indexer's manifest reader, so `parse` and `index` see the same metadata.
  */
 #include "cli.h"
+#include "protokollsok/indexer.h"
+#include "protokollsok/pdf.h"
 #include "protokollsok/protocol.h"
 
 #include <errno.h>
@@ -23,108 +25,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct {
-    char *path; /* resolved with realpath, or as written when it does not exist */
-    char *kommun, *namnd, *date;
-} manifest_row;
-
-typedef struct {
-    manifest_row *rows;
-    size_t n;
-} manifest;
-
-static void manifest_free(manifest *m)
+/* The manifest row for file: matched by identity (dev/ino), as the indexer does. */
+static const ps_indexer_manifest_entry *manifest_row(const ps_indexer_manifest *m, const char *file)
 {
-    for (size_t i = 0; i < m->n; i++) {
-        free(m->rows[i].path);
-        free(m->rows[i].kommun);
-        free(m->rows[i].namnd);
-        free(m->rows[i].date);
-    }
-    free(m->rows);
-    m->rows = NULL;
-    m->n = 0;
-}
-
-/* Cut the next tab-separated column off *s (NULL when there are none left). */
-static char *column(char **s)
-{
-    if (!*s)
+    struct stat st;
+    if (!m || stat(file, &st) != 0)
         return NULL;
-    char *c = *s, *tab = strchr(c, '\t');
-    if (tab) {
-        *tab = '\0';
-        *s = tab + 1;
-    } else {
-        *s = NULL;
-    }
-    return c;
-}
-
-static char *dup_or_null(const char *s)
-{
-    return (s && *s) ? strdup(s) : NULL;
-}
-
-static int manifest_load(const char *file, manifest *m)
-{
-    FILE *f = fopen(file, "r");
-    if (!f) {
-        fprintf(stderr, "protokollsok parse: %s: cannot read manifest: %s\n", file,
-                strerror(errno));
-        return PS_EXIT_USAGE;
-    }
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", file);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0;
-    int rc = PS_EXIT_OK;
-    while (getline(&line, &cap, f) != -1) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (lineno == 1 || line[0] == '\0' || line[0] == '#')
-            continue;
-        char *rest = line;
-        char *path = column(&rest), *kommun = column(&rest), *namnd = column(&rest),
-             *date = column(&rest);
-        if (!path || !*path) {
-            fprintf(stderr, "protokollsok parse: %s:%ld: no path\n", file, lineno);
-            rc = PS_EXIT_USAGE;
-            break;
-        }
-        manifest_row *rows = realloc(m->rows, (m->n + 1) * sizeof *rows);
-        if (!rows) {
-            rc = PS_EXIT_FAILURE;
-            break;
-        }
-        m->rows = rows;
-        char joined[PATH_MAX * 2], resolved[PATH_MAX];
-        snprintf(joined, sizeof joined, "%s/%s", dir, path);
-        const char *p = path[0] == '/' ? path : joined;
-        m->rows[m->n] = (manifest_row){dup_or_null(realpath(p, resolved) ? resolved : p),
-                                       dup_or_null(kommun), dup_or_null(namnd), dup_or_null(date)};
-        m->n++;
-    }
-    free(line);
-    fclose(f);
-    return rc;
-}
-
-static const manifest_row *manifest_find(const manifest *m, const char *file)
-{
-    char resolved[PATH_MAX];
-    if (!m->n || !realpath(file, resolved))
-        return NULL;
-    for (size_t i = 0; i < m->n; i++)
-        if (m->rows[i].path && strcmp(m->rows[i].path, resolved) == 0)
-            return &m->rows[i];
-    return NULL;
+    return ps_indexer_manifest_find(m, file, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
 }
 
 /* Read a whole file; refuses files over max bytes before reading them. */
@@ -201,26 +108,6 @@ static void usage(FILE *out)
           out);
 }
 
-static bool parse_size(const char *s, size_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
-        return false;
-    unsigned long long mult = 1;
-    if (*end == 'k' || *end == 'K')
-        mult = 1024ull, end++;
-    else if (*end == 'M')
-        mult = 1024ull * 1024, end++;
-    else if (*end == 'G')
-        mult = 1024ull * 1024 * 1024, end++;
-    if (*end || v == 0 || v > (unsigned long long)SIZE_MAX / mult)
-        return false;
-    *out = (size_t)(v * mult);
-    return true;
-}
-
 int ps_cli_parse(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -236,7 +123,7 @@ int ps_cli_parse(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'm':
-            if (!parse_size(optarg, &max))
+            if (!ps_cli_parse_size(optarg, &max))
                 return ps_cli_usage_error("parse", "bad --max-bytes value '%s'", optarg);
             break;
         case 'f':
@@ -251,13 +138,18 @@ int ps_cli_parse(int argc, char **argv)
     }
     if (optind >= argc)
         return ps_cli_usage_error("parse", "no FILE given");
-    manifest m = {0};
+    ps_indexer_manifest *m = NULL;
     if (manifest_file) {
-        int rc = manifest_load(manifest_file, &m);
-        if (rc != PS_EXIT_OK) {
-            manifest_free(&m);
-            return rc;
+        ps_error merr;
+        ps_error_clear(&merr);
+        ps_status mst = ps_indexer_manifest_load(manifest_file, &m, &merr);
+        if (mst != PS_OK) {
+            ps_error_locate(&merr, merr.file[0] ? NULL : manifest_file, merr.line, merr.offset);
+            ps_cli_print_error("parse", &merr);
+            return mst == PS_ERR_NOMEM ? PS_EXIT_FAILURE : PS_EXIT_USAGE;
         }
+        for (size_t w = 0; w < ps_indexer_manifest_nwarnings(m); w++)
+            fprintf(stderr, "protokollsok parse: warning: %s\n", ps_indexer_manifest_warning(m, w));
     }
     int status = PS_EXIT_OK;
     for (int i = optind; i < argc; i++) {
@@ -267,14 +159,21 @@ int ps_cli_parse(int argc, char **argv)
         char *bytes = NULL;
         size_t len = 0;
         ps_status st = read_file(path, max, &bytes, &len, &err);
+        if (st == PS_OK && ps_pdf_sniff(bytes, len)) { /* by content, not by extension */
+            char *text = NULL;
+            st = ps_pdf_to_text(bytes, len, 0, &text, &len, NULL, &err);
+            free(bytes);
+            bytes = text;
+        }
         ps_protocol_doc *doc = NULL;
         if (st == PS_OK) {
-            const manifest_row *row = manifest_find(&m, path);
+            const ps_indexer_manifest_entry *row = manifest_row(m, path);
             ps_protocol_opts opts = {.source_name = path, .max_bytes = max};
             if (row) {
                 opts.kommun = row->kommun;
                 opts.namnd = row->namnd;
                 opts.date = row->date;
+                opts.type = row->type;
             }
             st = ps_protocol_parse(bytes, len, &opts, &doc, &err);
         }
@@ -283,7 +182,7 @@ int ps_cli_parse(int argc, char **argv)
             ps_error_locate(&err, path, 0, err.offset);
             ps_cli_print_error("parse", &err);
             if (st == PS_ERR_NOMEM) {
-                manifest_free(&m);
+                ps_indexer_manifest_free(m);
                 return PS_EXIT_FAILURE;
             }
             status = PS_EXIT_PARTIAL;
@@ -295,14 +194,14 @@ int ps_cli_parse(int argc, char **argv)
         ps_protocol_doc_free(doc);
         if (!json) {
             fprintf(stderr, "protokollsok parse: %s: out of memory\n", path);
-            manifest_free(&m);
+            ps_indexer_manifest_free(m);
             return PS_EXIT_FAILURE;
         }
         fputs(json, stdout);
         fputc('\n', stdout);
         free(json);
     }
-    manifest_free(&m);
+    ps_indexer_manifest_free(m);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "protokollsok parse: cannot write output: %s\n", strerror(errno));
         return PS_EXIT_FAILURE;

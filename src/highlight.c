@@ -50,9 +50,8 @@ static bool match_token(void *vctx, const ps_token *tok)
     return true;
 }
 
-ps_status ps_highlight_find(ps_analyzer *an, const char *text, size_t len,
-                            const char *const *terms, size_t nterms, ps_match **out,
-                            size_t *nout, ps_error *err)
+ps_status ps_highlight_find(ps_analyzer *an, const char *text, size_t len, const char *const *terms,
+                            size_t nterms, ps_match **out, size_t *nout, ps_error *err)
 {
     *out = NULL;
     *nout = 0;
@@ -164,8 +163,8 @@ ps_status ps_highlight_excerpts(const char *text, size_t len, const ps_match *ma
         return PS_OK;
     }
     candidate *cand = malloc(nmatches * sizeof *cand);
-    ps_excerpt *chosen = malloc((max_excerpts < nmatches ? max_excerpts : nmatches) *
-                                sizeof *chosen);
+    ps_excerpt *chosen =
+        malloc((max_excerpts < nmatches ? max_excerpts : nmatches) * sizeof *chosen);
     if (!cand || !chosen) {
         free(cand);
         free(chosen);
@@ -182,9 +181,9 @@ ps_status ps_highlight_excerpts(const char *text, size_t len, const ps_match *ma
         size_t slack = hi - lo < window_bytes ? (window_bytes - (hi - lo)) / 2 : 0;
         size_t s = lo > slack ? lo - slack : 0;
         size_t e = hi + slack < len ? hi + slack : len;
-        cand[i] = (candidate){snap_start(text, s, lo), snap_end(text, len, e, hi), i, n,
-                              count_distinct(matches + i,
-                                             n < PS_DISTINCT_SCAN_MAX ? n : PS_DISTINCT_SCAN_MAX)};
+        cand[i] = (candidate){
+            snap_start(text, s, lo), snap_end(text, len, e, hi), i, n,
+            count_distinct(matches + i, n < PS_DISTINCT_SCAN_MAX ? n : PS_DISTINCT_SCAN_MAX)};
     }
     size_t nchosen = 0;
     while (nchosen < max_excerpts) {

@@ -2,18 +2,20 @@
  * protocol.c — one document in, its ärenden out (ps_protocol_parse).
  *
  * Stages, each a pass over the source split into lines (protocol_internal.h):
- *   1. decode the bytes (protocol_decode.c), split lines, count pages at '\f';
- *   2. mark noise: page numbers and running headers repeated at page edges, rules;
- *   3. find anchors where an ärende starts: a § heading ("§ 243 2023.076 SN") or a
- *      tjänsteskrivelse header block (Datum:/Handläggare:/Diariernr:|Dnr|Beteckning:) with a new
- *      dnr; extend an anchor back over its cover sheet (title, item number, dnr line);
- *   4. read the Ärendelista, to name agenda items that have no text of their own;
- *   5. per ärende: title, fields, headings, then the body (protocol_body.c) with its sections,
- *      references and offset map;
- *   6. fill what the ärende does not say itself from the document (date, nämnd, kommun) and
- *      from the caller's metadata, then give each ärende its key.
+ *   1. decode the bytes (protocol_decode.c); split lines, count pages at '\f', mark noise: page
+ *      numbers, running headers and footers (protocol_lines.c);
+ *   2. read the Ärendelista and find anchors where an ärende starts: a § heading
+ *      ("§ 243 2023.076 SN") or a tjänsteskrivelse header block with a new dnr, each extended
+ *      back over its cover sheet (protocol_split.c, vocabulary in protocol_vocab.c);
+ *   3. the document's own type, date and nämnd (protocol_meta.c), its kommun and nämnd
+ *      inferred from mentions and dnr series letters (protocol_kommun.c);
+ *   4. per ärende: title, fields, headings, then the body with its sections, references and
+ *      offset map (protocol_body.c; dnr, dates, references in protocol_dnr.c);
+ *   5. fill what the ärende does not say itself from the document and from the caller's
+ *      metadata, then give each ärende its key. JSON: protocol_json.c.
  * Text before the first ärende (meeting header, agenda) goes to the first agenda-only item if
- * there is one, else to the first ärende, so no body text is lost.
+ * there is one; a protocol's front matter (attendance, justerare) before several § is an ärende
+ * of its own; else it opens the first ärende. So no body text is lost.
  */
 #include "protocol_internal.h"
 

@@ -50,7 +50,9 @@ static void copy_content(builder *b, const char *src, size_t s, size_t e, bool h
     size_t run = s;
     bool word_start = true;
     for (size_t i = s; i < e;) {
-        size_t m = ps_text_markup_len(src + i, e - i, word_start);
+        char c = src[i];
+        bool opener = c == '*' || c == '_' || c == '<' || c == '\\' || c == '[' || c == ']';
+        size_t m = opener ? ps_text_markup_len(src + i, e - i, word_start) : 0;
         if (m) {
             copy_src(b, src, run, i - run);
             i += m;
@@ -108,26 +110,35 @@ static bool conjunction_at(const char *s, size_t len)
     return false;
 }
 
-/* Join the next line (content at s) to the paragraph: handle a trailing hyphen. */
+ps_join ps_text_join(const char *d, size_t n, const char *s, size_t len)
+{
+    if (!(n >= 2 && d[n - 1] == '-' && d[n - 2] != ' ' && d[n - 2] != '-' && lower_at(s, len)))
+        return PS_JOIN_SPACE;
+    if (conjunction_at(s, len))
+        return PS_JOIN_SPACE; /* "kultur-" + "och": a real hyphen */
+    unsigned char before = (unsigned char)d[n - 2];
+    bool keep = (before >= 'A' && before <= 'Z') || (before >= '0' && before <= '9');
+    if (n >= 3 && (unsigned char)d[n - 3] == 0xC3 && before >= 0x80 && before <= 0x9E)
+        keep = true; /* Å Ä Ö */
+    /* A one-letter prefix keeps its hyphen: "e-" + "tjänster". */
+    if (n == 2 || !ps_text_wordc((unsigned char)d[n - 3]))
+        keep = true;
+    return keep ? PS_JOIN_KEEP_HYPHEN : PS_JOIN_DROP_HYPHEN;
+}
+
+/* Join the next line (content at s) to the paragraph. */
 static void join(builder *b, const char *s, size_t len)
 {
-    const char *d = b->body.data;
-    size_t n = b->body.len;
-    if (n >= 2 && d[n - 1] == '-' && d[n - 2] != ' ' && d[n - 2] != '-' && lower_at(s, len)) {
-        unsigned char before = (unsigned char)d[n - 2];
-        bool upper_or_digit = (before >= 'A' && before <= 'Z') || (before >= '0' && before <= '9');
-        if (n >= 3 && (unsigned char)d[n - 3] == 0xC3 && before >= 0x80 && before <= 0x9E)
-            upper_or_digit = true;
-        /* A one-letter prefix keeps its hyphen: "e-" + "tjänster". */
-        if (n == 2 || !ps_text_wordc((unsigned char)d[n - 3]))
-            upper_or_digit = true;
-        if (conjunction_at(s, len))
-            ps_buf_putc(&b->body, ' ');
-        else if (!upper_or_digit)
-            drop_last(b);
-        return;
+    switch (ps_text_join(b->body.data, b->body.len, s, len)) {
+    case PS_JOIN_SPACE:
+        ps_buf_putc(&b->body, ' ');
+        break;
+    case PS_JOIN_DROP_HYPHEN:
+        drop_last(b);
+        break;
+    case PS_JOIN_KEEP_HYPHEN:
+        break;
     }
-    ps_buf_putc(&b->body, ' ');
 }
 
 static void add_section(builder *b, const char *name, size_t start)
@@ -176,9 +187,12 @@ static bool breaks(const ps_parser *p, size_t prev, size_t cur)
         ps_text_wordc((unsigned char)p->src[l->cend - 2]) &&
         lower_at(p->src + c->cstart, c->cend - c->cstart))
         return false;
-    if (p->wrap_width && l->width * 10 < p->wrap_width * 6)
-        return true;
-    return false;
+    /* Wrapped text breaks at a short line. Text that is not hard-wrapped breaks lines on
+     * purpose, unless a sentence plainly runs on: no stop at the end, lower case next. */
+    if (p->wrap_width)
+        return l->width * 10 < p->wrap_width * 6;
+    char last = p->src[l->cend - 1];
+    return strchr(".:;!?", last) || !lower_at(p->src + c->cstart, c->cend - c->cstart);
 }
 
 ps_status ps_body_build(const ps_parser *p, size_t first, size_t end, ps_arende *a)

@@ -5,7 +5,8 @@
  * Latin-1 (older systems: high bytes that never form UTF-8 sequences), and UTF-8 with some
  * damage (repaired with U+FFFD). Binary data is refused rather than guessed at: a NUL byte or
  * many control bytes mean the file is not text. Line ends are normalized to '\n', a BOM dropped,
- * other control characters except '\t' and '\f' (page breaks) become spaces.
+ * other control characters except '\t' and '\f' (page breaks) become spaces, and so do no-break
+ * and other typographic spaces; soft hyphens and zero-width characters are dropped.
  */
 #include "protocol_internal.h"
 
@@ -92,6 +93,30 @@ static size_t put_ascii(ps_buf *b, const unsigned char *s, size_t len)
     return 1;
 }
 
+/* Append a valid UTF-8 sequence; the invisible or exotic spaces PDF and word processors leave
+ * in text become plain spaces (so "§\u00A0243" and "2023.076\u00A0SN" read like typed text),
+ * soft hyphens and zero-width characters go. */
+static void put_seq(ps_buf *b, const unsigned char *s, size_t n)
+{
+    if (n == 2 && s[0] == 0xC2 && s[1] == 0xA0) {
+        ps_buf_putc(b, ' '); /* no-break space */
+        return;
+    }
+    if (n == 2 && s[0] == 0xC2 && s[1] == 0xAD)
+        return; /* soft hyphen */
+    if (n == 3 && s[0] == 0xE2 && s[1] == 0x80) {
+        if ((s[2] >= 0x80 && s[2] <= 0x8A) || s[2] == 0xAF) {
+            ps_buf_putc(b, ' '); /* en/em/thin/figure/narrow no-break spaces */
+            return;
+        }
+        if (s[2] >= 0x8B && s[2] <= 0x8D)
+            return; /* zero-width space, non-joiner, joiner */
+    }
+    if (n == 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+        return; /* a byte-order mark inside the text */
+    ps_buf_append(b, (const char *)s, n);
+}
+
 static bool is_control(unsigned char c)
 {
     return (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') || c == 0x7F;
@@ -165,7 +190,10 @@ ps_status ps_protocol_decode(const char *bytes, size_t len, char **out, size_t *
             i += put_ascii(&b, s + i, len - i);
         } else if (legacy) {
             uint32_t cp = s[i] < 0xA0 ? cp1252_high[s[i] - 0x80] : s[i];
-            put_cp(&b, cp ? cp : 0xFFFD);
+            if (cp == 0xA0)
+                ps_buf_putc(&b, ' ');
+            else if (cp != 0xAD)
+                put_cp(&b, cp ? cp : 0xFFFD);
             i++;
         } else {
             size_t n = utf8_seq_len(s + i, len - i);
@@ -173,7 +201,7 @@ ps_status ps_protocol_decode(const char *bytes, size_t len, char **out, size_t *
                 put_cp(&b, 0xFFFD);
                 i++;
             } else {
-                ps_buf_append(&b, (const char *)s + i, n);
+                put_seq(&b, s + i, n);
                 i += n;
             }
         }

@@ -352,3 +352,20 @@ ps_status ps_refs_find(const char *t, size_t len, ps_reference **refs, size_t *n
     }
     return PS_OK;
 }
+
+/* Does the whole plain text t parse as one dnr? */
+bool ps_text_dnr_only(const char *t, char *out, size_t outsz)
+{
+    size_t used = 0, n = strlen(t);
+    if (!ps_dnr_parse(t, n, true, out, outsz, &used))
+        return false;
+    while (used < n && (t[used] == ' ' || t[used] == ','))
+        used++;
+    return used == n;
+}
+
+bool ps_text_date_only(const char *t, char out[11])
+{
+    size_t used = 0, n = strlen(t);
+    return ps_date_parse(t, n, out, &used) && used == n;
+}

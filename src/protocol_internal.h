@@ -49,6 +49,9 @@ void ps_text_lower(const char *s, size_t len, ps_buf *out);
 /* Slug for keys: lowercase, å/ä→a, ö→o, é→e, other non [a-z0-9._-] runs → '-', trimmed. */
 char *ps_text_slug(const char *s, size_t len);
 
+/* Is s[0, n) non-empty and all ASCII digits? */
+bool ps_text_all_digits(const char *s, size_t n);
+
 /* Number of UTF-8 code points in s[0, len). */
 size_t ps_text_width(const char *s, size_t len);
 
@@ -80,6 +83,10 @@ bool ps_dnr_parse(const char *s, size_t len, bool bare_ok, char *out, size_t out
 /* The series letters of a normalized dnr ("SN" of "2023.076 SN", "KS" of "KS 2023/123"), copied
  * into out; false when there are none. */
 bool ps_dnr_series(const char *dnr, char *out, size_t outsz);
+
+/* Is the whole text t one dnr (written into out) / one date? */
+bool ps_text_dnr_only(const char *t, char *out, size_t outsz);
+bool ps_text_date_only(const char *t, char out[11]);
 
 /* Parse a date at s: ISO "2023-11-01" or Swedish "1 november 2023" (optionally "den 1 ...").
  * Writes "YYYY-MM-DD" into out (size >= 11). */
@@ -139,8 +146,50 @@ ps_status ps_parse_document(ps_protocol_doc *doc, const ps_protocol_opts *opts);
  * finds references. Returns PS_OK or PS_ERR_NOMEM. */
 ps_status ps_body_build(const ps_parser *p, size_t first, size_t end, ps_arende *a);
 
-/* Plain text of line i into p->tmp (cleared first); returns p->tmp.data or "" */
+/* ---- lines (protocol_lines.c) ------------------------------------------------------------- */
+
+/* How a wrapped line continues text ending d[0, n): with a space, or (a line-end hyphen) by
+ * dropping the hyphen ("utbildnings-" + "förvaltningen") or keeping it ("IT-" + "samordnare",
+ * "e-" + "tjänster"); a hyphen before a conjunction is real ("kultur- och"): a space. */
+typedef enum { PS_JOIN_SPACE, PS_JOIN_DROP_HYPHEN, PS_JOIN_KEEP_HYPHEN } ps_join;
+ps_join ps_text_join(const char *d, size_t n, const char *s, size_t len);
+
+/* Plain text of line i into p->tmp (cleared first); returns p->tmp.data or "". */
 const char *ps_line_plain(ps_parser *p, size_t i);
+/* Split p->src into p->lines (classified), p->has_pages. */
+ps_status ps_lines_split(ps_parser *p);
+/* Set p->wrap_width. */
+ps_status ps_lines_wrap_width(ps_parser *p);
+/* Mark page numbers and running headers/footers as noise; *dropped counts them. */
+ps_status ps_lines_mark_noise(ps_parser *p, size_t *dropped);
+/* Is line i blank or noise? */
+bool ps_line_blank(const ps_parser *p, size_t i);
+/* The previous / next line with text, or (size_t)-1. */
+size_t ps_line_prev_text(const ps_parser *p, size_t i);
+size_t ps_line_next_text(const ps_parser *p, size_t i);
+
+/* ---- vocabulary (protocol_vocab.c) -------------------------------------------------------- */
+
+enum { PS_LABEL_NONE, PS_LABEL_DATE, PS_LABEL_HANDL, PS_LABEL_DNR, PS_LABEL_OTHER };
+
+/* Is the plain text t (a trailing ':' ignored) a section heading ("Beslut", "Bakgrund", ...)? */
+bool ps_vocab_section(const char *t);
+/* A header field line "Label: value": the label kind (PS_LABEL_*) and the value's offset. */
+int ps_vocab_header_label(const char *t, size_t *value);
+/* Is t a word naming a document on a line of its own ("Tjänsteskrivelse", "Yttrande")? */
+bool ps_vocab_document_word(const char *t);
+/* Is t an agenda heading ("Ärendelista", "Föredragningslista", "Dagordning")? */
+bool ps_vocab_agenda_heading(const char *t);
+
+/* ---- document metadata (protocol_meta.c) ---------------------------------------------------- */
+
+/* The type the top lines name (*src READ), else one inferred from the structure. */
+ps_doc_type ps_meta_type(ps_parser *p, size_t paragraphs, size_t headers, bool agenda,
+                         ps_field_source *src);
+/* The document date from the top lines; a date-only line before preamble_end is marked skipped. */
+void ps_meta_date(ps_parser *p, size_t preamble_end, char out[11], ps_field_source *src);
+/* The nämnd the lines before preamble_end name (malloc'd), or NULL. */
+char *ps_meta_namnd(ps_parser *p, size_t preamble_end);
 
 /* ---- shared -------------------------------------------------------------------------------- */
 

@@ -101,6 +101,16 @@ bool ps_grow(void *arrayp, size_t *cap, size_t n, size_t elem)
     return true;
 }
 
+bool ps_text_all_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
 size_t ps_text_width(const char *s, size_t len)
 {
     size_t n = 0;
@@ -152,6 +162,8 @@ char *ps_text_slug(const char *s, size_t len)
 }
 
 /* Length of an inline markup token at s (to be dropped from plain text), or 0. */
+enum { LINK_MAX = 512 };
+
 size_t ps_text_markup_len(const char *s, size_t len, bool at_word_start)
 {
     if (s[0] == '*') {
@@ -167,7 +179,8 @@ size_t ps_text_markup_len(const char *s, size_t len, bool at_word_start)
         if (s[n] == '/')
             n++;
         size_t letters = 0;
-        while (n < len && ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z'))) {
+        while (n < len && letters <= 10 &&
+               ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z'))) {
             n++;
             letters++;
         }
@@ -181,16 +194,18 @@ size_t ps_text_markup_len(const char *s, size_t len, bool at_word_start)
     }
     if (s[0] == '\\' && len > 1 && strchr("\\`*_{}[]()#+-.!|", s[1]))
         return 1;
+    /* Links are short: bounded look-ahead keeps a line full of '[' linear. */
+    size_t window = len < LINK_MAX ? len : LINK_MAX;
     if (s[0] == '[' && at_word_start) {
         /* [text](url): drop "[" here; "](url)" is dropped when reached. */
-        const char *close = memchr(s, ']', len);
+        const char *close = memchr(s, ']', window);
         if (close && (size_t)(close - s) + 1 < len && close[1] == '(' &&
-            memchr(close, ')', len - (size_t)(close - s)))
+            memchr(close, ')', window - (size_t)(close - s)))
             return 1;
         return 0;
     }
     if (s[0] == ']' && len > 1 && s[1] == '(') {
-        const char *close = memchr(s, ')', len);
+        const char *close = memchr(s, ')', window);
         return close ? (size_t)(close - s) + 1 : 0;
     }
     return 0;

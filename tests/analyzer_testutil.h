@@ -20,7 +20,7 @@ typedef struct {
     size_t start, end;
     unsigned pos, flags;
     char norm[TU_TERM_LEN];
-    size_t nterms;
+    size_t nterms, compound_parts;
     char terms[TU_MAX_TERMS][TU_TERM_LEN];
     ps_term_kind kinds[TU_MAX_TERMS];
 } tu_token;
@@ -52,6 +52,7 @@ static inline bool tu_collect(void *ctx, const ps_token *t)
     d->flags = t->flags;
     tu_copy(d->norm, t->norm, t->norm_len);
     d->nterms = t->nterms < TU_MAX_TERMS ? t->nterms : TU_MAX_TERMS;
+    d->compound_parts = t->compound_parts;
     for (size_t i = 0; i < d->nterms; i++) {
         tu_copy(d->terms[i], t->terms[i].text, t->terms[i].len);
         d->kinds[i] = t->terms[i].kind;
@@ -83,6 +84,15 @@ static inline bool tu_has_kind(const tu_token *t, const char *term, ps_term_kind
         if (strcmp(t->terms[i], term) == 0 && t->kinds[i] == kind)
             return true;
     return false;
+}
+
+/* The i-th PART term of t (NULL when there are fewer). */
+static inline const char *tu_part(const tu_token *t, size_t i)
+{
+    for (size_t k = 0; k < t->nterms; k++)
+        if (t->kinds[k] == PS_TERM_PART && i-- == 0)
+            return t->terms[k];
+    return NULL;
 }
 
 #endif

@@ -186,8 +186,8 @@ static void test_excerpt_without_matches(void **state)
     ps_excerpt *ex;
     size_t nex;
     ps_error err;
-    assert_int_equal(
-        ps_highlight_excerpts(text, strlen(text), NULL, 0, 40, 2, &ex, &nex, &err), PS_OK);
+    assert_int_equal(ps_highlight_excerpts(text, strlen(text), NULL, 0, 40, 2, &ex, &nex, &err),
+                     PS_OK);
     assert_int_equal(nex, 1);
     assert_int_equal(ex[0].start, 0);
     assert_int_equal(ex[0].end, 43); /* the first space after byte 40: "...Samordningsförbundet" */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "protokollsok/buf.h"
 #include "protokollsok/protocol.h"
@@ -338,6 +339,14 @@ static void test_dnr_in_paragraph_heading(void **state)
     assert_field(&d->arenden[1].title, "Val av revisor", PS_FIELD_READ);
     assert_string_equal(d->arenden[1].body, "Text om valet.");
     ps_protocol_doc_free(d);
+
+    /* A paragraph that cites a § is no § heading. */
+    d = parse_str("Datum: 2023-01-02\nDnr: KS 2023/1\n\nTitel\n\nText.\n\n"
+                  "§ 5 Förvaltningslagen anger att myndigheten ska\nutreda ärendet.\n\n"
+                  "§ 6 Kommunallagen gäller också.\n");
+    assert_int_equal(d->narenden, 1);
+    assert_non_null(strstr(d->arenden[0].body, "§ 5 Förvaltningslagen"));
+    ps_protocol_doc_free(d);
 }
 
 /* ---- line repair ------------------------------------------------------------------------------
@@ -441,6 +450,14 @@ static void test_decode_cp1252(void **state)
     assert_int_equal(n, strlen(out));
     assert_non_null(note);
     assert_non_null(strstr(note, "Windows-1252"));
+    /* Decoding is idempotent: the indexer decodes before parsing, which decodes again. */
+    char *again = NULL, *note2 = NULL;
+    size_t n2 = 0;
+    assert_int_equal(ps_protocol_decode(out, n, &again, &n2, &note2, &err), PS_OK);
+    assert_int_equal(n2, n);
+    assert_memory_equal(again, out, n);
+    assert_null(note2);
+    free(again);
     free(out);
     free(note);
     ps_protocol_doc *d = parse_text(in, sizeof in - 1, NULL);
@@ -480,6 +497,14 @@ static void test_decode_bom_crlf(void **state)
     assert_int_equal(ps_protocol_decode(in, sizeof in - 1, &out, &n, &note, &err), PS_OK);
     assert_string_equal(out, "a\nb\nc d\f");
     assert_null(note);
+    free(out);
+    /* Exotic spaces become spaces, soft hyphens and zero-width spaces go. */
+    const char sp[] = "\xc2\xa7\xc2\xa0"
+                      "243 2023.076\xe2\x80\xaf"
+                      "SN\nut\xc2\xad"
+                      "bildning\xe2\x80\x8b";
+    assert_int_equal(ps_protocol_decode(sp, sizeof sp - 1, &out, &n, &note, &err), PS_OK);
+    assert_string_equal(out, "§ 243 2023.076 SN\nutbildning");
     free(out);
 }
 
@@ -626,6 +651,14 @@ static void test_doc_types(void **state)
     ps_protocol_doc *d = parse_str("Kallelse till Kommunstyrelsen\n\nText.\n");
     assert_field(&d->namnd, "Kommunstyrelsen", PS_FIELD_READ);
     ps_protocol_doc_free(d);
+    d = parse_str("PROTOKOLLSUTDRAG\nSocialnämnden\nSammanträdesdatum 2023-11-01\n\n"
+                  "§ 243 2023.076 SN\nTitel\n\nBeslut\n\nText.\n");
+    assert_int_equal(d->type, PS_DOC_PROTOKOLLSUTDRAG);
+    assert_int_equal(d->type_source, PS_FIELD_READ);
+    assert_field(&d->date, "2023-11-01", PS_FIELD_READ);
+    assert_field(&d->namnd, "Socialnämnden", PS_FIELD_READ);
+    assert_field(&d->arenden[0].date, "2023-11-01", PS_FIELD_READ);
+    ps_protocol_doc_free(d);
 }
 
 /* Offsets of every seed: pieces copy the source exactly, sections and spans are in range. */
@@ -705,6 +738,98 @@ static void test_protocol_with_pages(void **state)
     ps_protocol_doc_free(d);
 }
 
+/* Inputs built to hit every loop hard: each must parse in bounded time (no quadratic path). */
+static void repeat(ps_buf *b, const char *unit, size_t times)
+{
+    for (size_t i = 0; i < times; i++)
+        ps_buf_printf(b, unit, (int)(i % 997));
+}
+
+static void test_adversarial_inputs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *unit;
+        size_t times;
+    } cases[] = {
+        {"[", 300000},
+        {"<abcdefghijklmnop", 20000},
+        {"§ %d 2023.%03d SN\n", 20000},
+        {"Datum: 2023-01-01\nHandläggare: A\n\nTitel %d\n\n", 10000},
+        {"%d. Ärende utan dnr\n", 600},
+        {"Text på en sida %d som slutar med ut-\n\f", 20000},
+        {"Alingsås kommun Köpings kommun, Socialnämnden %d och ", 20000},
+        {"§ %d den 1 maj 2020 KF, ", 20000},
+        {"-\n", 100000},
+        {"\n", 200000},
+    };
+    clock_t start = clock();
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ps_buf b = PS_BUF_INIT;
+        if (c == 4)
+            ps_buf_puts(&b, "Ärendelista\n\n");
+        repeat(&b, cases[c].unit, cases[c].times);
+        if (c == 4)
+            repeat(&b, "\nDatum: 2023-01-01\nHandläggare: A\n\nÄrende utan dnr %d\n\nText.\n",
+                   2000);
+        ps_protocol_doc *d = parse_text(b.data, b.len, NULL);
+        assert_true(d->narenden >= 1);
+        char *json = ps_protocol_doc_to_json(d, "x");
+        assert_non_null(json);
+        free(json);
+        ps_protocol_doc_free(d);
+        ps_buf_free(&b);
+    }
+    double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    if (seconds > 60)
+        fail_msg("adversarial inputs took %.1f s of CPU", seconds);
+}
+
+/* A kallelse: its agenda items become ärenden, the attached tjänsteskrivelse is matched by dnr. */
+static void test_kallelse_agenda(void **state)
+{
+    (void)state;
+    ps_protocol_doc *d =
+        parse_str("KALLELSE\nKommunstyrelsen\n2023-06-01 kl. 13.00\n\n"
+                  "Föredragningslista\n1. Upprop\n2. Val av justerare\n"
+                  "3. Budget 2024\nDnr KS 2023/200\n"
+                  "4. Motion om cykelbanor, KS 2023/55\n\n"
+                  "Tjänsteskrivelse\nDatum: 2023-05-20\nDiarienummer: KS 2023/200\n"
+                  "Handläggare: Eva Ek\n\nBudget 2024\n\nSammanfattning\n"
+                  "Förvaltningen föreslår en budget för 2024 som\nbalanserar.\n");
+    assert_int_equal(d->type, PS_DOC_KALLELSE);
+    assert_int_equal(d->type_source, PS_FIELD_READ);
+    assert_field(&d->date, "2023-06-01", PS_FIELD_READ);
+    assert_field(&d->namnd, "Kommunstyrelsen", PS_FIELD_READ);
+    assert_int_equal(d->narenden, 4);
+    assert_field(&d->arenden[0].title, "Upprop", PS_FIELD_READ);
+    assert_non_null(strstr(d->arenden[0].body, "2. Val av justerare"));
+    assert_field(&d->arenden[1].title, "Val av justerare", PS_FIELD_READ);
+    assert_string_equal(d->arenden[1].body, "");
+    const ps_arende *motion = find_dnr(d, "KS 2023/55");
+    assert_non_null(motion);
+    assert_field(&motion->title, "Motion om cykelbanor", PS_FIELD_READ);
+    assert_string_equal(motion->key, "okand:ks-2023-55");
+    const ps_arende *budget = find_dnr(d, "KS 2023/200");
+    assert_non_null(budget);
+    assert_int_equal(budget->type, PS_DOC_TJANSTESKRIVELSE);
+    assert_field(&budget->date, "2023-05-20", PS_FIELD_READ);
+    assert_field(&budget->handlaggare, "Eva Ek", PS_FIELD_READ);
+    assert_field(&budget->title, "Budget 2024", PS_FIELD_READ);
+    assert_string_equal(budget->body, "Tjänsteskrivelse\nSammanfattning\n"
+                                      "Förvaltningen föreslår en budget för 2024 som balanserar.");
+    ps_protocol_doc_free(d);
+
+    /* A wrapped title is repaired like the body. */
+    d = parse_str("Tjänsteskrivelse\n2023-05-04\nDnr KS 2023/123\n\nRiktlinjer för e-\ntjänster "
+                  "och utbildnings-\nförvaltningens webb\n\nSammanfattning\n\nText.\n");
+    assert_field(&d->arenden[0].title,
+                 "Riktlinjer för e-tjänster och utbildningsförvaltningens webb", PS_FIELD_READ);
+    assert_field(&d->arenden[0].dnr, "KS 2023/123", PS_FIELD_READ);
+    assert_field(&d->arenden[0].date, "2023-05-04", PS_FIELD_READ);
+    ps_protocol_doc_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -720,6 +845,7 @@ int main(void)
         cmocka_unit_test(test_markdown_decoded),
         cmocka_unit_test(test_pages_and_running_headers),
         cmocka_unit_test(test_protocol_with_pages),
+        cmocka_unit_test(test_kallelse_agenda),
         cmocka_unit_test(test_decode_cp1252),
         cmocka_unit_test(test_decode_invalid_utf8),
         cmocka_unit_test(test_decode_bom_crlf),
@@ -728,6 +854,7 @@ int main(void)
         cmocka_unit_test(test_kommun_table),
         cmocka_unit_test(test_kommun_inference),
         cmocka_unit_test(test_doc_types),
+        cmocka_unit_test(test_adversarial_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

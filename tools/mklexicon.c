@@ -5,20 +5,21 @@
  *
  * From hunspell-sv it expands every entry's suffix rules into the lemma's word forms, stems each
  * form with libstemmer's Swedish (2.2, what Debian ships) and records:
- *   - lemma conflation (PS_LEX_MAP): every raw stem of a lemma's forms meets the stem of its
- *     base form (beslutet -> beslut, ärendet -> ärend, marknaden -> markn, nervöst -> nervös:
- *     the definite neuter -et that Snowball 2.2 keeps, and more), unless that stem is also the
- *     base-form stem of another lemma or belongs to lemmas with different bases (planet the
- *     celestial body vs. planet = the plane): ambiguity means no conflation. Words whose "et"
- *     belongs to the stem (paket, budget, raket) keep it, because their base form has it;
- *   - compound heads (PS_LEX_HEAD): raw stems of every form of an entry hunspell allows at the
- *     end of a compound (flag Y), alone and as a compound's tail (PS_LEX_TAIL maps a tail stem
- *     that differs from every stem of the word alone to the lemma's stem: -skat -> skatt);
+ *   - lemma conflation (PS_LEX_MAP): every raw stem of a lemma's forms meets the lemma's stem
+ *     (beslutet -> beslut, ärendet -> ärend, ansvaret -> ansvar, nervöst -> nervös: the
+ *     definite neuter -et that Snowball 2.2 keeps, and more). The lemma's stem is its base
+ *     form when another form stems to it (ansvars -> ansvar), else the base form's stem. No
+ *     conflation where it would be ambiguous: a stem that is another lemma's own stem (planet,
+ *     the celestial body) or that lemmas with different stems share. Words whose "et" belongs
+ *     to the stem (paket, budget, raket) keep it, because their base form has it;
+ *   - known words (PS_LEX_WORD): raw stems of every form (and of wswedish's words);
+ *   - compound heads (PS_LEX_HEAD): raw stems of every form of a noun or of an entry with
+ *     hunspell's compound-end flag Y, alone and as a compound's tail (PS_LEX_TAIL maps a tail
+ *     stem that differs from every stem of the word alone to the lemma's stem: -skat -> skatt);
  *   - compound beginnings (PS_LEX_BEGIN): hunspell's compound-begin/middle forms with their
- *     linking letters (samordnings-, arbets-, gatu-), plus the common linking forms of
- *     compound-capable nouns (-s, and -o/-u/-e for -a words), each mapped to its lemma's stem.
- * The optional wswedish list (ISO-8859-1) adds compound heads (stems of 4 letters or more: it
- * has no flags to tell a real compound end like "råd" from a rare word like "tet").
+ *     linking letters (samordnings-, arbets-), each mapped to its lemma's stem, and (as
+ *     PS_LEX_LINK) the common linking forms of nouns it does not list (läns-, gatu-: -s, and
+ *     -o/-u/-e for -a words), which the analyzer trusts less.
  *
  * Output layout: src/analyzer_lexfile.h. A build tool, so it prints its own errors.
  */
@@ -125,6 +126,7 @@ typedef struct {
     char *key;
     char *val;
     unsigned flags;
+    char *extra[2]; /* more values, for the records write_lexicon groups */
 } entry;
 
 typedef struct {
@@ -134,7 +136,7 @@ typedef struct {
 
 static uint64_t key_hash(const char *key)
 {
-    return ps_lexfile_hash((unsigned char)key[0], key + 1, strlen(key + 1));
+    return ps_lexfile_hash(key, strlen(key));
 }
 
 static entry *table_find(table *t, const char *key, bool create)
@@ -191,6 +193,8 @@ static void table_free(table *t)
     for (size_t i = 0; i < t->cap; i++) {
         free(t->slots[i].key);
         free(t->slots[i].val);
+        free(t->slots[i].extra[0]);
+        free(t->slots[i].extra[1]);
     }
     free(t->slots);
 }
@@ -199,16 +203,33 @@ static void table_free(table *t)
 
 typedef struct {
     char flag;
-    char *strip;      /* "" when 0 */
-    char *add;        /* "" when 0 */
-    char *cont;       /* continuation flags after '/', "" when none */
-    char *cond;       /* condition pattern as written ("." = any) */
+    char *strip; /* "" when 0 */
+    char *add;   /* "" when 0 */
+    char *cont;  /* continuation flags after '/', "" when none */
+    char *cond;  /* condition pattern as written ("." = any) */
 } sfx_rule;
 
 typedef struct {
     sfx_rule *rules;
     size_t n, cap;
+    size_t *order;     /* rule indexes grouped by flag ... */
+    size_t start[257]; /* ... the rules of flag c are order[start[c] .. start[c + 1]) */
 } affixes;
+
+/* Group the rules by flag so that an entry only looks at the rules of its own flags. */
+static void index_affixes(affixes *aff)
+{
+    memset(aff->start, 0, sizeof aff->start);
+    for (size_t i = 0; i < aff->n; i++)
+        aff->start[(unsigned char)aff->rules[i].flag + 1]++;
+    for (size_t c = 1; c <= 256; c++)
+        aff->start[c] += aff->start[c - 1];
+    size_t fill[256];
+    memcpy(fill, aff->start, sizeof fill);
+    aff->order = xmalloc((aff->n ? aff->n : 1) * sizeof *aff->order);
+    for (size_t i = 0; i < aff->n; i++)
+        aff->order[fill[(unsigned char)aff->rules[i].flag]++] = i;
+}
 
 /* Does the end of word match hunspell's condition pattern (chars, [set], [^set], .)? */
 static bool cond_matches(const char *word, const char *cond)
@@ -301,10 +322,10 @@ static void parse_aff(char *text, affixes *aff)
 
 typedef struct {
     struct sb_stemmer *stemmer;
-    table stems;  /* 'S' raw stem -> flags STEM_*, val = conflation target */
-    table out;    /* final entries: PS_LEX_* keys */
-    table begins; /* 'b' surface -> val = base word whose stem it stands for */
-    table inflected; /* 'F' every inflected (non-base) form of some entry */
+    table stems;         /* 'S' raw stem -> flags STEM_*, val = conflation target */
+    table out;           /* final entries: PS_LEX_* keys */
+    table begins;        /* 'b' surface -> val = base word whose stem it stands for */
+    table inflected;     /* 'F' every inflected (non-base) form of some entry */
     const char *explain; /* --explain STEM: report every lemma that says something about it */
     table proposals;     /* 'P' stem -> flags = how many lemmas propose it as their stem */
     table tails;         /* 't' compound-tail stem -> its lemma's stem */
@@ -312,7 +333,7 @@ typedef struct {
     size_t nlemmas, caplemmas;
 } builder;
 
-enum { STEM_CANONICAL = 1, STEM_REDUCIBLE = 2, STEM_AMBIGUOUS = 4 };
+enum { STEM_CANONICAL = 1, STEM_REDUCIBLE = 2, STEM_AMBIGUOUS = 4, BEGIN_LISTED = 8 };
 
 static char *stem_of(builder *b, const char *word)
 {
@@ -358,13 +379,17 @@ static void strvec_clear(strvec *sv)
     sv->n = 0;
 }
 
-static void add_begin(builder *b, const char *form, const char *base)
+/* A form that may begin a compound; listed: hunspell-sv says so (flags X/U or its linking
+ * suffixes), else it is one of our generic linking forms (PS_LEX_LINK). */
+static void add_begin(builder *b, const char *form, const char *base, bool listed)
 {
     if (utf8_chars(form) < 3)
         return;
     entry *e = table_get(&b->begins, 'b', form, true);
     if (!e->val)
         e->val = xstrndup(base, strlen(base));
+    if (listed)
+        e->flags |= BEGIN_LISTED;
 }
 
 /* Record what one lemma's stems (the first n) say: each should meet the lemma's stem. */
@@ -389,8 +414,8 @@ static void note_stems(builder *b, const char *canon, const strvec *stems, size_
 /* The lemma's word forms (base first), the compound-begin forms it licenses when begins is set,
  * and in *ninflected how many forms came from real inflection (not genitive -s, not the
  * -isk derivations of flag T). */
-static void expand(builder *b, const affixes *aff, const char *word, const char *flags,
-                   bool begins, strvec *forms, size_t *ninflected)
+static void expand(builder *b, const affixes *aff, const char *word, const char *flags, bool begins,
+                   strvec *forms, size_t *ninflected)
 {
     bool only_in_compound = strchr(flags, 'Z') != NULL;
     bool needaffix = strstr(flags, "\xC2\xA4") != NULL;
@@ -398,46 +423,52 @@ static void expand(builder *b, const affixes *aff, const char *word, const char 
     if (!only_in_compound && !needaffix)
         strvec_add(forms, xstrndup(word, strlen(word)));
     if (begins && (strchr(flags, 'X') || strchr(flags, 'U')))
-        add_begin(b, word, word);
+        add_begin(b, word, word, true);
     size_t wlen = strlen(word);
-    for (size_t i = 0; i < aff->n; i++) {
-        const sfx_rule *r = &aff->rules[i];
-        if (!strchr(flags, r->flag) || !ends_with(word, r->strip) || !cond_matches(word, r->cond))
-            continue;
-        size_t keep = wlen - strlen(r->strip);
-        char *form = xmalloc(keep + strlen(r->add) + 1);
-        memcpy(form, word, keep);
-        strcpy(form + keep, r->add);
-        char *folded = fold_letters(form, strlen(form));
-        free(form);
-        if (!folded)
-            continue;
-        if (strchr(r->cont, 'Z') || strchr(r->cont, 'W')) {
-            if (begins && (strchr(r->cont, 'X') || strchr(r->cont, 'U')))
-                add_begin(b, folded, word);
-            free(folded);
-        } else {
-            *ninflected += r->flag != 'A' && r->flag != 'T';
-            strvec_add(forms, folded);
+    for (const char *fp = flags; *fp; fp++) {
+        if (strchr(flags, *fp) != fp)
+            continue; /* a flag given twice */
+        unsigned char c = (unsigned char)*fp;
+        for (size_t k = aff->start[c]; k < aff->start[c + 1]; k++) {
+            const sfx_rule *r = &aff->rules[aff->order[k]];
+            if (!ends_with(word, r->strip) || !cond_matches(word, r->cond))
+                continue;
+            size_t keep = wlen - strlen(r->strip);
+            char *form = xmalloc(keep + strlen(r->add) + 1);
+            memcpy(form, word, keep);
+            strcpy(form + keep, r->add);
+            char *folded = fold_letters(form, strlen(form));
+            free(form);
+            if (!folded)
+                continue;
+            if (strchr(r->cont, 'Z') || strchr(r->cont, 'W')) {
+                if (begins && (strchr(r->cont, 'X') || strchr(r->cont, 'U')))
+                    add_begin(b, folded, word, true);
+                free(folded);
+            } else {
+                *ninflected += r->flag != 'A' && r->flag != 'T';
+                strvec_add(forms, folded);
+            }
         }
     }
-    if (begins && *ninflected > 0 && !only_in_compound && !needaffix) {
-        /* Linking forms hunspell-sv does not list for every word (läns-, vecko-, gatu-, skol-). */
+    /* Noun inflection classes of hunspell-sv (definite forms, plurals). */
+    bool noun = strpbrk(flags, "BCDEFGHI") != NULL;
+    if (begins && noun && !only_in_compound && !needaffix) {
+        /* Linking forms hunspell-sv does not list for every noun (läns-, vecko-, gatu-). */
         char buf[512];
         if (wlen + 2 < sizeof buf) {
             if (!ends_with(word, "s")) {
                 snprintf(buf, sizeof buf, "%ss", word);
-                add_begin(b, buf, word);
+                add_begin(b, buf, word, false);
             }
             if (ends_with(word, "a")) {
-                static const char *const links[] = {"o", "u", "e", ""};
-                for (size_t k = 0; k < 4; k++) {
+                static const char *const links[] = {"o", "u", "e"};
+                for (size_t k = 0; k < 3; k++) {
                     snprintf(buf, sizeof buf, "%.*s%s", (int)(wlen - 1), word, links[k]);
-                    if (links[k][0] || utf8_chars(buf) >= 4)
-                        add_begin(b, buf, word);
+                    add_begin(b, buf, word, false);
                 }
             } else if (utf8_chars(word) >= 5) {
-                add_begin(b, word, word);
+                add_begin(b, word, word, false);
             }
         }
     }
@@ -477,7 +508,8 @@ static char *tail_stem_of(builder *b, const char *form)
 /* Pass 2: everything the lexicon records about one hunspell entry. */
 static void add_lemma(builder *b, const affixes *aff, const char *word, const char *flags)
 {
-    bool compound_end = strchr(flags, 'Y') && !strchr(flags, 'Z');
+    /* hunspell-sv's compound-end flag Y, or a noun (råd/AbBDOR lacks the Y) */
+    bool compound_end = (strchr(flags, 'Y') || strpbrk(flags, "BCDEFGHI")) && !strchr(flags, 'Z');
     strvec forms = {0}, stems = {0};
     size_t ninflected;
     expand(b, aff, word, flags, true, &forms, &ninflected);
@@ -542,9 +574,8 @@ static void read_dic(builder *b, const affixes *aff, const char *text, size_t le
         char flagbuf[128];
         size_t fl = 0;
         if (wl < n && line[wl] == '/')
-            for (size_t i = wl + 1; i < n && line[i] != '\t' && line[i] != ' ' &&
-                                    fl + 1 < sizeof flagbuf;
-                 i++)
+            for (size_t i = wl + 1;
+                 i < n && line[i] != '\t' && line[i] != ' ' && fl + 1 < sizeof flagbuf; i++)
                 flagbuf[fl++] = line[i];
         flagbuf[fl] = '\0';
         if (strchr(flagbuf, '%'))
@@ -560,7 +591,9 @@ static void read_dic(builder *b, const affixes *aff, const char *text, size_t le
     }
 }
 
-/* wswedish: one inflected form per line, ISO-8859-1; lower-case words become compound heads. */
+/* wswedish: one inflected form per line, ISO-8859-1; its lower-case words count as known words
+ * (PS_LEX_WORD). Without flags it cannot tell a compound end ("råd") from a function word
+ * ("samt"), so it adds no compound parts. */
 static void read_wordlist(builder *b, const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
@@ -581,10 +614,9 @@ static void read_wordlist(builder *b, const char *text, size_t len)
             }
         }
         char *word = lower ? fold_letters(utf8, o) : NULL;
-        if (word && utf8_chars(word) >= 4) {
+        if (word) {
             char *s = stem_of(b, word);
-            if (utf8_chars(s) >= 4)
-                table_get(&b->out, PS_LEX_HEAD, s, true);
+            table_get(&b->out, PS_LEX_WORD, s, true);
             free(s);
         }
         free(word);
@@ -621,6 +653,8 @@ static void finish(builder *b)
             canon = r->base_stem;
         note_stems(b, canon, &r->stems, r->standalone);
         for (size_t k = r->standalone; k < r->stems.n; k++) {
+            if (utf8_chars(r->stems.v[k]) < 4)
+                continue; /* -min, -kan: too short to guess the word from */
             bool alone = false;
             for (size_t j = 0; j < r->standalone && !alone; j++)
                 alone = strcmp(r->stems.v[j], r->stems.v[k]) == 0;
@@ -658,7 +692,8 @@ static void finish(builder *b)
             continue;
         char *raw = stem_of(b, e->val);
         const char *stem = conflate(b, raw);
-        entry *o = table_get(&b->out, PS_LEX_BEGIN, e->key + 1, true);
+        entry *o = table_get(&b->out, e->flags & BEGIN_LISTED ? PS_LEX_BEGIN : PS_LEX_LINK,
+                             e->key + 1, true);
         if (!o->val)
             o->val = xstrndup(stem, strlen(stem));
         free(raw);
@@ -670,45 +705,77 @@ typedef struct {
     size_t len, cap;
 } bytes;
 
-static uint32_t pool_put(bytes *pool, const char *s)
+static void pool_bytes(bytes *pool, const void *p, size_t n)
+{
+    if (pool->len + n > UINT32_MAX) {
+        fputs("mklexicon: lexicon too large\n", stderr);
+        exit(1);
+    }
+    if (pool->len + n > pool->cap) {
+        pool->cap = (pool->cap + n) * 2;
+        pool->data = xrealloc(pool->data, pool->cap);
+    }
+    memcpy(pool->data + pool->len, p, n);
+    pool->len += n;
+}
+
+static void pool_string(bytes *pool, const char *s)
 {
     size_t n = strlen(s);
-    if (n > 255 || pool->len + n + 1 > UINT32_MAX) {
+    if (n > 255) {
         fprintf(stderr, "mklexicon: entry too long: %.40s\n", s);
         exit(1);
     }
-    if (pool->len + n + 1 > pool->cap) {
-        pool->cap = (pool->cap + n + 1) * 2;
-        pool->data = xrealloc(pool->data, pool->cap);
-    }
-    uint32_t off = (uint32_t)pool->len;
-    pool->data[pool->len++] = (char)n;
-    memcpy(pool->data + pool->len, s, n);
-    pool->len += n;
-    return off;
+    unsigned char len = (unsigned char)n;
+    pool_bytes(pool, &len, 1);
+    pool_bytes(pool, s, n);
 }
 
+/* One record per distinct text: the kinds it has and their values (see analyzer_lexfile.h). */
 static int write_lexicon(builder *b, const char *path)
 {
+    table recs = {0}; /* 'x' text -> flags; val = map, extra[0] = begin/link, extra[1] = tail */
+    for (size_t i = 0; i < b->out.cap; i++) {
+        entry *e = &b->out.slots[i];
+        if (!e->key)
+            continue;
+        entry *r = table_get(&recs, 'x', e->key + 1, true);
+        unsigned bit = ps_lexfile_kind_bit((unsigned char)e->key[0]);
+        r->flags |= bit;
+        char **slot = bit == PS_LEXBIT_MAP                       ? &r->val
+                      : bit & (PS_LEXBIT_BEGIN | PS_LEXBIT_LINK) ? &r->extra[0]
+                      : bit == PS_LEXBIT_TAIL                    ? &r->extra[1]
+                                                                 : NULL;
+        if (slot && !*slot)
+            *slot = xstrndup(e->val ? e->val : "", e->val ? strlen(e->val) : 0);
+    }
     size_t nslots = 1024;
-    while (nslots < b->out.n * 2)
+    while (nslots < recs.n * 2)
         nslots *= 2;
-    uint32_t *slots = calloc(nslots * 2, sizeof *slots);
+    uint32_t *slots = calloc(nslots, sizeof *slots);
     bytes pool = {0};
     if (!slots) {
         fputs("mklexicon: out of memory\n", stderr);
         return 1;
     }
-    pool_put(&pool, ""); /* offset 0 = none */
-    for (size_t i = 0; i < b->out.cap; i++) {
-        entry *e = &b->out.slots[i];
-        if (!e->key)
+    pool_bytes(&pool, "", 1); /* offset 0 = empty slot */
+    for (size_t i = 0; i < recs.cap; i++) {
+        entry *r = &recs.slots[i];
+        if (!r->key)
             continue;
-        size_t j = key_hash(e->key) & (nslots - 1);
-        while (slots[2 * j])
+        size_t j = ps_lexfile_hash(r->key + 1, strlen(r->key + 1)) & (nslots - 1);
+        while (slots[j])
             j = (j + 1) & (nslots - 1);
-        slots[2 * j] = pool_put(&pool, e->key);
-        slots[2 * j + 1] = e->val ? pool_put(&pool, e->val) : 0;
+        slots[j] = (uint32_t)pool.len;
+        pool_string(&pool, r->key + 1);
+        unsigned char flags = (unsigned char)r->flags;
+        pool_bytes(&pool, &flags, 1);
+        if (flags & PS_LEXBIT_MAP)
+            pool_string(&pool, r->val);
+        if (flags & (PS_LEXBIT_BEGIN | PS_LEXBIT_LINK))
+            pool_string(&pool, r->extra[0]);
+        if (flags & PS_LEXBIT_TAIL)
+            pool_string(&pool, r->extra[1]);
     }
     ps_lexfile_header h;
     memset(&h, 0, sizeof h);
@@ -716,15 +783,15 @@ static int write_lexicon(builder *b, const char *path)
     h.format = PS_LEXFILE_FORMAT;
     h.nslots = (uint32_t)nslots;
     h.pool_len = (uint32_t)pool.len;
-    h.nentries = (uint32_t)b->out.n;
-    uint64_t hash = ps_lexfile_hash(0, (const char *)slots, nslots * 2 * sizeof *slots);
-    h.content_hash = hash ^ ps_lexfile_hash(1, pool.data, pool.len);
+    h.nentries = (uint32_t)recs.n;
+    h.content_hash = ps_lexfile_hash((const char *)slots, nslots * sizeof *slots) ^
+                     (ps_lexfile_hash(pool.data, pool.len) * 31);
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "wb");
     int rc = 0;
     if (!f || fwrite(&h, sizeof h, 1, f) != 1 ||
-        fwrite(slots, sizeof *slots, nslots * 2, f) != nslots * 2 ||
+        fwrite(slots, sizeof *slots, nslots, f) != nslots ||
         fwrite(pool.data, 1, pool.len, f) != pool.len) {
         perror(tmp);
         rc = 1;
@@ -737,6 +804,10 @@ static int write_lexicon(builder *b, const char *path)
         perror(path);
         rc = 1;
     }
+    if (rc == 0)
+        fprintf(stderr, "mklexicon: %zu words, %zu bytes -> %s\n", recs.n,
+                sizeof h + nslots * sizeof *slots + pool.len, path);
+    table_free(&recs);
     free(slots);
     free(pool.data);
     return rc;
@@ -783,14 +854,13 @@ int main(int argc, char **argv)
     }
     affixes aff = {0};
     parse_aff(aff_text, &aff);
+    index_affixes(&aff);
     read_dic(&b, &aff, dic_text, dic_len, 1);
     read_dic(&b, &aff, dic_text, dic_len, 2);
     if (words_text)
         read_wordlist(&b, words_text, words_len);
     finish(&b);
     int rc = write_lexicon(&b, out_path);
-    if (rc == 0)
-        fprintf(stderr, "mklexicon: %zu entries -> %s\n", b.out.n, out_path);
     for (size_t i = 0; i < aff.n; i++) {
         free(aff.rules[i].strip);
         free(aff.rules[i].add);
@@ -798,6 +868,7 @@ int main(int argc, char **argv)
         free(aff.rules[i].cond);
     }
     free(aff.rules);
+    free(aff.order);
     table_free(&b.stems);
     table_free(&b.out);
     table_free(&b.begins);

@@ -83,6 +83,9 @@ typedef struct {
     size_t norm_len;
     const ps_term *terms; /* distinct terms, the PS_TERM_STEM one first */
     size_t nterms;
+    size_t compound_parts; /* the first this many PS_TERM_PART terms are the word's own parts
+                              in order (samordning, förbund; esf, projekt): as a phrase they
+                              match the split spelling. 0 when the token is no compound. */
 } ps_token;
 
 /* Called once per token in order; return false to stop. */

@@ -2,7 +2,12 @@
  * pdf.h — read the text of a PDF in process (poppler's GLib API).
  *
  * Text comes out per page in reading order, pages separated by a form feed '\f', so the parser
- * can tell which pages an ärende spans. Ligatures (ﬁ, ﬂ) are expanded, soft hyphens removed.
+ * can tell which pages an ärende spans: exactly npages - 1 form feeds, none elsewhere; a page's
+ * text ends with '\n' (as with pdftotext), a page without text is empty ("\f\f"). Running headers
+ * and footers are left in for the parser; an empty line marks where the page geometry shows a
+ * new paragraph or block. Ligatures (ﬁ, ﬂ) are expanded, soft hyphens removed (one at a line
+ * end joins the word; one ending a page becomes '-'), other control characters become spaces;
+ * no NUL bytes.
  * Encrypted PDFs without a user password, PDFs without a text layer (scanned) and broken files
  * fail with PS_ERR_UNSUPPORTED / PS_ERR_INVALID and a message saying which and why (Swedish and
  * English, e.g. "ingen textlager — skannad PDF? (no text layer: scanned PDF?)"); a time limit
@@ -28,7 +33,11 @@ typedef struct {
 /* True when bytes look like a PDF ("%PDF-" within the first 1024 bytes). */
 bool ps_pdf_sniff(const char *bytes, size_t len);
 
-/* Extract the text of a PDF held in memory. time_limit in seconds (0: 60). meta may be NULL. */
+/* Extract the text of a PDF held in memory. time_limit in seconds (0: 60), checked between
+ * pages. meta may be NULL; on failure *text is NULL and meta is cleared. Returns PS_OK,
+ * PS_ERR_INVALID (not a PDF, broken/truncated: poppler's message), PS_ERR_UNSUPPORTED
+ * (encrypted with a user password; no text layer on any page), PS_ERR_TIMEOUT, PS_ERR_TOO_LARGE
+ * (over 256 MB of text) or PS_ERR_NOMEM. Thread-safe (separate documents). */
 ps_status ps_pdf_to_text(const char *bytes, size_t len, double time_limit, char **text,
                          size_t *text_len, ps_pdf_meta *meta, ps_error *err);
 

@@ -117,7 +117,10 @@ typedef struct {
 #define PS_PROTOCOL_DEFAULT_MAX_BYTES ((size_t)50 * 1024 * 1024)
 
 /* Metadata known from outside (the indexer's manifest) — overrides what the parser infers,
- * recorded as PS_FIELD_EXTERNAL. Any field may be NULL. */
+ * recorded as PS_FIELD_EXTERNAL. Any field may be NULL. It describes the document: the
+ * document's fields and every ärende's kommun take it; an ärende's date, nämnd and type take it
+ * unless the ärende's own header states them (a tjänsteskrivelse's "Datum:" and addressee in a
+ * kallelse keep theirs, as PS_FIELD_READ). */
 typedef struct {
     const char *source_name; /* file name for keys and messages, e.g. "004_034c7db9e8ee52a5.txt" */
     const char *kommun;
@@ -129,8 +132,11 @@ typedef struct {
 
 /* Decode raw bytes into UTF-8: detects Windows-1252/Latin-1 and converts; repairs invalid
  * UTF-8 with U+FFFD. Rejects NUL bytes / binary data (PS_ERR_UNSUPPORTED, message with the
- * offset) and empty input (PS_ERR_INVALID). *out malloc'd (caller frees). *note, if non-NULL,
- * receives a malloc'd one-line description of any repair or conversion (or NULL). */
+ * offset, err->offset set), a PDF or UTF-16 file (PS_ERR_UNSUPPORTED) and empty input
+ * (PS_ERR_INVALID). Also drops a BOM, turns CRLF/CR into '\n', other control characters and
+ * no-break/typographic spaces into ' ', drops soft hyphens and zero-width characters; keeps
+ * '\t' and '\f'. Idempotent on its own output. *out malloc'd (caller frees). *note, if
+ * non-NULL, receives a malloc'd one-line description of any repair or conversion (or NULL). */
 ps_status ps_protocol_decode(const char *bytes, size_t len, char **out, size_t *out_len,
                              char **note, ps_error *err);
 

@@ -7,6 +7,7 @@
  * and GET /api/search returns:
  *   { "query": "...", "parsed": "<how the query was understood>",
  *     "fallback": null | "or",          (AND found nothing; these are OR results)
+ *                 | "parts" | "parts_or", (compound words matched by their parts anywhere)
  *     "note": null | "Visar resultat för ... (inga träffar på alla ord)",
  *     "total": N, "total_exact": bool, "offset": N, "limit": N, "took_ms": 1.23,
  *     "sort": "relevans" | "datum", "order": "desc" | "asc",
@@ -16,6 +17,9 @@
  *                                 "matches": [[start, end], ...] } ],   (byte offsets in text)
  *                 "documents": [ { "path", "type", "date", "url", "pages": [4, 5] } ] } ],
  *     "facets": { "kommun": [{"value","count"}], "namnd": [...], "year": [...], "type": [...] } }
+ *     (added: "ignored": [stop words left out], "dnr": the diarienummer the whole query is or
+ *      null; per hit "title_matches"; per excerpt "start"/"end" in the body; per document
+ *      "paragraf", "dnr"; "facets" is null unless asked for; counts and totals are ärenden)
  * String fields are null when unknown. Errors are a ps_status + ps_error: PS_ERR_QUERY for a bad
  * query, with err->offset the character position at fault and the message saying what was
  * expected; PS_ERR_NOT_FOUND / PS_ERR_VERSION when the index is missing or of another version.
