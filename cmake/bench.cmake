@@ -1,0 +1,36 @@
+# Benchmark helpers (bench/): psquery (warm query latency through ps_search_run), anbench
+# (analyzer MB/s vs plain libstemmer) and pdfgen (PDF sample for the PDF indexing benchmark).
+# Output in ${CMAKE_BINARY_DIR}/bench/. A helper is only built once the library implements what
+# it calls, so the tree builds while the modules are still landing.
+function(ps_bench_implements var regex)
+  file(GLOB srcs ${CMAKE_SOURCE_DIR}/src/*.c ${CMAKE_SOURCE_DIR}/src/*.cc)
+  foreach(src ${srcs})
+    file(STRINGS ${src} hit REGEX "${regex}" LIMIT_COUNT 1)
+    if(hit)
+      set(${var} ON PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+  set(${var} OFF PARENT_SCOPE)
+endfunction()
+
+ps_bench_implements(PS_BENCH_HAVE_SEARCH "^ps_status ps_search_run\\(")
+ps_bench_implements(PS_BENCH_HAVE_ANALYZER "^ps_status ps_analyzer_run\\(")
+
+if(PS_BENCH_HAVE_SEARCH)
+  add_executable(bench_psquery ${CMAKE_SOURCE_DIR}/bench/psquery.c)
+  target_link_libraries(bench_psquery PRIVATE protokollsok_core)
+  set_target_properties(bench_psquery PROPERTIES OUTPUT_NAME psquery RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
+endif()
+if(PS_BENCH_HAVE_ANALYZER)
+  add_executable(bench_anbench ${CMAKE_SOURCE_DIR}/bench/anbench.c)
+  target_include_directories(bench_anbench PRIVATE ${STEMMER_INCLUDE})
+  target_link_libraries(bench_anbench PRIVATE protokollsok_core ${STEMMER_LIB})
+  set_target_properties(bench_anbench PROPERTIES OUTPUT_NAME anbench RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
+endif()
+pkg_check_modules(PS_BENCH_PANGOCAIRO IMPORTED_TARGET pangocairo cairo-pdf)
+if(PS_BENCH_PANGOCAIRO_FOUND)
+  add_executable(bench_pdfgen ${CMAKE_SOURCE_DIR}/bench/pdfgen.c)
+  target_link_libraries(bench_pdfgen PRIVATE PkgConfig::PS_BENCH_PANGOCAIRO)
+  set_target_properties(bench_pdfgen PROPERTIES OUTPUT_NAME pdfgen RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
+endif()
