@@ -238,6 +238,7 @@ static void search_opts(const run_state *r, ps_store_search_opts *o, uint32_t of
     if (count == COUNT_FACETS) {
         o->facet_slots = ps_search_facet_slots;
         o->nfacets = PS_SEARCH_NFACETS + 1;
+        o->facet_distinct_slot = PS_SLOT_KEY;
     } else if (count == COUNT_EXACT) {
         o->facet_slots = ps_search_facet_slots + PS_SEARCH_NFACETS;
         o->nfacets = 1;
@@ -447,56 +448,25 @@ static const char *fallback_name(unsigned mode)
     }
 }
 
-/* Facet counts of ärenden (not documents): the store counts the documents per value; each of
- * the most frequent values is then counted again as ärenden, so a count is exactly the total
- * the same search filtered on that value gives. */
-static ps_status facets_json(run_state *r, unsigned mode, const pages *p, json_t **out,
-                             ps_error *err)
+/* Facet counts of ärenden (not documents): the store counts, per value, the distinct ärende
+ * keys among the matching documents in the same pass as the search (facet_distinct_slot), so a
+ * count is exactly the total the same search filtered on that value gives. The dnr-first hits
+ * and the rest are disjoint sets of ärenden, so their counts add up. The most frequent
+ * FACET_VALUES_MAX values of each facet are kept. */
+static ps_status facets_json(const pages *p, json_t **out, ps_error *err)
 {
-    static const char *const prefixes[] = {PS_PREFIX_KOMMUN, PS_PREFIX_NAMND, PS_PREFIX_YEAR,
-                                           PS_PREFIX_TYPE};
-    *out = NULL;
-    json_t *docs = ps_search_facets_new(), *res = ps_search_facets_new();
-    ps_status st = docs && res ? PS_OK : ps_search_nomem(err);
-    if (st == PS_OK) {
-        if (p->dres)
-            ps_search_facets_add(docs, p->dres);
-        ps_search_facets_add(docs, p->res);
-        ps_search_facets_sort(docs);
-    }
-    for (size_t f = 0; st == PS_OK && f < PS_SEARCH_NFACETS; f++) {
-        json_t *list = json_object_get(docs, ps_search_facet_names[f]);
-        for (size_t i = 0; st == PS_OK && i < json_array_size(list) && i < FACET_VALUES_MAX; i++) {
-            const char *value =
-                json_string_value(json_object_get(json_array_get(list, i), "value"));
-            char *folded = ps_query_fold(value, strlen(value));
-            size_t n = (folded ? strlen(folded) : 0) + 3;
-            char *term = folded ? malloc(n) : NULL;
-            if (!term) {
-                free(folded);
-                st = ps_search_nomem(err);
-                break;
-            }
-            snprintf(term, n, "%s%s", prefixes[f], folded);
-            pages c;
-            st = run_pages(r, mode, term, 0, 0, COUNT_EXACT, &c, err);
-            if (st == PS_OK && pages_total(&c) > 0 &&
-                json_array_append_new(json_object_get(res, ps_search_facet_names[f]),
-                                      json_pack("{s:s,s:I}", "value", value, "count",
-                                                (json_int_t)pages_total(&c))) != 0)
-                st = ps_search_nomem(err);
-            if (st == PS_OK)
-                pages_free(&c);
-            free(term);
-            free(folded);
-        }
-    }
-    json_decref(docs);
-    if (st) {
-        json_decref(res);
-        return st;
-    }
+    json_t *res = ps_search_facets_new();
+    if (!res)
+        return ps_search_nomem(err);
+    if (p->dres)
+        ps_search_facets_add(res, p->dres);
+    ps_search_facets_add(res, p->res);
     ps_search_facets_sort(res);
+    for (size_t f = 0; f < PS_SEARCH_NFACETS; f++) {
+        json_t *list = json_object_get(res, ps_search_facet_names[f]);
+        while (json_array_size(list) > FACET_VALUES_MAX)
+            json_array_remove(list, json_array_size(list) - 1);
+    }
     *out = res;
     return PS_OK;
 }
@@ -568,7 +538,7 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
     }
     json_t *facets = NULL;
     if (st == PS_OK && req->facets)
-        st = facets_json(&r, mode, &p, &facets, err);
+        st = facets_json(&p, &facets, err);
 
     json_t *hits = json_array();
     if (st == PS_OK && !hits)

@@ -34,7 +34,9 @@ extern "C" {
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <memory>
+#include <set>
 #include <new>
 #include <string>
 #include <vector>
@@ -800,6 +802,7 @@ extern "C" void ps_store_search_opts_init(ps_store_search_opts *opts)
     memset(opts, 0, sizeof *opts);
     opts->limit = 10;
     opts->collapse_slot = -1;
+    opts->facet_distinct_slot = -1;
     opts->sort = PS_SORT_RELEVANCE;
 }
 
@@ -814,20 +817,60 @@ Xapian::BM25Weight bm25_from(const ps_store_search_opts *o)
                               pick(o->bm25_b, 0.5), pick(o->bm25_min_normlen, 0.5));
 }
 
-void collect_facet(ps_store_results *res, const Xapian::ValueCountMatchSpy &spy)
+/* Counts, per value of one slot, the distinct values of another slot among the matching
+ * documents (spies see documents before collapsing): ärenden per kommun rather than documents. */
+class DistinctCountSpy : public Xapian::MatchSpy
+{
+  public:
+    DistinctCountSpy(Xapian::valueno slot, Xapian::valueno distinct)
+        : slot_(slot), distinct_(distinct)
+    {
+    }
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        std::string value = doc.get_value(slot_);
+        if (!value.empty())
+            seen_[value].insert(doc.get_value(distinct_));
+    }
+    const std::map<std::string, std::set<std::string>> &seen() const
+    {
+        return seen_;
+    }
+
+  private:
+    Xapian::valueno slot_, distinct_;
+    std::map<std::string, std::set<std::string>> seen_;
+};
+
+void sort_facet(std::vector<ps_store_facet_value> &values);
+
+void collect_facet(ps_store_results *res, const Xapian::MatchSpy &any)
 {
     std::vector<ps_store_facet_value> values;
-    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-        res->strings.emplace_back(*it);
-        values.push_back({res->strings.back().c_str(), it.get_termfreq()});
+    if (auto *spy = dynamic_cast<const Xapian::ValueCountMatchSpy *>(&any)) {
+        for (auto it = spy->values_begin(); it != spy->values_end(); ++it) {
+            res->strings.emplace_back(*it);
+            values.push_back({res->strings.back().c_str(), it.get_termfreq()});
+        }
+    } else {
+        for (const auto &kv : static_cast<const DistinctCountSpy &>(any).seen()) {
+            res->strings.emplace_back(kv.first);
+            values.push_back(
+                {res->strings.back().c_str(), static_cast<uint32_t>(kv.second.size())});
+        }
     }
+    sort_facet(values);
+    res->facets.push_back(std::move(values));
+}
+
+void sort_facet(std::vector<ps_store_facet_value> &values)
+{
     std::stable_sort(values.begin(), values.end(),
                      [](const ps_store_facet_value &a, const ps_store_facet_value &b) {
                          if (a.count != b.count)
                              return a.count > b.count;
                          return strcmp(a.value, b.value) < 0;
                      });
-    res->facets.push_back(std::move(values));
 }
 
 } // namespace
@@ -849,7 +892,7 @@ extern "C" ps_status ps_store_search(ps_store *store, const ps_store_query *quer
         return ps_error_set(err, PS_ERR_INVALID, "ps_store_search: facet slots missing");
     return guard(store, err, [&] {
         /* The spies must outlive the Enquire that points at them: declared first. */
-        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        std::vector<std::unique_ptr<Xapian::MatchSpy>> spies;
         Xapian::Enquire enquire(store->db);
         enquire.set_query(query->q);
         enquire.set_weighting_scheme(bm25_from(opts));
@@ -863,7 +906,11 @@ extern "C" ps_status ps_store_search(ps_store *store, const ps_store_query *quer
         if (opts->time_limit > 0)
             enquire.set_time_limit(opts->time_limit);
         for (size_t i = 0; i < opts->nfacets; i++) {
-            spies.emplace_back(new Xapian::ValueCountMatchSpy(opts->facet_slots[i]));
+            if (opts->facet_distinct_slot >= 0)
+                spies.emplace_back(new DistinctCountSpy(
+                    opts->facet_slots[i], static_cast<Xapian::valueno>(opts->facet_distinct_slot)));
+            else
+                spies.emplace_back(new Xapian::ValueCountMatchSpy(opts->facet_slots[i]));
             enquire.add_matchspy(spies.back().get());
         }
         /* Facets count over the whole match set only if Xapian looks at every match. */

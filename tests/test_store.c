@@ -650,6 +650,38 @@ static void test_facets_count_documents_when_collapsing(void **state)
     ps_store_close(s);
 }
 
+static void test_facets_count_distinct(void **state)
+{
+    fixture *f = *state;
+    ps_store *s = open_write(f->db);
+    /* Case "same" has documents in Borås and Vara; "other" only in Vara; "third" in Borås. */
+    put(s, "1", "taxa", "20230101", "same", "borås");
+    put(s, "2", "taxa", "20230102", "same", "borås");
+    put(s, "3", "taxa", "20230103", "same", "vara");
+    put(s, "4", "taxa", "20230104", "other", "vara");
+    put(s, "5", "taxa", "20230105", "third", "borås");
+    put(s, "6", "annat", "20230106", "fourth", "borås");
+    commit(s);
+    unsigned slot = SLOT_KOMMUN;
+    ps_store_search_opts opts;
+    ps_store_search_opts_init(&opts);
+    assert_int_equal(opts.facet_distinct_slot, -1);
+    opts.facet_slots = &slot;
+    opts.nfacets = 1;
+    opts.collapse_slot = SLOT_CASE;
+    opts.facet_distinct_slot = SLOT_CASE;
+    opts.limit = 1; /* counts cover the whole match set, not the page */
+    ps_store_results *res = run(s, ps_store_query_term("taxa", 1.0), &opts);
+    /* Borås: cases same + third (three documents); Vara: same + other. Ties in value order. */
+    assert_int_equal(ps_store_results_facet_count(res, 0), 2);
+    assert_string_equal(ps_store_results_facet(res, 0, 0)->value, "borås");
+    assert_int_equal(ps_store_results_facet(res, 0, 0)->count, 2);
+    assert_string_equal(ps_store_results_facet(res, 0, 1)->value, "vara");
+    assert_int_equal(ps_store_results_facet(res, 0, 1)->count, 2);
+    ps_store_results_free(res);
+    ps_store_close(s);
+}
+
 static void test_value_range(void **state)
 {
     fixture *f = *state;
@@ -1100,6 +1132,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_facets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_facets_count_documents_when_collapsing, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_facets_count_distinct, setup, teardown),
         cmocka_unit_test_setup_teardown(test_value_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sort_by_date, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_operators, setup, teardown),

@@ -158,6 +158,9 @@ typedef struct {
                                     makes Xapian check every match; documents, not collapsed
                                     hits, are counted) */
     size_t nfacets;
+    int facet_distinct_slot;    /* -1: a facet count is a number of documents; else the number of
+                                   distinct values of this slot (e.g. ärende keys) among the
+                                   documents with that facet value — in the same single pass */
     uint32_t check_at_least;    /* 0: Xapian's default */
     double time_limit;          /* seconds; 0 = none. When it runs out Xapian stops looking past
                                    offset+limit (check_at_least is dropped): no error, the
