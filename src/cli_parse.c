@@ -12,6 +12,7 @@
  * the indexer's manifest reader, so `parse` and `index` see the same metadata.
  */
 #include "cli.h"
+#include "protokollsok/file.h"
 #include "protokollsok/indexer.h"
 #include "protokollsok/pdf.h"
 #include "protokollsok/protocol.h"
@@ -32,59 +33,6 @@ static const ps_indexer_manifest_entry *manifest_row(const ps_indexer_manifest *
     if (!m || stat(file, &st) != 0)
         return NULL;
     return ps_indexer_manifest_find(m, file, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
-}
-
-/* Read a whole file; refuses files over max bytes before reading them. */
-static ps_status read_file(const char *path, size_t max, char **out, size_t *len, ps_error *err)
-{
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ps_error_set(err, PS_ERR_IO, "cannot read: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return ps_error_set(err, PS_ERR_IO, "is a directory");
-    }
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
-        fclose(f);
-        return ps_error_set(err, PS_ERR_TOO_LARGE, "%lld bytes, over the limit of %zu bytes",
-                            (long long)st.st_size, max);
-    }
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n == cap) {
-            if (cap > max + 1) {
-                free(buf);
-                fclose(f);
-                return ps_error_set(err, PS_ERR_TOO_LARGE, "over the limit of %zu bytes", max);
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb)
-                break;
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (!buf) {
-        fclose(f);
-        return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        return ps_error_set(err, PS_ERR_IO, "read error: %s", strerror(e));
-    }
-    fclose(f);
-    *out = buf;
-    *len = n;
-    return PS_OK;
 }
 
 static void usage(FILE *out)
@@ -158,7 +106,7 @@ int ps_cli_parse(int argc, char **argv)
         ps_error_clear(&err);
         char *bytes = NULL;
         size_t len = 0;
-        ps_status st = read_file(path, max, &bytes, &len, &err);
+        ps_status st = ps_file_read(path, max, 0, &bytes, &len, NULL, &err);
         if (st == PS_OK && ps_pdf_sniff(bytes, len)) { /* by content, not by extension */
             char *text = NULL;
             st = ps_pdf_to_text(bytes, len, 0, &text, &len, NULL, &err);

@@ -20,6 +20,7 @@
 #include "indexer_private.h"
 
 #include "protokollsok/buf.h"
+#include "protokollsok/file.h"
 #include "protokollsok/pdf.h"
 #include "protokollsok/schema.h"
 
@@ -63,9 +64,9 @@ static double now_seconds(void)
 
 typedef enum {
     R_PENDING = 0,
-    R_INDEX,   /* new documents to write */
-    R_SAME,    /* same content and metadata: only the file state changes */
-    R_SKIPPED  /* bad file: warning, old state kept */
+    R_INDEX,  /* new documents to write */
+    R_SAME,   /* same content and metadata: only the file state changes */
+    R_SKIPPED /* bad file: warning, old state kept */
 } result_kind;
 
 typedef struct {
@@ -97,9 +98,9 @@ typedef struct {
     size_t max_bytes;
 
     pthread_mutex_t mu;
-    pthread_cond_t cond; /* a result became ready, a slot opened, or abort */
-    size_t next_job;     /* next job a worker takes */
-    size_t consumed;     /* jobs the writer has finished with */
+    pthread_cond_t cond;      /* a result became ready, a slot opened, or abort */
+    size_t next_job;          /* next job a worker takes */
+    size_t consumed;          /* jobs the writer has finished with */
     uint64_t bytes_in_flight; /* input bytes of jobs taken but not yet consumed */
     bool abort;
     ps_status worker_status; /* a worker's fatal failure (out of memory) */
@@ -127,46 +128,6 @@ static void skip(job *j, const char *fmt, const char *detail)
 }
 
 /* Read the whole file (at most max+1 bytes, to tell "too large"). */
-static int read_file(const char *path, size_t max, char **data, size_t *len, struct stat *sb)
-{
-    *data = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return errno;
-    if (fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode)) {
-        int e = S_ISREG(sb->st_mode) ? errno : EINVAL;
-        close(fd);
-        return e;
-    }
-    size_t cap = (size_t)sb->st_size < max ? (size_t)sb->st_size + 1 : max + 1;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        close(fd);
-        return ENOMEM;
-    }
-    size_t n = 0;
-    while (n < cap) {
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            free(buf);
-            close(fd);
-            return e;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
-    return 0;
-}
-
 static size_t count_replacements(const char *s, size_t len)
 {
     size_t n = 0;
@@ -196,18 +157,21 @@ static ps_status stage_read(pipeline *pl, job *j, char **raw, size_t *rawlen, ps
 {
     const ps_indexer_file *f = j->file;
     struct stat sb;
-    int rc = read_file(f->path, pl->max_bytes, raw, rawlen, &sb);
-    if (rc == ENOMEM)
+    ps_error rerr;
+    ps_error_clear(&rerr);
+    ps_status rst =
+        ps_file_read(f->path, pl->max_bytes, PS_FILE_REGULAR_ONLY, raw, rawlen, &sb, &rerr);
+    if (rst == PS_ERR_NOMEM)
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading %s", f->path);
-    if (rc) {
-        skip(j, "cannot read: %s", rc == EINVAL ? "not a regular file" : strerror(rc));
+    if (rst != PS_OK && rst != PS_ERR_TOO_LARGE) {
+        skip(j, "%s", rerr.message);
         return PS_OK;
     }
     j->size = (uint64_t)sb.st_size;
     j->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
     char limit[64];
     snprintf(limit, sizeof limit, "%zu", pl->max_bytes);
-    if (*rawlen > pl->max_bytes)
+    if (rst == PS_ERR_TOO_LARGE)
         skip(j, "too large (over --max-bytes %s)", limit);
     else if (*rawlen == 0)
         skip(j, "%s", "empty file (0 bytes)");
@@ -275,13 +239,12 @@ static ps_status stage_decode(job *j, char *text, size_t textlen, char **out, si
 }
 
 /* Parse into ärenden (the manifest's fields override) and build their documents. */
-static ps_status stage_build(pipeline *pl, ps_analyzer *an, job *j, const char *text,
-                             size_t len, const ps_pdf_meta *meta, ps_error *err)
+static ps_status stage_build(pipeline *pl, ps_analyzer *an, job *j, const char *text, size_t len,
+                             const ps_pdf_meta *meta, ps_error *err)
 {
     const ps_indexer_file *f = j->file;
     const char *base = strrchr(f->path, '/');
-    ps_protocol_opts popts = {.source_name = base ? base + 1 : f->path,
-                              .max_bytes = pl->max_bytes};
+    ps_protocol_opts popts = {.source_name = base ? base + 1 : f->path, .max_bytes = pl->max_bytes};
     if (j->meta) {
         popts.kommun = j->meta->kommun;
         popts.namnd = j->meta->namnd;
@@ -370,7 +333,8 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* ---- the writer ------------------------------------------------------------------------------- */
+/* ---- the writer -------------------------------------------------------------------------------
+ */
 
 typedef struct {
     const ps_indexer_opts *opts;
@@ -389,7 +353,7 @@ static void emit(writer *w, ps_indexer_event_kind kind, const char *path, const 
 {
     if (!w->opts->on_event)
         return;
-    ps_indexer_event ev = {kind,          path,           message,       w->files_done,
+    ps_indexer_event ev = {kind,           path,          message,       w->files_done,
                            w->files_total, w->bytes_done, w->bytes_total};
     w->opts->on_event(w->opts->event_ctx, &ev);
 }
@@ -561,7 +525,8 @@ static ps_status run_pipeline(pipeline *pl, writer *w, unsigned nthreads)
     return st;
 }
 
-/* ---- planning ---------------------------------------------------------------------------------- */
+/* ---- planning ----------------------------------------------------------------------------------
+ */
 
 static bool under(const char *path, const char *root)
 {
@@ -590,7 +555,8 @@ static bool should_delete(const char *path, const ps_indexer_filestate *seen,
     return false;
 }
 
-/* ---- the index directory ----------------------------------------------------------------------- */
+/* ---- the index directory -----------------------------------------------------------------------
+ */
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -626,8 +592,7 @@ static bool index_file(const char *name)
 {
     size_t n = strlen(name);
     return strcmp(name, "iamglass") == 0 || strcmp(name, "flintlock") == 0 ||
-           strncmp(name, "lexicon.bin", 11) == 0 ||
-           (n > 6 && strcmp(name + n - 6, ".glass") == 0);
+           strncmp(name, "lexicon.bin", 11) == 0 || (n > 6 && strcmp(name + n - 6, ".glass") == 0);
 }
 
 static ps_status copy_file(const char *from, const char *to, ps_error *err)
@@ -645,8 +610,8 @@ static ps_status copy_file(const char *from, const char *to, ps_error *err)
                 break;
         bool bad = ferror(in) || ferror(out);
         if (fclose(out) != 0 || bad)
-            st = ps_error_set(err, PS_ERR_IO, "cannot copy %s to %s: %s", from, to,
-                              strerror(errno));
+            st =
+                ps_error_set(err, PS_ERR_IO, "cannot copy %s to %s: %s", from, to, strerror(errno));
     }
     if (in)
         fclose(in);
@@ -658,8 +623,8 @@ static ps_status copy_lexicon(const char *from, const char *dbdir, ps_error *err
 {
     char *to = with_suffix(dbdir, "/lexicon.bin");
     char *tmp = with_suffix(dbdir, "/lexicon.bin.tmp");
-    ps_status st = !to || !tmp ? ps_error_set(err, PS_ERR_NOMEM, "out of memory")
-                               : copy_file(from, tmp, err);
+    ps_status st =
+        !to || !tmp ? ps_error_set(err, PS_ERR_NOMEM, "out of memory") : copy_file(from, tmp, err);
     if (st == PS_OK && rename(tmp, to) != 0)
         st = ps_error_set(err, PS_ERR_IO, "cannot rename %s to %s: %s", tmp, to, strerror(errno));
     if (st != PS_OK && tmp)
@@ -716,15 +681,16 @@ static ps_status switch_in(const char *db, const char *fresh, ps_error *err)
             if (rename(fresh, old) != 0)
                 remove_tree(fresh);
         } else if (rename(db, old) != 0 || rename(fresh, db) != 0) {
-            st = ps_error_set(err, PS_ERR_IO, "cannot switch %s to the new index %s: %s", db,
-                              fresh, strerror(errno));
+            st = ps_error_set(err, PS_ERR_IO, "cannot switch %s to the new index %s: %s", db, fresh,
+                              strerror(errno));
         }
     }
     free(old);
     return st;
 }
 
-/* ---- the run ------------------------------------------------------------------------------------ */
+/* ---- the run ------------------------------------------------------------------------------------
+ */
 
 typedef struct {
     ps_indexer_lock *lock;
@@ -912,7 +878,10 @@ static ps_status prepare(run_state *r, const char *const *paths, size_t npaths,
     for (; r->nroots < npaths; r->nroots++) {
         if (!(r->roots[r->nroots] = realpath(paths[r->nroots], NULL))) {
             int e = errno;
-            ps_error_set(err, e == ENOENT ? PS_ERR_NOT_FOUND : e == ENOMEM ? PS_ERR_NOMEM : PS_ERR_IO,
+            ps_error_set(err,
+                         e == ENOENT   ? PS_ERR_NOT_FOUND
+                         : e == ENOMEM ? PS_ERR_NOMEM
+                                       : PS_ERR_IO,
                          "cannot read %s: %s (nothing indexed, nothing deleted)", paths[r->nroots],
                          strerror(e));
             ps_error_locate(err, paths[r->nroots], 0, -1);
