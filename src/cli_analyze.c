@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "protokollsok/analyzer.h"
+#include "protokollsok/file.h"
 #include "protokollsok/buf.h"
 
 static const char *const kind_names[] = {"stem", "exact", "part", "whole"};
@@ -181,24 +182,22 @@ static int bench_analyzer(const char *label, ps_analyzer *an, const char *text, 
 
 static int run_bench(const ps_lexicon *lex, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
+    /* The text is held in memory and analyzed many times: cap it at 1 GiB. */
+    ps_buf text = PS_BUF_INIT;
+    ps_error err;
+    ps_error_clear(&err);
+    if (ps_file_read(path, (size_t)1 << 30, 0, &text.data, &text.len, NULL, &err) != PS_OK) {
+        ps_error_locate(&err, path, 0, -1);
+        ps_cli_print_error("analyze", &err);
         return PS_EXIT_FAILURE;
     }
-    ps_buf text = PS_BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ps_buf_append(&text, chunk, n);
-    fclose(f);
-    if (text.failed || text.len == 0) {
-        fprintf(stderr, "protokollsok analyze: %s is empty or unreadable\n", path);
+    text.cap = text.len + 1;
+    if (text.len == 0) {
+        fprintf(stderr, "protokollsok analyze: %s is empty\n", path);
         ps_buf_free(&text);
         return PS_EXIT_FAILURE;
     }
     ps_analyzer *sw = NULL, *ex = NULL;
-    ps_error err;
     int rc = PS_EXIT_FAILURE;
     ps_buf words = PS_BUF_INIT;
     struct sb_stemmer *st = sb_stemmer_new("swedish", "UTF_8");
