@@ -27,6 +27,7 @@ extern "C" {
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <dirent.h>
+#include <unistd.h>
 #include <errno.h>
 
 #include <algorithm>
@@ -313,6 +314,68 @@ bool make_dirs(const std::string &path)
     return true;
 }
 
+/* Move every file of directory from into directory to, `last` after all others (rename(2):
+ * same file system, as both are siblings). Returns false with errno set. */
+bool move_files(const std::string &from, const std::string &to, const char *last)
+{
+    DIR *d = opendir(from.c_str());
+    if (!d)
+        return false;
+    bool ok = true;
+    while (struct dirent *e = readdir(d)) {
+        std::string name = e->d_name;
+        if (name == "." || name == ".." || name == last)
+            continue;
+        if (rename((from + "/" + name).c_str(), (to + "/" + name).c_str()) != 0)
+            ok = false;
+    }
+    closedir(d);
+    return ok && rename((from + "/" + last).c_str(), (to + "/" + last).c_str()) == 0;
+}
+
+/* Remove a flat directory of files (a staging directory of our own). */
+void remove_flat_dir(const std::string &dir)
+{
+    if (DIR *d = opendir(dir.c_str())) {
+        while (struct dirent *e = readdir(d))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+                unlink((dir + "/" + e->d_name).c_str());
+        closedir(d);
+    }
+    rmdir(dir.c_str());
+}
+
+/* A new database appears at path only whole (false with errno: a directory cannot be made): it is
+ * created and committed empty in the sibling PATH.creating, then renamed to path in one step; when
+ * path is already a directory with other files (index/README.md, which stay), its files are moved
+ * in with the version file (iamglass) last. A kill -9 at any moment thus leaves no new database or
+ * one that opens. One writer creates at a time (the indexer holds its lock). */
+bool create_whole(const std::string &path)
+{
+    struct stat st;
+    if (stat((path + "/iamglass").c_str(), &st) == 0)
+        return true;
+    std::string staging = path + ".creating";
+    remove_flat_dir(staging);
+    if (!make_dirs(staging))
+        return false;
+    {
+        Xapian::WritableDatabase fresh(staging, Xapian::DB_CREATE);
+        fresh.commit();
+        fresh.close();
+    }
+    unlink((staging + "/flintlock").c_str());
+    /* No directory (or an empty one) at path: one atomic rename. Else (index/ with its README)
+     * move the files in. */
+    if (rename(staging.c_str(), path.c_str()) == 0)
+        return true;
+    if (!move_files(staging, path, "iamglass"))
+        throw Xapian::DatabaseCreateError("cannot move the new database into " + path + ": " +
+                                          strerror(errno));
+    rmdir(staging.c_str());
+    return true;
+}
+
 } // namespace
 
 /* ---- open / close ------------------------------------------------------------------------- */
@@ -344,7 +407,7 @@ extern "C" ps_status ps_store_open_write(const char *path, ps_store **out, ps_er
         ps_error_clear(err);
         std::unique_ptr<ps_store> s(new ps_store);
         s->path = path;
-        if (!make_dirs(s->path))
+        if (!create_whole(s->path))
             return ps_error_set(err, PS_ERR_IO, "cannot create the directory %s: %s", path,
                                 strerror(errno));
         s->wdb = Xapian::WritableDatabase(s->path, Xapian::DB_CREATE_OR_OPEN);

@@ -469,6 +469,43 @@ static void test_damaged_database(void **state)
     assert_non_null(strstr(err.message, f->db));
 }
 
+/* A new database is created beside its path and put in place whole: no staging directory is
+ * left, files already in the directory (index/README.md) stay, and reopening does not restage. */
+static void test_open_write_creates_whole(void **state)
+{
+    fixture *f = *state;
+    char path[700], staging[720], readme[720];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/fresh", f->dir);
+    snprintf(staging, sizeof staging, "%s.creating", path);
+    ps_store *s = open_write(path);
+    ps_store_close(s);
+    assert_int_not_equal(stat(staging, &st), 0);
+    s = open_read(path);
+    assert_int_equal(doccount(s), 0);
+    ps_store_close(s);
+
+    snprintf(path, sizeof path, "%s/withreadme", f->dir);
+    snprintf(staging, sizeof staging, "%s.creating", path);
+    snprintf(readme, sizeof readme, "%s/README.md", path);
+    assert_int_equal(mkdir(path, 0777), 0);
+    FILE *fp = fopen(readme, "w");
+    assert_non_null(fp);
+    fputs("kept\n", fp);
+    fclose(fp);
+    s = open_write(path);
+    put(s, "1", "ord", NULL, NULL, NULL);
+    commit(s);
+    ps_store_close(s);
+    s = open_write(path); /* an existing database is opened, not created again */
+    ps_store_close(s);
+    assert_int_equal(stat(readme, &st), 0);
+    assert_int_not_equal(stat(staging, &st), 0);
+    s = open_read(path);
+    assert_int_equal(doccount(s), 1);
+    ps_store_close(s);
+}
+
 static void test_open_write_creates_directories(void **state)
 {
     fixture *f = *state;
@@ -1127,6 +1164,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_write_creates_directories, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_write_creates_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_collapse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_facets, setup, teardown),
