@@ -7,11 +7,16 @@
  * arbets-, gatu-, kvinno-). A part written with a doubled consonant may lend it to the next
  * part (tull + lokal = tullokal). Among all splits: fewest parts, then the longest head (före +
  * träd, not föret + räd), then the most unequal parts (sum of squared lengths). No part under 3
- * letters, no word under 7 letters split (skotet is not sko + tet). A word the lexicon knows
- * whole is split only in two, only when a part has 5 letters or more (kultur is not kul + tur,
- * rapportering not rapp + port + ring, but valnämnd is val + nämnd), and with a head under 5
- * letters only after a beginning hunspell lists (föreslår is not föres + lår, planering not
- * plane + ring, but kommunalråd is kommunal + råd). Stop words are never parts (dessutom).
+ * letters, no unknown word under 7 letters split (skotet is not sko + tet), no head that is a
+ * derivational suffix (medlemskap is not medlems + kap, sjukdom not sjuk + dom, planering not
+ * plane + ring). Stop words are never parts, nor beginnings that stand for one (dessutom,
+ * förs- in förslag).
+ *
+ * A word the lexicon knows whole (hunspell lists husvagn as it lists kultur) is split only in
+ * two, and only when hunspell's compound flags vouch for the head (hus + vagn, dags + läge,
+ * mat + sal; kultur is not kul + tur: tur may not end a compound), or, for the nouns hunspell
+ * forgot to flag (råd), when a part has 5 letters or more after a beginning hunspell lists
+ * (kommunal + råd; föreslår is not föres + lår).
  *
  * Cost: first one look-up per possible head; only when some head is known, a dynamic program
  * over the prefix with look-ups bounded by PS_PART_MAX_CHARS per end position.
@@ -25,9 +30,9 @@ enum {
     PS_PART_MIN_CHARS = 3,
     PS_PART_MAX_CHARS = 24,
     PS_WORD_MAX_CHARS = 48,
-    PS_KNOWN_WORD_LONGEST_PART = 5,
-    PS_KNOWN_WORD_SHORT_HEAD = 5,
-    PS_COMPOUND_MIN_CHARS = 7
+    PS_COMPOUND_MIN_CHARS = 7,
+    PS_KNOWN_COMPOUND_MIN_CHARS = 6,
+    PS_KNOWN_WORD_LONGEST_PART = 5
 };
 
 /* A doubled consonant ends at byte b (s[b-2] == s[b-1]), so the next part may start at b-1. */
@@ -47,12 +52,58 @@ static size_t chars(const char *s, size_t n)
     return c;
 }
 
+/*
+ * Derivational suffixes that are also words or compound ends in the lexicon: a head that
+ * starts inside or at one of them is the suffix, not a word (medlemskap is not medlems + kap
+ * nor medlem + skap; sjukdom, sekretess, socialist, kulturell, verksam, hållbar, politik).
+ * A head that merely ends in one is fine (arbets + gemenskap, riks + press).
+ */
+static bool head_in_suffix(const char *s, size_t n, size_t head_start)
+{
+    static const char *const suffixes[] = {"skap", "dom", "het", "ess", "ism", "ist", "ant",
+                                           "ell",  "sam", "bar", "tik", "ering"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t k = strlen(suffixes[i]);
+        if (n < k || head_start < n - k || memcmp(s + n - k, suffixes[i], k) != 0)
+            continue;
+        /* -dom never follows a linking s, the word dom (domare) often does: härads + dom */
+        if (head_start == n - k && s[head_start - 1] == 's' && suffixes[i][0] == 'd')
+            continue;
+        return true;
+    }
+    return false;
+}
+
 /* A compound end the lexicon knows, and not a stop word (till, kan, min). */
 static bool is_head(const ps_lexicon *lex, const char *s, size_t n)
 {
     const char *v;
     size_t vn;
     return ps_lexicon_lookup(lex, PS_LEX_HEAD, s, n, &v, &vn) && !ps_analyzer_is_stopword(s, n);
+}
+
+/*
+ * May a word the lexicon knows whole be read as begin + head? Only in two parts, after a
+ * beginning hunspell lists (or the -s form of a noun it lets begin compounds: dags-), and then
+ * when hunspell lets the head end compounds (hus + vagn, dags + läge, mat + sal; not kul + tur,
+ * plane + ring) or, for a noun it forgot to flag (råd), when a part has 5 letters or more
+ * (kommunal + råd).
+ */
+static bool known_word_split(const ps_lexicon *lex, const char *head, size_t head_len,
+                             size_t begin_chars, size_t head_chars, int count, bool generic,
+                             size_t word_chars)
+{
+    const char *v;
+    size_t vn;
+    if (count != 2)
+        return false;
+    if (ps_lexicon_lookup(lex, PS_LEX_END, head, head_len, &v, &vn))
+        return true;
+    /* the head measured by its stem (fadern: fader) */
+    if (ps_lexicon_lookup(lex, PS_LEX_MAP, head, head_len, &v, &vn))
+        head_chars = chars(v, vn);
+    return !generic && word_chars >= PS_COMPOUND_MIN_CHARS &&
+           (begin_chars >= PS_KNOWN_WORD_LONGEST_PART || head_chars >= PS_KNOWN_WORD_LONGEST_PART);
 }
 
 typedef struct {
@@ -62,7 +113,6 @@ typedef struct {
     bool overlap;     /* the last part starts one character earlier (three-consonant join) */
     const char *stem; /* that part's stem (lexicon value) */
     size_t stem_len;
-    size_t longest;
     bool generic; /* some part so far is a generic linking form, not one hunspell lists */
 } dp_cell;
 
@@ -81,7 +131,7 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
         bnd[m++] = i;
     }
     bnd[m] = n;
-    if (m < PS_COMPOUND_MIN_CHARS)
+    if (m < PS_KNOWN_COMPOUND_MIN_CHARS)
         return false;
     const char *v;
     size_t vn;
@@ -105,13 +155,11 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
         return false;
 
     /* cell[i]: best way to cover s[0..i) with begin/middle parts. */
-    /* cell[i].longest: the longest part so far, for the known-word rule */
     dp_cell cell[PS_WORD_MAX_CHARS + 1];
     for (size_t i = 0; i <= jmax; i++)
         cell[i].count = -1;
     cell[0].count = 0;
     cell[0].score = 0;
-    cell[0].longest = 0;
     cell[0].generic = false;
     for (size_t i = min; i <= jmax; i++) {
         size_t kmin = i > PS_PART_MAX_CHARS ? i - PS_PART_MAX_CHARS : 0;
@@ -128,16 +176,14 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
                         continue;
                     generic = true;
                 }
-                if (ps_analyzer_is_stopword(s + a, bnd[i] - a))
-                    continue;
+                if (ps_analyzer_is_stopword(s + a, bnd[i] - a) || ps_analyzer_is_stopword(v, vn))
+                    continue; /* not förs + lag: för- is a prefix, not the noun för */
                 long len = (long)(i - k) + ov;
                 int count = cell[k].count + 1;
                 long score = cell[k].score + len * len;
                 if (cell[i].count < 0 || count < cell[i].count ||
                     (count == cell[i].count && score > cell[i].score)) {
-                    size_t longest = cell[k].longest > (size_t)len ? cell[k].longest : (size_t)len;
-                    cell[i] = (dp_cell){count, score, k,       ov != 0,
-                                        v,     vn,    longest, cell[k].generic || generic};
+                    cell[i] = (dp_cell){count, score, k, ov != 0, v, vn, cell[k].generic || generic};
                 }
                 break;
             }
@@ -154,20 +200,10 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
         long hl = (long)(m - j) + head_overlap[j];
         int count = cell[j].count + 1;
         long score = hl * 10000 + cell[j].score + hl * hl; /* the longest head, then unequal */
-        /* the known-word rule measures the head by its stem (förslaget is not förs + lag:
-         * "laget" has five letters, but the stem lag three) */
         size_t a = bnd[j - head_overlap[j]];
-        const char *hv = s + a;
-        size_t hn = n - a;
-        if (known && ps_lexicon_lookup(lex, PS_LEX_MAP, hv, hn, &v, &vn)) {
-            hv = v;
-            hn = vn;
-        }
-        size_t hc = chars(hv, hn);
-        size_t longest = cell[j].longest > hc ? cell[j].longest : hc;
-        if (count > PS_COMPOUND_MAX_PARTS ||
-            (known && (longest < PS_KNOWN_WORD_LONGEST_PART || count > 2 ||
-                       (hc < PS_KNOWN_WORD_SHORT_HEAD && cell[j].generic))))
+        if (count > PS_COMPOUND_MAX_PARTS || head_in_suffix(s, n, a) ||
+            (known && !known_word_split(lex, s + a, n - a, j, (size_t)hl, count,
+                                        cell[j].generic, m)))
             continue;
         if (best_count < 0 || count < best_count || (count == best_count && score > best_score)) {
             best_j = j;
@@ -175,7 +211,7 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
             best_score = score;
         }
     }
-    if (best_count < 0)
+    if (best_count < 0 || (!known && m < PS_COMPOUND_MIN_CHARS))
         return false;
 
     size_t nparts = (size_t)best_count;

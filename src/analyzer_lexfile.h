@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define PS_LEXFILE_MAGIC "PSLEXCN\0"
-#define PS_LEXFILE_FORMAT 2u
+#define PS_LEXFILE_FORMAT 3u
 
 /* What a record can say about its text (look-ups name a kind, records carry bits). */
 enum {
@@ -30,7 +30,8 @@ enum {
     PS_LEX_BEGIN = 'B', /* surface form that may begin or continue a compound -> its stem */
     PS_LEX_LINK = 'L',  /* the same, from our generic linking forms (läns-, gatu-), not hunspell */
     PS_LEX_WORD = 'W',  /* raw Snowball stem of a known standalone word form (no value) */
-    PS_LEX_TAIL = 'T'   /* raw stem of a compound's tail -> its lemma's stem (-skat -> skatt) */
+    PS_LEX_TAIL = 'T',  /* raw stem of a compound's tail -> its lemma's stem (-skat -> skatt) */
+    PS_LEX_END = 'E'    /* raw stem of a form hunspell allows at a compound's end (no value) */
 };
 
 enum {
@@ -39,7 +40,8 @@ enum {
     PS_LEXBIT_BEGIN = 4,
     PS_LEXBIT_LINK = 8,
     PS_LEXBIT_WORD = 16,
-    PS_LEXBIT_TAIL = 32
+    PS_LEXBIT_TAIL = 32,
+    PS_LEXBIT_END = 64
 };
 
 typedef struct {
@@ -67,6 +69,8 @@ static inline unsigned ps_lexfile_kind_bit(unsigned char kind)
         return PS_LEXBIT_WORD;
     case PS_LEX_TAIL:
         return PS_LEXBIT_TAIL;
+    case PS_LEX_END:
+        return PS_LEXBIT_END;
     default:
         return 0;
     }

@@ -12,14 +12,19 @@
  *     conflation where it would be ambiguous: a stem that is another lemma's own stem (planet,
  *     the celestial body) or that lemmas with different stems share. Words whose "et" belongs
  *     to the stem (paket, budget, raket) keep it, because their base form has it;
+ *     hunspell-sv lists plurals with umlaut as entries of their own (ledamöter, böcker); they
+ *     join their singular's lemma (ledamöter -> ledamot);
  *   - known words (PS_LEX_WORD): raw stems of every form (and of wswedish's words);
  *   - compound heads (PS_LEX_HEAD): raw stems of every form of a noun or of an entry with
  *     hunspell's compound-end flag Y, alone and as a compound's tail (PS_LEX_TAIL maps a tail
  *     stem that differs from every stem of the word alone to the lemma's stem: -skat -> skatt);
+ *     PS_LEX_END marks those hunspell itself lets end a compound (flag Y), which is what the
+ *     analyzer asks before it splits a word hunspell lists whole (husvagn: vagn has Y);
  *   - compound beginnings (PS_LEX_BEGIN): hunspell's compound-begin/middle forms with their
  *     linking letters (samordnings-, arbets-), each mapped to its lemma's stem, and (as
  *     PS_LEX_LINK) the common linking forms of nouns it does not list (läns-, gatu-: -s, and
- *     -o/-u/-e for -a words), which the analyzer trusts less.
+ *     -o/-u/-e for -a words), which the analyzer trusts less; the -s form of a noun hunspell
+ *     lets begin compounds counts as listed (dag -> dags-).
  *
  * Output layout: src/analyzer_lexfile.h. A build tool, so it prints its own errors.
  */
@@ -329,11 +334,21 @@ typedef struct {
     const char *explain; /* --explain STEM: report every lemma that says something about it */
     table proposals;     /* 'P' stem -> flags = how many lemmas propose it as their stem */
     table tails;         /* 't' compound-tail stem -> its lemma's stem */
+    table entries;       /* 'N' every entry's word -> the flags of its entries, '|'-separated */
+    table canons;        /* 'c' a lemma's base word -> its stem, for the plurals that join it */
+    table ends;          /* 'e' raw stem -> END_* */
     struct lemma_rec *lemmas;
     size_t nlemmas, caplemmas;
 } builder;
 
-enum { STEM_CANONICAL = 1, STEM_REDUCIBLE = 2, STEM_AMBIGUOUS = 4, BEGIN_LISTED = 8 };
+enum {
+    STEM_CANONICAL = 1,
+    STEM_REDUCIBLE = 2,
+    STEM_AMBIGUOUS = 4,
+    BEGIN_LISTED = 8,
+    END_LISTED = 16,
+    END_DENIED = 32
+};
 
 static char *stem_of(builder *b, const char *word)
 {
@@ -352,8 +367,10 @@ typedef struct {
 
 /* A lemma waiting for finish(): its proposed stem, its base form's stem, all its stems. */
 struct lemma_rec {
+    char *word; /* the base form */
     char *proposal;
     char *base_stem;
+    char *singular; /* an umlaut plural listed as an entry of its own: its singular's word */
     strvec stems;      /* stems of the forms, then stems of the forms as compound tails */
     size_t standalone; /* how many of stems are of the forms alone */
 };
@@ -457,9 +474,9 @@ static void expand(builder *b, const affixes *aff, const char *word, const char 
         /* Linking forms hunspell-sv does not list for every noun (läns-, vecko-, gatu-). */
         char buf[512];
         if (wlen + 2 < sizeof buf) {
-            if (!ends_with(word, "s")) {
+            if (!ends_with(word, "s")) { /* as good as listed when the noun may begin one */
                 snprintf(buf, sizeof buf, "%ss", word);
-                add_begin(b, buf, word, false);
+                add_begin(b, buf, word, strchr(flags, 'X') || strchr(flags, 'U'));
             }
             if (ends_with(word, "a")) {
                 static const char *const links[] = {"o", "u", "e"};
@@ -467,8 +484,8 @@ static void expand(builder *b, const affixes *aff, const char *word, const char 
                     snprintf(buf, sizeof buf, "%.*s%s", (int)(wlen - 1), word, links[k]);
                     add_begin(b, buf, word, false);
                 }
-            } else if (utf8_chars(word) >= 5) {
-                add_begin(b, word, word, false);
+            } else if (utf8_chars(word) >= 5 && !strpbrk(flags, "vf")) {
+                add_begin(b, word, word, false); /* (regering- is always regerings-) */
             }
         }
     }
@@ -484,6 +501,113 @@ static void note_inflected(builder *b, const affixes *aff, const char *word, con
         table_get(&b->inflected, 'F', forms.v[i], true);
     strvec_clear(&forms);
     free(forms.v);
+    entry *e = table_get(&b->entries, 'N', word, true);
+    size_t had = e->val ? strlen(e->val) : 0;
+    e->val = xrealloc(e->val, had + 1 + strlen(flags) + 1);
+    snprintf(e->val + had, 1 + strlen(flags) + 1, "%s%s", had ? "|" : "", flags);
+}
+
+/* Does some hunspell entry of word have flags that pass ok()? */
+static bool some_entry(builder *b, const char *word, bool (*ok)(const char *flags, size_t n))
+{
+    entry *e = table_get(&b->entries, 'N', word, false);
+    for (const char *f = e ? e->val : NULL; f;) {
+        const char *bar = strchr(f, '|');
+        size_t n = bar ? (size_t)(bar - f) : strlen(f);
+        if (ok(f, n))
+            return true;
+        f = bar ? bar + 1 : NULL;
+    }
+    return false;
+}
+
+static bool has_any(const char *flags, size_t n, const char *set)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strchr(set, flags[i]))
+            return true;
+    return false;
+}
+
+static bool is_noun(const char *flags, size_t n)
+{
+    return has_any(flags, n, "BCDEFGHI");
+}
+
+/* A noun with definite forms but no plural of its own (and not an adjective): what an umlaut
+ * plural entry's singular looks like (ledamot/ADfvY, bok/ADXY, stad/AdDvY). */
+static bool is_plural_less_noun(const char *flags, size_t n)
+{
+    return has_any(flags, n, "DEF") && !has_any(flags, n, "GHJOPQ");
+}
+
+/* The last vowel of s (UTF-8): its byte offset, or -1. */
+static long last_vowel(const char *s)
+{
+    static const char *const vowels[] = {"a", "e", "i", "o", "u", "y",
+                                         "\xC3\xA5", "\xC3\xA4", "\xC3\xB6", "\xC3\xA9"};
+    for (long i = (long)strlen(s) - 1; i >= 0; i--)
+        for (size_t k = 0; k < sizeof vowels / sizeof vowels[0]; k++)
+            if (strncmp(s + i, vowels[k], strlen(vowels[k])) == 0)
+                return i;
+    return -1;
+}
+
+/*
+ * hunspell-sv lists plurals with umlaut as entries of their own (ledamöter/AJY, böcker/AJY,
+ * döttrar/AJY, tjänstemän/AFY), not as forms of the singular. The singular
+ * of such an entry: -er (-rar: -er) off, a doubled consonant or ck simplified, the last vowel
+ * ä -> a/å, ö -> o, and the result a noun entry without a plural of its own. NULL when the word
+ * is not such a plural, or when it is the regular plural of a noun without umlaut (gränder).
+ */
+static char *umlaut_singular(builder *b, const char *word, const char *flags)
+{
+    size_t n = strlen(word);
+    const char *tail = "";
+    if (ends_with(word, "m\xC3\xA4n")) { /* män/AFY: F gives männen */
+        if (strpbrk(flags, "BCDEGHI"))
+            return NULL;
+    } else if (!strchr(flags, 'J') || strpbrk(flags, "BCDEFGHI")) {
+        return NULL;
+    } else if (ends_with(word, "rar")) {
+        n -= 3;
+        tail = "er";
+    } else if (ends_with(word, "er")) {
+        n -= 2;
+    } else {
+        return NULL;
+    }
+    char variants[3][256];
+    size_t nv = 0;
+    if (n < 3 || n + 3 > sizeof variants[0])
+        return NULL;
+    if (n > 2 && word[n - 2] == 'c' && word[n - 1] == 'k') /* böcker: bok, not bök */
+        snprintf(variants[nv++], sizeof variants[0], "%.*sk", (int)n - 2, word);
+    size_t plain = nv;
+    if (n > 2 && word[n - 1] == word[n - 2] && !strchr("aeiouy", word[n - 1]) &&
+        (unsigned char)word[n - 1] < 0x80)
+        snprintf(variants[nv++], sizeof variants[0], "%.*s", (int)n - 1, word);
+    snprintf(variants[nv++], sizeof variants[0], "%.*s", (int)n, word);
+    char cand[512];
+    for (size_t v = plain; v < nv && n < strlen(word); v++) { /* (män is its own plain form) */
+        snprintf(cand, sizeof cand, "%s%s", variants[v], tail);
+        if (some_entry(b, cand, is_noun)) /* vänner is vän's, gränder gränd's */
+            return NULL;
+    }
+    for (size_t v = 0; v < nv; v++) {
+        long i = last_vowel(variants[v]);
+        if (i < 0 || (unsigned char)variants[v][i] != 0xC3)
+            continue;
+        unsigned char u = (unsigned char)variants[v][i + 1];
+        const char *repl = u == 0xA4 ? "a\0\xC3\xA5\0" : u == 0xB6 ? "o\0" : NULL;
+        for (const char *r = repl; r && *r; r += strlen(r) + 1) {
+            snprintf(cand, sizeof cand, "%.*s%s%s%s", (int)i, variants[v], r, variants[v] + i + 2,
+                     tail);
+            if (some_entry(b, cand, is_plural_less_noun))
+                return xstrndup(cand, strlen(cand));
+        }
+    }
+    return NULL;
 }
 
 /* Raw stem of form as the tail of a compound: Snowball's R1 then starts at once, so the tail
@@ -505,6 +629,16 @@ static char *tail_stem_of(builder *b, const char *form)
     return tail;
 }
 
+/* Is the stem the word itself, or the word less its last letter (läge -> läg), rather than what
+ * is left after Snowball took a suffix off (turlig -> tur, nomad -> nom)? */
+static bool stem_keeps_word(const char *word, const char *stem)
+{
+    size_t w = strlen(word), s = strlen(stem);
+    if (s >= w)
+        return strncmp(stem, word, w) == 0;
+    return strncmp(word, stem, s) == 0 && utf8_chars(word + s) <= 1;
+}
+
 /* Pass 2: everything the lexicon records about one hunspell entry. */
 static void add_lemma(builder *b, const affixes *aff, const char *word, const char *flags)
 {
@@ -521,34 +655,49 @@ static void add_lemma(builder *b, const affixes *aff, const char *word, const ch
         if (tail)
             strvec_add(&stems, tail);
     }
+    /* hunspell's own word on compound ends: Y, unless Snowball cuts a suffix off the base form
+     * (turlig -> tur); and a noun without Y says no to its own base form (tur, kap, lår) */
+    bool no_z = !strchr(flags, 'Z');
+    bool listed_end = strchr(flags, 'Y') && no_z && forms.n && stem_keeps_word(word, stems.v[0]);
+    bool unlisted_noun = !strchr(flags, 'Y') && no_z && strpbrk(flags, "BCDEFGHI");
     for (size_t i = 0; i < stems.n; i++) {
         if (i < standalone)
             table_get(&b->out, PS_LEX_WORD, stems.v[i], true);
         if (compound_end && utf8_chars(stems.v[i]) >= 3)
             table_get(&b->out, PS_LEX_HEAD, stems.v[i], true);
+        if (listed_end && utf8_chars(stems.v[i]) >= 3)
+            table_get(&b->ends, 'e', stems.v[i], true)->flags |= END_LISTED;
+        if (unlisted_noun && i == 0 && strcmp(stems.v[0], word) == 0)
+            table_get(&b->ends, 'e', stems.v[i], true)->flags |= END_DENIED;
     }
     /* The lemma's stem: the base form itself when another form stems to it (ansvars -> ansvar,
      * so ansvar rather than Snowball's ansv), else the base form's stem; finish() decides. An
      * entry that is only an inflected form of another entry (hunspell-sv lists djuret/TY)
-     * says nothing. */
+     * says nothing. An umlaut plural entry (ledamöter) joins its singular's stem instead. */
     bool form_of_other = ninflected == 0 && table_get(&b->inflected, 'F', word, false);
+    char *singular = umlaut_singular(b, word, flags);
     if (forms.n > 1 && strcmp(forms.v[0], word) == 0 && !form_of_other) {
         const char *proposal = stems.v[0];
         for (size_t i = 1; i < standalone; i++)
             if (strcmp(stems.v[i], word) == 0)
                 proposal = stems.v[i];
-        table_get(&b->proposals, 'P', proposal, true)->flags++;
+        if (!singular)
+            table_get(&b->proposals, 'P', proposal, true)->flags++;
         if (b->nlemmas == b->caplemmas) {
             b->caplemmas = b->caplemmas ? b->caplemmas * 2 : 4096;
             b->lemmas = xrealloc(b->lemmas, b->caplemmas * sizeof *b->lemmas);
         }
         struct lemma_rec *r = &b->lemmas[b->nlemmas++];
+        r->word = xstrndup(word, strlen(word));
+        r->singular = singular;
+        singular = NULL;
         r->proposal = xstrndup(proposal, strlen(proposal));
         r->base_stem = xstrndup(stems.v[0], strlen(stems.v[0]));
         r->stems = stems; /* the record owns them now */
         r->standalone = standalone;
         stems = (strvec){0};
     }
+    free(singular);
     strvec_clear(&forms);
     strvec_clear(&stems);
     free(forms.v);
@@ -638,19 +787,33 @@ static const char *conflate(builder *b, const char *raw)
     return s;
 }
 
+/* A lemma proposing its base form (insats) whose Snowball stem (insat) another lemma proposes
+ * (insatt) joins that stem instead: Snowball already puts the base forms together, and a stem
+ * of its own would split insats from insatser. Unless another lemma proposes the base form too
+ * (kalas, kalasa): then that is the shared stem. */
+static const char *lemma_canon(builder *b, const struct lemma_rec *r)
+{
+    entry *p = table_get(&b->proposals, 'P', r->base_stem, false);
+    entry *own = table_get(&b->proposals, 'P', r->proposal, false);
+    if (strcmp(r->proposal, r->base_stem) != 0 && p && p->flags > 0 && (!own || own->flags <= 1))
+        return r->base_stem;
+    return r->proposal;
+}
+
 static void finish(builder *b)
 {
-    /* A lemma proposing its base form (insats) whose Snowball stem (insat) another lemma
-     * proposes (insatt) joins that stem instead: Snowball already puts the base forms together,
-     * and a stem of its own would split insats from insatser. Unless another lemma proposes
-     * the base form too (kalas, kalasa): then that is the shared stem. */
+    for (size_t i = 0; i < b->nlemmas; i++) {
+        const struct lemma_rec *r = &b->lemmas[i];
+        entry *c = r->singular ? NULL : table_get(&b->canons, 'c', r->word, true);
+        if (c && !c->val) {
+            const char *canon = lemma_canon(b, r);
+            c->val = xstrndup(canon, strlen(canon));
+        }
+    }
     for (size_t i = 0; i < b->nlemmas; i++) {
         struct lemma_rec *r = &b->lemmas[i];
-        const char *canon = r->proposal;
-        entry *p = table_get(&b->proposals, 'P', r->base_stem, false);
-        entry *own = table_get(&b->proposals, 'P', r->proposal, false);
-        if (strcmp(r->proposal, r->base_stem) != 0 && p && p->flags > 0 && own->flags <= 1)
-            canon = r->base_stem;
+        entry *sg = r->singular ? table_get(&b->canons, 'c', r->singular, false) : NULL;
+        const char *canon = sg ? sg->val : lemma_canon(b, r);
         note_stems(b, canon, &r->stems, r->standalone);
         for (size_t k = r->standalone; k < r->stems.n; k++) {
             if (utf8_chars(r->stems.v[k]) < 4)
@@ -666,6 +829,8 @@ static void finish(builder *b)
             if (!t->val)
                 t->val = xstrndup(canon, strlen(canon));
         }
+        free(r->word);
+        free(r->singular);
         free(r->proposal);
         free(r->base_stem);
         strvec_clear(&r->stems);
@@ -685,6 +850,11 @@ static void finish(builder *b)
         if (e->key && !(e->flags & STEM_AMBIGUOUS) && strcmp(e->key + 1, e->val) != 0)
             table_get(&b->out, PS_LEX_TAIL, e->key + 1, true)->val =
                 xstrndup(e->val, strlen(e->val));
+    }
+    for (size_t i = 0; i < b->ends.cap; i++) {
+        entry *e = &b->ends.slots[i];
+        if (e->key && e->flags == END_LISTED)
+            table_get(&b->out, PS_LEX_END, e->key + 1, true);
     }
     for (size_t i = 0; i < b->begins.cap; i++) {
         entry *e = &b->begins.slots[i];
@@ -875,6 +1045,9 @@ int main(int argc, char **argv)
     table_free(&b.inflected);
     table_free(&b.proposals);
     table_free(&b.tails);
+    table_free(&b.entries);
+    table_free(&b.canons);
+    table_free(&b.ends);
     sb_stemmer_delete(b.stemmer);
     free(aff_text);
     free(dic_text);
