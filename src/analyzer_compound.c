@@ -32,7 +32,8 @@ enum {
     PS_WORD_MAX_CHARS = 48,
     PS_COMPOUND_MIN_CHARS = 7,
     PS_KNOWN_COMPOUND_MIN_CHARS = 6,
-    PS_KNOWN_WORD_LONGEST_PART = 5
+    PS_KNOWN_WORD_LONGEST_PART = 5,
+    PS_GENERIC_BEGIN_MIN_HEAD = 4
 };
 
 /* A doubled consonant ends at byte b (s[b-2] == s[b-1]), so the next part may start at b-1. */
@@ -75,6 +76,16 @@ static bool head_in_suffix(const char *s, size_t n, size_t head_start)
 }
 
 /* A compound end the lexicon knows, and not a stop word (till, kan, min). */
+/* Snowball leaves vowel-less scraps (blomstr-): never a head. Any non-ASCII letter counts as
+ * a vowel (å ä ö é ü). */
+static bool has_vowel(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80 || strchr("aeiouy", s[i]))
+            return true;
+    return false;
+}
+
 static bool is_head(const ps_lexicon *lex, const char *s, size_t n)
 {
     const char *v;
@@ -97,13 +108,17 @@ static bool known_word_split(const ps_lexicon *lex, const char *head, size_t hea
     size_t vn;
     if (count != 2)
         return false;
-    if (ps_lexicon_lookup(lex, PS_LEX_END, head, head_len, &v, &vn))
-        return true;
+    if (ps_lexicon_lookup(lex, PS_LEX_END, head, head_len, &v, &vn) &&
+        (!generic || head_chars >= PS_GENERIC_BEGIN_MIN_HEAD))
+        return true; /* (not taxe + rat for taxerat) */
     /* the head measured by its stem (fadern: fader) */
     if (ps_lexicon_lookup(lex, PS_LEX_MAP, head, head_len, &v, &vn))
         head_chars = chars(v, vn);
-    return !generic && word_chars >= PS_COMPOUND_MIN_CHARS &&
-           (begin_chars >= PS_KNOWN_WORD_LONGEST_PART || head_chars >= PS_KNOWN_WORD_LONGEST_PART);
+    if (word_chars < PS_COMPOUND_MIN_CHARS)
+        return false;
+    if (head_chars >= PS_KNOWN_WORD_LONGEST_PART)
+        return true; /* benediktin + kloster */
+    return !generic && begin_chars >= PS_KNOWN_WORD_LONGEST_PART;
 }
 
 typedef struct {
@@ -201,7 +216,7 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
         int count = cell[j].count + 1;
         long score = hl * 10000 + cell[j].score + hl * hl; /* the longest head, then unequal */
         size_t a = bnd[j - head_overlap[j]];
-        if (count > PS_COMPOUND_MAX_PARTS || head_in_suffix(s, n, a) ||
+        if (count > PS_COMPOUND_MAX_PARTS || head_in_suffix(s, n, a) || !has_vowel(s + a, n - a) ||
             (known && !known_word_split(lex, s + a, n - a, j, (size_t)hl, count,
                                         cell[j].generic, m)))
             continue;

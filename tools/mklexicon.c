@@ -396,6 +396,39 @@ static void strvec_clear(strvec *sv)
     sv->n = 0;
 }
 
+/* Does some hunspell entry of word have flags that pass ok()? */
+static bool some_entry(builder *b, const char *word, bool (*ok)(const char *flags, size_t n))
+{
+    entry *e = table_get(&b->entries, 'N', word, false);
+    for (const char *f = e ? e->val : NULL; f;) {
+        const char *bar = strchr(f, '|');
+        size_t n = bar ? (size_t)(bar - f) : strlen(f);
+        if (ok(f, n))
+            return true;
+        f = bar ? bar + 1 : NULL;
+    }
+    return false;
+}
+
+static bool has_any(const char *flags, size_t n, const char *set)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strchr(set, flags[i]))
+            return true;
+    return false;
+}
+
+static bool is_noun(const char *flags, size_t n)
+{
+    return has_any(flags, n, "BCDEFGHI");
+}
+
+/* An entry that is a word of its own, not only a compound's part (kvinno/XZ). */
+static bool is_standalone(const char *flags, size_t n)
+{
+    return !has_any(flags, n, "Z");
+}
+
 /* A form that may begin a compound; listed: hunspell-sv says so (flags X/U or its linking
  * suffixes), else it is one of our generic linking forms (PS_LEX_LINK). */
 static void add_begin(builder *b, const char *form, const char *base, bool listed)
@@ -403,8 +436,12 @@ static void add_begin(builder *b, const char *form, const char *base, bool liste
     if (utf8_chars(form) < 3)
         return;
     entry *e = table_get(&b->begins, 'b', form, true);
-    if (!e->val)
+    /* a form stands for a lemma that lists it rather than one that would only generate it
+     * (bro- is bro's, not bra's; but kvinno- stays kvinna's: kvinno/XZ is no word alone) */
+    if (!e->val || (listed && !(e->flags & BEGIN_LISTED) && some_entry(b, base, is_standalone))) {
+        free(e->val);
         e->val = xstrndup(base, strlen(base));
+    }
     if (listed)
         e->flags |= BEGIN_LISTED;
 }
@@ -476,7 +513,8 @@ static void expand(builder *b, const affixes *aff, const char *word, const char 
         if (wlen + 2 < sizeof buf) {
             if (!ends_with(word, "s")) { /* as good as listed when the noun may begin one */
                 snprintf(buf, sizeof buf, "%ss", word);
-                add_begin(b, buf, word, strchr(flags, 'X') || strchr(flags, 'U'));
+                add_begin(b, buf, word,
+                          (strchr(flags, 'X') || strchr(flags, 'U')) && utf8_chars(word) >= 3);
             }
             if (ends_with(word, "a")) {
                 static const char *const links[] = {"o", "u", "e"};
@@ -505,33 +543,6 @@ static void note_inflected(builder *b, const affixes *aff, const char *word, con
     size_t had = e->val ? strlen(e->val) : 0;
     e->val = xrealloc(e->val, had + 1 + strlen(flags) + 1);
     snprintf(e->val + had, 1 + strlen(flags) + 1, "%s%s", had ? "|" : "", flags);
-}
-
-/* Does some hunspell entry of word have flags that pass ok()? */
-static bool some_entry(builder *b, const char *word, bool (*ok)(const char *flags, size_t n))
-{
-    entry *e = table_get(&b->entries, 'N', word, false);
-    for (const char *f = e ? e->val : NULL; f;) {
-        const char *bar = strchr(f, '|');
-        size_t n = bar ? (size_t)(bar - f) : strlen(f);
-        if (ok(f, n))
-            return true;
-        f = bar ? bar + 1 : NULL;
-    }
-    return false;
-}
-
-static bool has_any(const char *flags, size_t n, const char *set)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strchr(set, flags[i]))
-            return true;
-    return false;
-}
-
-static bool is_noun(const char *flags, size_t n)
-{
-    return has_any(flags, n, "BCDEFGHI");
 }
 
 /* A noun with definite forms but no plural of its own (and not an adjective): what an umlaut
@@ -629,14 +640,15 @@ static char *tail_stem_of(builder *b, const char *form)
     return tail;
 }
 
-/* Is the stem the word itself, or the word less its last letter (läge -> läg), rather than what
- * is left after Snowball took a suffix off (turlig -> tur, nomad -> nom)? */
+/* Is the stem the word itself, the word less its last letter (läge -> läg), or at least four
+ * letters of it (byggnad -> byggn, berättelse -> berätt), rather than the scrap Snowball left
+ * of a longer word (turlig -> tur, nomad -> nom: not the words tur and nom)? */
 static bool stem_keeps_word(const char *word, const char *stem)
 {
     size_t w = strlen(word), s = strlen(stem);
     if (s >= w)
         return strncmp(stem, word, w) == 0;
-    return strncmp(word, stem, s) == 0 && utf8_chars(word + s) <= 1;
+    return strncmp(word, stem, s) == 0 && (utf8_chars(word + s) <= 1 || utf8_chars(stem) >= 4);
 }
 
 /* Pass 2: everything the lexicon records about one hunspell entry. */
