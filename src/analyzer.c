@@ -346,7 +346,11 @@ static bool compute_word(ps_analyzer *an, const char *w, size_t n)
     size_t mn;
     bool conflated = ps_lexicon_lookup(an->lex, PS_LEX_MAP, raw, rn, &mapped, &mn);
     ps_compound c;
-    if (ps_analyzer_decompose(an->lex, raw, rn, &c)) {
+    /* Snowball may cut a compound's head short (skolmat -> skolm) where a longer form's stem
+     * has it whole (skolmaten -> skolmat): the conflated stem is the next try */
+    bool split = ps_analyzer_decompose(an->lex, raw, rn, &c) ||
+                 (conflated && mn > rn && ps_analyzer_decompose(an->lex, mapped, mn, &c));
+    if (split) {
         for (size_t i = 0; i < c.nparts; i++)
             res_add_part(an, c.parts[i].text, c.parts[i].len);
         an->result.ntop = an->result.nparts;
@@ -511,6 +515,16 @@ static void word_terms(ps_analyzer *an, tokrec *r)
     }
 }
 
+/* Abbreviations also written as one word: their dotted form (the term "t.ex." has), or NULL. */
+static const char *undotted_abbrev(const char *s, size_t n)
+{
+    static const char *const pairs[][2] = {{"dvs", "d.v.s."}, {"osv", "o.s.v."}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (strlen(pairs[i][0]) == n && memcmp(pairs[i][0], s, n) == 0)
+            return pairs[i][1];
+    return NULL;
+}
+
 /* Collapse runs of white space (ASCII, NBSP, narrow NBSP) into one ASCII space, or drop them. */
 static void squeeze_spaces(const char *s, size_t n, bool keep_one, ps_buf *out)
 {
@@ -568,6 +582,17 @@ static void build_token(ps_analyzer *an, const char *text, const ps_scan_token *
             rec_add_term(r, PS_TERM_WHOLE, whole.data, whole.len);
         ps_buf_free(&compact);
         ps_buf_free(&whole);
+        return;
+    }
+    const char *dotted = t->flags ? NULL : undotted_abbrev(norm, r->norm_len);
+    if (dotted) { /* dvs: d.v.s. */
+        r->tok.flags |= PS_TOKEN_ABBREV;
+        rec_add_term(r, PS_TERM_STEM, dotted, strlen(dotted));
+        return;
+    }
+    if (t->flags & PS_TOKEN_ABBREV && norm[r->norm_len - 1] != '.') { /* t.ex: t.ex. */
+        ps_buf_putc(&r->text, '.');
+        rec_add_term(r, PS_TERM_STEM, r->text.data, r->text.len);
         return;
     }
     if (t->flags &

@@ -59,10 +59,16 @@ static size_t chars(const char *s, size_t n)
  * nor medlem + skap; sjukdom, sekretess, socialist, kulturell, verksam, hållbar, politik).
  * A head that merely ends in one is fine (arbets + gemenskap, riks + press).
  */
-static bool head_in_suffix(const char *s, size_t n, size_t head_start)
+static bool head_in_suffix(const ps_lexicon *lex, const char *s, size_t n, size_t head_start)
 {
-    static const char *const suffixes[] = {"skap", "dom", "het", "ess", "ism", "ist", "ant",
-                                           "ell",  "sam", "bar", "tik", "ering"};
+    static const char *const suffixes[] = {"skap", "dom", "het", "ess", "ism", "ist",
+                                           "ant",  "ell", "sam", "bar", "tik", "ering"};
+    const char *v;
+    size_t vn;
+    /* the head as its lemma's stem when Snowball kept an ending (medlemskapet: kapet -> kap) */
+    if (ps_lexicon_lookup(lex, PS_LEX_MAP, s + head_start, n - head_start, &v, &vn) &&
+        vn < n - head_start && memcmp(v, s + head_start, vn) == 0)
+        n = head_start + vn;
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         size_t k = strlen(suffixes[i]);
         if (n < k || head_start < n - k || memcmp(s + n - k, suffixes[i], k) != 0)
@@ -198,7 +204,8 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
                 long score = cell[k].score + len * len;
                 if (cell[i].count < 0 || count < cell[i].count ||
                     (count == cell[i].count && score > cell[i].score)) {
-                    cell[i] = (dp_cell){count, score, k, ov != 0, v, vn, cell[k].generic || generic};
+                    cell[i] =
+                        (dp_cell){count, score, k, ov != 0, v, vn, cell[k].generic || generic};
                 }
                 break;
             }
@@ -216,9 +223,13 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
         int count = cell[j].count + 1;
         long score = hl * 10000 + cell[j].score + hl * hl; /* the longest head, then unequal */
         size_t a = bnd[j - head_overlap[j]];
-        if (count > PS_COMPOUND_MAX_PARTS || head_in_suffix(s, n, a) || !has_vowel(s + a, n - a) ||
-            (known && !known_word_split(lex, s + a, n - a, j, (size_t)hl, count,
-                                        cell[j].generic, m)))
+        /* after a generic -s beginning, an s-word head wins (not trans + port: transport) */
+        bool s_head = !head_overlap[j] && cell[j].generic && s[a - 1] == 's' &&
+                      is_head(lex, s + a - 1, n - a + 1);
+        if (count > PS_COMPOUND_MAX_PARTS || s_head || head_in_suffix(lex, s, n, a) ||
+            !has_vowel(s + a, n - a) ||
+            (known &&
+             !known_word_split(lex, s + a, n - a, j, (size_t)hl, count, cell[j].generic, m)))
             continue;
         if (best_count < 0 || count < best_count || (count == best_count && score > best_score)) {
             best_j = j;

@@ -201,7 +201,9 @@ static size_t abbrev_letter(const char *t, size_t len, size_t i)
     return 0;
 }
 
-/* t.ex.  bl.a.  m.m.  fr.o.m.  — at least two dotted segments of 1-4 letters. */
+/* t.ex.  bl.a.  m.m.  fr.o.m.  — at least two dotted segments of 1-4 letters; or written
+ * without the last dot (t.ex, bl.a, d.v.s), when that last segment has one or two letters
+ * (not "ja.Nej" run together). */
 static size_t match_abbrev(const char *t, size_t len, size_t i)
 {
     size_t n = 0, segs = 0;
@@ -211,8 +213,10 @@ static size_t match_abbrev(const char *t, size_t len, size_t i)
             k += step;
             letters++;
         }
-        if (letters == 0 || letters > 4 || i + k >= len || t[i + k] != '.')
+        if (letters == 0 || letters > 4)
             break;
+        if (i + k >= len || t[i + k] != '.')
+            return segs >= 1 && letters <= 2 && !word_at(t, len, i + k) ? k : 0;
         n = k + 1;
         segs++;
     }

@@ -107,6 +107,34 @@ static void test_et_form_and_ellipsis(void **state)
     assert_null(m);
 }
 
+/* An abbreviation found whether the query or the text leaves out its last dot (or all dots),
+ * and the whole abbreviation marked. */
+static void test_abbreviation_without_dot(void **state)
+{
+    fixture *f = *state;
+    static const char abbr[] = "Se t.ex. bilagan, dvs. protokollet; bl.a samt t.o.m";
+    static const struct {
+        const char *query;
+        size_t start, end;
+    } want[] = {{"t.ex", 3, 8},    {"t.ex.", 3, 8},  {"d.v.s.", 18, 21}, {"dvs", 18, 21},
+                {"bl.a.", 36, 40}, {"bl.a", 36, 40}, {"t.o.m.", 46, 51}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char terms[8][TU_TERM_LEN];
+        const char *ptrs[8];
+        size_t nt = query_terms(f->an, want[i].query, terms, ptrs);
+        assert_int_equal(nt, 1);
+        ps_match *m;
+        size_t n;
+        ps_error err;
+        assert_int_equal(ps_highlight_find(f->an, abbr, strlen(abbr), ptrs, nt, &m, &n, &err),
+                         PS_OK);
+        if (n != 1 || m[0].start != want[i].start || m[0].end != want[i].end)
+            fail_msg("%s: %zu matches, first %zu-%zu", want[i].query, n, n ? m[0].start : 0,
+                     n ? m[0].end : 0);
+        free(m);
+    }
+}
+
 static bool boundary_ok(const char *t, size_t len, size_t start, size_t end)
 {
     bool s = start == 0 || t[start - 1] == ' ' || t[start - 1] == '\n';
@@ -236,6 +264,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compound_marks_whole_word),
         cmocka_unit_test(test_et_form_and_ellipsis),
+        cmocka_unit_test(test_abbreviation_without_dot),
         cmocka_unit_test(test_excerpts_on_seed),
         cmocka_unit_test(test_excerpt_without_matches),
         cmocka_unit_test(test_excerpt_long_words),

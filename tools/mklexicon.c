@@ -370,7 +370,7 @@ struct lemma_rec {
     char *word; /* the base form */
     char *proposal;
     char *base_stem;
-    char *singular; /* an umlaut plural listed as an entry of its own: its singular's word */
+    char *singular;    /* an umlaut plural listed as an entry of its own: its singular's word */
     strvec stems;      /* stems of the forms, then stems of the forms as compound tails */
     size_t standalone; /* how many of stems are of the forms alone */
 };
@@ -511,7 +511,8 @@ static void expand(builder *b, const affixes *aff, const char *word, const char 
         /* Linking forms hunspell-sv does not list for every noun (läns-, vecko-, gatu-). */
         char buf[512];
         if (wlen + 2 < sizeof buf) {
-            if (!ends_with(word, "s")) { /* as good as listed when the noun may begin one */
+            bool short_verb = utf8_chars(word) < 3 && strpbrk(flags, "KLMN"); /* be: not bes- */
+            if (!ends_with(word, "s") && !short_verb) { /* listed when the noun may begin one */
                 snprintf(buf, sizeof buf, "%ss", word);
                 add_begin(b, buf, word,
                           (strchr(flags, 'X') || strchr(flags, 'U')) && utf8_chars(word) >= 3);
@@ -555,8 +556,8 @@ static bool is_plural_less_noun(const char *flags, size_t n)
 /* The last vowel of s (UTF-8): its byte offset, or -1. */
 static long last_vowel(const char *s)
 {
-    static const char *const vowels[] = {"a", "e", "i", "o", "u", "y",
-                                         "\xC3\xA5", "\xC3\xA4", "\xC3\xB6", "\xC3\xA9"};
+    static const char *const vowels[] = {"a", "e",        "i",        "o",        "u",
+                                         "y", "\xC3\xA5", "\xC3\xA4", "\xC3\xB6", "\xC3\xA9"};
     for (long i = (long)strlen(s) - 1; i >= 0; i--)
         for (size_t k = 0; k < sizeof vowels / sizeof vowels[0]; k++)
             if (strncmp(s + i, vowels[k], strlen(vowels[k])) == 0)
