@@ -33,7 +33,8 @@ enum {
     PS_COMPOUND_MIN_CHARS = 7,
     PS_KNOWN_COMPOUND_MIN_CHARS = 6,
     PS_KNOWN_WORD_LONGEST_PART = 5,
-    PS_GENERIC_BEGIN_MIN_HEAD = 4
+    PS_GENERIC_BEGIN_MIN_HEAD = 4,
+    PS_GENERIC_PENALTY = 15000 /* in the score, worth one and a half letters of head */
 };
 
 /* A doubled consonant ends at byte b (s[b-2] == s[b-1]), so the next part may start at b-1. */
@@ -231,6 +232,11 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
             (known &&
              !known_word_split(lex, s + a, n - a, j, (size_t)hl, count, cell[j].generic, m)))
             continue;
+        /* a reading with beginnings hunspell lists before one that guesses a linking form
+         * and gets a head one letter longer for it (kompass + nål, not kompa-s + snål), but
+         * not before a much longer head (år-s + bokslut, not årsbok + lut) */
+        if (cell[j].generic)
+            score -= PS_GENERIC_PENALTY;
         if (best_count < 0 || count < best_count || (count == best_count && score > best_score)) {
             best_j = j;
             best_count = count;
