@@ -214,6 +214,16 @@ static const row table[] = {
     {"vårdnadshavaren", NULL, "vårdnad", NULL, NULL},
     {"fotbollsplanen", NULL, "fotboll plan", NULL, NULL},
     {"trädgården", "trädgård", "träd gård", NULL, NULL},
+    /* a linking s or the head's own s: a listed beginning wins a one-letter-longer head */
+    {"försvarsmakten", NULL, NULL, NULL, "smak försv"},
+    {"hyresvärden", NULL, "hyra värd", NULL, "svärd"},
+    {"kompassnålen", NULL, "kompass nål", NULL, "snål"},
+    {"årsbokslutet", NULL, "år bokslut", NULL, "årsbok"},
+    {"idrottsplatsen", NULL, "idrott", NULL, "splat"},
+    {"parkeringsplatsen", NULL, "parkering", NULL, "splat"},
+    {"försvaret", "försvar försvarets", NULL, NULL, NULL},
+    {"konstrådet", NULL, "konst råd", NULL, "tråd"},
+    {"remissvar", NULL, "remiss svar", NULL, NULL},
     /* ... and words hunspell lists whole that are not, or not that way */
     {"rapporteringen", "rapportering", NULL, NULL, "rapp port ring"},
     {"föreslår", NULL, NULL, NULL, "föres lår"},

@@ -371,6 +371,7 @@ struct lemma_rec {
     char *proposal;
     char *base_stem;
     char *singular;    /* an umlaut plural listed as an entry of its own: its singular's word */
+    char *canon;       /* the stem its forms meet at, decided in finish() */
     strvec stems;      /* stems of the forms, then stems of the forms as compound tails */
     size_t standalone; /* how many of stems are of the forms alone */
 };
@@ -816,18 +817,51 @@ static const char *lemma_canon(builder *b, const struct lemma_rec *r)
 static void finish(builder *b)
 {
     for (size_t i = 0; i < b->nlemmas; i++) {
-        const struct lemma_rec *r = &b->lemmas[i];
+        struct lemma_rec *r = &b->lemmas[i];
+        const char *canon = lemma_canon(b, r);
+        r->canon = xstrndup(canon, strlen(canon));
         entry *c = r->singular ? NULL : table_get(&b->canons, 'c', r->word, true);
-        if (c && !c->val) {
-            const char *canon = lemma_canon(b, r);
+        if (c && !c->val)
             c->val = xstrndup(canon, strlen(canon));
+    }
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < b->nlemmas; i++) {
+            struct lemma_rec *r = &b->lemmas[i];
+            entry *sg = r->singular ? table_get(&b->canons, 'c', r->singular, false) : NULL;
+            if (sg && strcmp(sg->val, r->canon) != 0) {
+                free(r->canon);
+                r->canon = xstrndup(sg->val, strlen(sg->val));
+            }
+            note_stems(b, r->canon, &r->stems, r->standalone);
         }
+        /* A lemma whose base form cannot join the stem it proposed because other lemmas claim
+         * that form's stem too (försvar -> försv, claimed by försvara) takes the base form's
+         * stem instead, or försvar and försvaret would part. */
+        bool changed = false;
+        for (size_t i = 0; round == 0 && i < b->nlemmas; i++) {
+            struct lemma_rec *r = &b->lemmas[i];
+            if (r->singular || strcmp(r->canon, r->base_stem) == 0)
+                continue;
+            entry *e = table_get(&b->stems, 'S', r->base_stem, false);
+            if (!e || (e->flags & STEM_CANONICAL) || !(e->flags & STEM_AMBIGUOUS))
+                continue;
+            entry *c = table_get(&b->canons, 'c', r->word, false);
+            if (c && strcmp(c->val, r->canon) == 0) {
+                free(c->val);
+                c->val = xstrndup(r->base_stem, strlen(r->base_stem));
+            }
+            free(r->canon);
+            r->canon = xstrndup(r->base_stem, strlen(r->base_stem));
+            changed = true;
+        }
+        if (!changed)
+            break;
+        table_free(&b->stems);
+        b->stems = (table){0};
     }
     for (size_t i = 0; i < b->nlemmas; i++) {
         struct lemma_rec *r = &b->lemmas[i];
-        entry *sg = r->singular ? table_get(&b->canons, 'c', r->singular, false) : NULL;
-        const char *canon = sg ? sg->val : lemma_canon(b, r);
-        note_stems(b, canon, &r->stems, r->standalone);
+        const char *canon = r->canon;
         for (size_t k = r->standalone; k < r->stems.n; k++) {
             if (utf8_chars(r->stems.v[k]) < 4)
                 continue; /* -min, -kan: too short to guess the word from */
@@ -842,6 +876,7 @@ static void finish(builder *b)
             if (!t->val)
                 t->val = xstrndup(canon, strlen(canon));
         }
+        free(r->canon);
         free(r->word);
         free(r->singular);
         free(r->proposal);
