@@ -347,9 +347,18 @@ static bool compute_word(ps_analyzer *an, const char *w, size_t n)
     bool conflated = ps_lexicon_lookup(an->lex, PS_LEX_MAP, raw, rn, &mapped, &mn);
     ps_compound c;
     /* Snowball may cut a compound's head short (skolmat -> skolm) where a longer form's stem
-     * has it whole (skolmaten -> skolmat): the conflated stem is the next try */
+     * has it whole (skolmaten -> skolmat): the conflated stem is the next try; and when it took
+     * -het off (arbetsmarknadsenheten -> arbetsmarknadsen), the stem with -het again */
+    char het[PS_STEM_MAX_BYTES + 4];
+    bool het_cut = rn + 3 <= n && rn + 3 <= PS_STEM_MAX_BYTES && memcmp(w, raw, rn) == 0 &&
+                   memcmp(w + rn, "het", 3) == 0;
+    if (het_cut) {
+        memcpy(het, raw, rn);
+        memcpy(het + rn, "het", 3);
+    }
     bool split = ps_analyzer_decompose(an->lex, raw, rn, &c) ||
-                 (conflated && mn > rn && ps_analyzer_decompose(an->lex, mapped, mn, &c));
+                 (conflated && mn > rn && ps_analyzer_decompose(an->lex, mapped, mn, &c)) ||
+                 (het_cut && ps_analyzer_decompose(an->lex, het, rn + 3, &c));
     if (split) {
         for (size_t i = 0; i < c.nparts; i++)
             res_add_part(an, c.parts[i].text, c.parts[i].len);

@@ -57,13 +57,14 @@ static size_t chars(const char *s, size_t n)
 /*
  * Derivational suffixes that are also words or compound ends in the lexicon: a head that
  * starts inside or at one of them is the suffix, not a word (medlemskap is not medlems + kap
- * nor medlem + skap; sjukdom, sekretess, socialist, kulturell, verksam, hållbar, politik).
+ * nor medlem + skap; sjukdom, sekretess, socialist, kulturell, verksam, hållbar, politik; nor
+ * is a surname Matts + son).
  * A head that merely ends in one is fine (arbets + gemenskap, riks + press).
  */
 static bool head_in_suffix(const ps_lexicon *lex, const char *s, size_t n, size_t head_start)
 {
-    static const char *const suffixes[] = {"skap", "dom", "het", "ess", "ism", "ist",
-                                           "ant",  "ell", "sam", "bar", "tik", "ering"};
+    static const char *const suffixes[] = {"skap", "dom", "het", "ess", "ism",   "ist", "ant",
+                                           "ell",  "sam", "bar", "tik", "ering", "sson"};
     const char *v;
     size_t vn;
     /* the head as its lemma's stem when Snowball kept an ending (medlemskapet: kapet -> kap) */

@@ -201,6 +201,9 @@ static const row table[] = {
     {"tingsrättsdomen", NULL, "tingsrätt dom", NULL, NULL},
     {"virussjukdomar", NULL, "virus sjukdom", NULL, NULL},
     {"lokalpressen", NULL, "lokal press", NULL, NULL},
+    {"arbetsmarknadsenheten", NULL, "arbetsmarknad enhet", NULL, "sen"},
+    {"säkerhetsenheten", NULL, "säkerhet enhet", NULL, NULL},
+    {"mattsson", NULL, NULL, NULL, "son"},
     /* words hunspell lists whole that are transparent compounds */
     {"husvagnen", "husvagn husvagnar", "hus vagn", NULL, NULL},
     {"dagsläget", "dagsläge", "dag läge", NULL, NULL},
