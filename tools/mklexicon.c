@@ -642,15 +642,22 @@ static char *tail_stem_of(builder *b, const char *form)
     return tail;
 }
 
-/* Is the stem the word itself, the word less its last letter (läge -> läg), or at least four
- * letters of it (byggnad -> byggn, berättelse -> berätt), rather than the scrap Snowball left
- * of a longer word (turlig -> tur, nomad -> nom: not the words tur and nom)? */
-static bool stem_keeps_word(const char *word, const char *stem)
+/* Is the stem the word itself, the word less its last letter (läge -> läg), or, unless strict,
+ * at least four letters of it (byggnad -> byggn, berättelse -> berätt), rather than the scrap
+ * Snowball left of a longer word (turlig -> tur, nomad -> nom: not the words tur and nom; for
+ * an adjective or an -ig word, mäktig -> mäkt: fullmäktige is no full + mäkt)? */
+static bool stem_keeps_word(const char *word, const char *stem, bool strict)
 {
     size_t w = strlen(word), s = strlen(stem);
     if (s >= w)
         return strncmp(stem, word, w) == 0;
-    return strncmp(word, stem, s) == 0 && (utf8_chars(word + s) <= 1 || utf8_chars(stem) >= 4);
+    if (strncmp(word, stem, s) != 0)
+        return false;
+    const char *cut = word + s;
+    if (utf8_chars(cut) <= 1)
+        return true;
+    /* -het, -ig, -lig make other words (mäktighet, mäktigas -> mäkt) */
+    return !strict && utf8_chars(stem) >= 4 && !strstr(cut, "het") && !strstr(cut, "ig");
 }
 
 /* Pass 2: everything the lexicon records about one hunspell entry. */
@@ -672,7 +679,9 @@ static void add_lemma(builder *b, const affixes *aff, const char *word, const ch
     /* hunspell's own word on compound ends: Y, unless Snowball cuts a suffix off the base form
      * (turlig -> tur); and a noun without Y says no to its own base form (tur, kap, lår) */
     bool no_z = !strchr(flags, 'Z');
-    bool listed_end = strchr(flags, 'Y') && no_z && forms.n && stem_keeps_word(word, stems.v[0]);
+    bool adjective = strpbrk(flags, "OPQ") && !strpbrk(flags, "BCDEFGHI");
+    bool listed_end =
+        strchr(flags, 'Y') && no_z && forms.n && stem_keeps_word(word, stems.v[0], adjective);
     bool unlisted_noun = !strchr(flags, 'Y') && no_z && strpbrk(flags, "BCDEFGHI");
     for (size_t i = 0; i < stems.n; i++) {
         if (i < standalone)
