@@ -244,7 +244,8 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
             best_score = score;
         }
     }
-    if (best_count < 0 || (!known && m < PS_COMPOUND_MIN_CHARS))
+    if (best_count < 0 || (!known && m < PS_COMPOUND_MIN_CHARS) ||
+        (known && ps_lexicon_lookup(lex, PS_LEX_WHOLE, s, n, &v, &vn)))
         return false;
 
     size_t nparts = (size_t)best_count;

@@ -31,7 +31,8 @@ enum {
     PS_LEX_LINK = 'L',  /* the same, from our generic linking forms (läns-, gatu-), not hunspell */
     PS_LEX_WORD = 'W',  /* raw Snowball stem of a known standalone word form (no value) */
     PS_LEX_TAIL = 'T',  /* raw stem of a compound's tail -> its lemma's stem (-skat -> skatt) */
-    PS_LEX_END = 'E'    /* raw stem of a form hunspell allows at a compound's end (no value) */
+    PS_LEX_END = 'E',   /* raw stem of a form hunspell allows at a compound's end (no value) */
+    PS_LEX_WHOLE = 'S'  /* raw stem of a word never split though it looks like a compound */
 };
 
 enum {
@@ -41,7 +42,8 @@ enum {
     PS_LEXBIT_LINK = 8,
     PS_LEXBIT_WORD = 16,
     PS_LEXBIT_TAIL = 32,
-    PS_LEXBIT_END = 64
+    PS_LEXBIT_END = 64,
+    PS_LEXBIT_WHOLE = 128
 };
 
 typedef struct {
@@ -71,6 +73,8 @@ static inline unsigned ps_lexfile_kind_bit(unsigned char kind)
         return PS_LEXBIT_TAIL;
     case PS_LEX_END:
         return PS_LEXBIT_END;
+    case PS_LEX_WHOLE:
+        return PS_LEXBIT_WHOLE;
     default:
         return 0;
     }

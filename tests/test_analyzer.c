@@ -241,6 +241,11 @@ static const row table[] = {
     {"regeringsår", NULL, NULL, NULL, "sår"},
     {"transporten", "transport", NULL, NULL, "tran"},
     {"motorcykeln", NULL, NULL, NULL, "mot"},
+    {"kommunfullmäktiges", NULL, "kommun", NULL, "full mäkt"},
+    {"storleken", "storlek", NULL, NULL, "stor lek"},
+    {"bokstaven", "bokstav", NULL, NULL, "bok stav"},
+    {"fortsätter", "fortsätta", NULL, NULL, "fort"},
+    {"fortfarande", NULL, NULL, NULL, "fort far"},
     /* plurals with umlaut meet their singular; no unrelated word joins them */
     {"ledamot", "ledamoten ledamots ledamöter ledamöterna ledamöternas", NULL, NULL, NULL},
     {"böckerna", "bok boken böcker", NULL, "bock", NULL},

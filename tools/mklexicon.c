@@ -660,6 +660,20 @@ static bool stem_keeps_word(const char *word, const char *stem, bool strict)
     return !strict && utf8_chars(stem) >= 4 && !strstr(cut, "het") && !strstr(cut, "ig");
 }
 
+/* Words hunspell lists whole that no reader takes for compounds, though its flags allow the
+ * split (stor + lek, bok + stav); and a noun that as a beginning is nearly always the particle
+ * instead (fort-: fortsätta, fortfarande; not the fortress). Kept short: the rules decide. */
+static const char *const not_compounds[] = {"storlek", "bokstav", "reglemente", "multipel"};
+static const char *const not_beginnings[] = {"fort"};
+
+static bool listed_in(const char *word, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(word, list[i]) == 0)
+            return true;
+    return false;
+}
+
 /* Pass 2: everything the lexicon records about one hunspell entry. */
 static void add_lemma(builder *b, const affixes *aff, const char *word, const char *flags)
 {
@@ -667,7 +681,9 @@ static void add_lemma(builder *b, const affixes *aff, const char *word, const ch
     bool compound_end = (strchr(flags, 'Y') || strpbrk(flags, "BCDEFGHI")) && !strchr(flags, 'Z');
     strvec forms = {0}, stems = {0};
     size_t ninflected;
-    expand(b, aff, word, flags, true, &forms, &ninflected);
+    bool begins = !listed_in(word, not_beginnings, sizeof not_beginnings / sizeof *not_beginnings);
+    bool whole = listed_in(word, not_compounds, sizeof not_compounds / sizeof *not_compounds);
+    expand(b, aff, word, flags, begins, &forms, &ninflected);
     for (size_t i = 0; i < forms.n; i++)
         strvec_add(&stems, stem_of(b, forms.v[i]));
     size_t standalone = stems.n;
@@ -686,6 +702,8 @@ static void add_lemma(builder *b, const affixes *aff, const char *word, const ch
     for (size_t i = 0; i < stems.n; i++) {
         if (i < standalone)
             table_get(&b->out, PS_LEX_WORD, stems.v[i], true);
+        if (i < standalone && whole)
+            table_get(&b->out, PS_LEX_WHOLE, stems.v[i], true);
         if (compound_end && utf8_chars(stems.v[i]) >= 3)
             table_get(&b->out, PS_LEX_HEAD, stems.v[i], true);
         if (listed_end && utf8_chars(stems.v[i]) >= 3)
