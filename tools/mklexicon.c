@@ -11,15 +11,17 @@
  *     form when another form stems to it (ansvars -> ansvar), else the base form's stem. No
  *     conflation where it would be ambiguous: a stem that is another lemma's own stem (planet,
  *     the celestial body) or that lemmas with different stems share. Words whose "et" belongs
- *     to the stem (paket, budget, raket) keep it, because their base form has it;
- *     hunspell-sv lists plurals with umlaut as entries of their own (ledamöter, böcker); they
+ *     to the stem (paket, budget, raket) keep it, because their base form has it. A lemma
+ *     whose base form's stem other lemmas claim too takes that stem for all its forms
+ *     (försvar, försvaret -> försv) rather than let them part. hunspell-sv lists plurals with umlaut as entries of their own (ledamöter, böcker); they
  *     join their singular's lemma (ledamöter -> ledamot);
  *   - known words (PS_LEX_WORD): raw stems of every form (and of wswedish's words);
  *   - compound heads (PS_LEX_HEAD): raw stems of every form of a noun or of an entry with
  *     hunspell's compound-end flag Y, alone and as a compound's tail (PS_LEX_TAIL maps a tail
  *     stem that differs from every stem of the word alone to the lemma's stem: -skat -> skatt);
  *     PS_LEX_END marks those hunspell itself lets end a compound (flag Y), which is what the
- *     analyzer asks before it splits a word hunspell lists whole (husvagn: vagn has Y);
+ *     analyzer asks before it splits a word hunspell lists whole (husvagn: vagn has Y), and
+ *     PS_LEX_WHOLE the few words listed whole that it must never split (storlek, bokstav);
  *   - compound beginnings (PS_LEX_BEGIN): hunspell's compound-begin/middle forms with their
  *     linking letters (samordnings-, arbets-), each mapped to its lemma's stem, and (as
  *     PS_LEX_LINK) the common linking forms of nouns it does not list (läns-, gatu-: -s, and
