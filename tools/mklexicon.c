@@ -13,8 +13,9 @@
  *     the celestial body) or that lemmas with different stems share. Words whose "et" belongs
  *     to the stem (paket, budget, raket) keep it, because their base form has it. A lemma
  *     whose base form's stem other lemmas claim too takes that stem for all its forms
- *     (försvar, försvaret -> försv) rather than let them part. hunspell-sv lists plurals with umlaut as entries of their own (ledamöter, böcker); they
- *     join their singular's lemma (ledamöter -> ledamot);
+ *     (försvar, försvaret -> försv) rather than let them part. hunspell-sv lists plurals with
+ * umlaut as entries of their own (ledamöter, böcker); they join their singular's lemma (ledamöter
+ * -> ledamot);
  *   - known words (PS_LEX_WORD): raw stems of every form (and of wswedish's words);
  *   - compound heads (PS_LEX_HEAD): raw stems of every form of a noun or of an entry with
  *     hunspell's compound-end flag Y, alone and as a compound's tail (PS_LEX_TAIL maps a tail
@@ -432,6 +433,17 @@ static bool is_standalone(const char *flags, size_t n)
     return !has_any(flags, n, "Z");
 }
 
+/* Does a noun end in a suffix that always takes a linking -s (skonings-, enhets-, kunskaps-),
+ * so that its bare form begins no compound (skonings + lös, never skoning + slös)? */
+static bool links_with_s(const char *word)
+{
+    static const char *const suffixes[] = {"ning", "ering", "het", "tion", "sion", "skap", "itet"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+        if (ends_with(word, suffixes[i]))
+            return true;
+    return false;
+}
+
 /* A form that may begin a compound; listed: hunspell-sv says so (flags X/U or its linking
  * suffixes), else it is one of our generic linking forms (PS_LEX_LINK). */
 static void add_begin(builder *b, const char *form, const char *base, bool listed)
@@ -526,7 +538,7 @@ static void expand(builder *b, const affixes *aff, const char *word, const char 
                     snprintf(buf, sizeof buf, "%.*s%s", (int)(wlen - 1), word, links[k]);
                     add_begin(b, buf, word, false);
                 }
-            } else if (utf8_chars(word) >= 5 && !strpbrk(flags, "vf")) {
+            } else if (utf8_chars(word) >= 5 && !strpbrk(flags, "vf") && !links_with_s(word)) {
                 add_begin(b, word, word, false); /* (regering- is always regerings-) */
             }
         }
