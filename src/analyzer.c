@@ -106,13 +106,18 @@ typedef struct {
     size_t n;
 } slice;
 
+/* Bytewise order of key and a NUL-terminated word, without measuring the word first (this
+ * runs for every compound part the decomposer tries). */
 static int cmp_stop(const void *key, const void *elem)
 {
     const slice *k = key;
-    const char *w = *(const char *const *)elem;
-    size_t wn = strlen(w);
-    int c = memcmp(k->s, w, k->n < wn ? k->n : wn);
-    return c ? c : (k->n > wn) - (k->n < wn);
+    const unsigned char *w = *(const unsigned char *const *)elem;
+    for (size_t i = 0; i < k->n; i++) {
+        int c = (unsigned char)k->s[i] - w[i]; /* w[i] == 0: the key is longer */
+        if (c || !w[i])
+            return c ? c : 1;
+    }
+    return w[k->n] ? -1 : 0;
 }
 
 bool ps_analyzer_is_stopword(const char *s, size_t n)

@@ -34,7 +34,8 @@ enum {
     PS_KNOWN_COMPOUND_MIN_CHARS = 6,
     PS_KNOWN_WORD_LONGEST_PART = 5,
     PS_GENERIC_BEGIN_MIN_HEAD = 4,
-    PS_GENERIC_PENALTY = 15000 /* in the score, worth one and a half letters of head */
+    PS_SUFFIX_HEAD_MAX_BYTES = 12, /* "ering" + "arnas" */
+    PS_GENERIC_PENALTY = 15000     /* in the score, worth one and a half letters of head */
 };
 
 /* A doubled consonant ends at byte b (s[b-2] == s[b-1]), so the next part may start at b-1. */
@@ -67,6 +68,8 @@ static bool head_in_suffix(const ps_lexicon *lex, const char *s, size_t n, size_
                                            "ell",  "sam", "bar", "tik", "ering", "sson"};
     const char *v;
     size_t vn;
+    if (n - head_start > PS_SUFFIX_HEAD_MAX_BYTES)
+        return false; /* longer than any suffix with any ending */
     /* the head as its lemma's stem when Snowball kept an ending (medlemskapet: kapet -> kap) */
     if (ps_lexicon_lookup(lex, PS_LEX_MAP, s + head_start, n - head_start, &v, &vn) &&
         vn < n - head_start && memcmp(v, s + head_start, vn) == 0)
