@@ -133,6 +133,13 @@ static bool on_token(void *ctx, const ps_token *tok)
     c->last_pos = pos;
     unsigned boost = c->title ? TITLE_BOOST : 1;
     const char *field = c->title ? NULL : body_section_prefix(c, tok->start);
+    if (tok->flags & PS_TOKEN_UNKNOWN) {
+        ps_buf_clear(&c->term);
+        ps_buf_puts(&c->term, PS_PREFIX_UNKNOWN);
+        ps_buf_append(&c->term, tok->norm, tok->norm_len);
+        if (!c->term.failed && tok->norm_len <= WORD_TERM_MAX)
+            ps_store_doc_add_boolean(c->doc, c->term.data);
+    }
     for (size_t i = 0; i < tok->nterms; i++) {
         const ps_term *t = &tok->terms[i];
         if (t->len == 0 || t->len > WORD_TERM_MAX)

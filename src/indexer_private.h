@@ -35,4 +35,16 @@ char *ps_indexer_fold(const char *s);
 /* prefix + URL-escaped relpath ('/' kept, bytes outside RFC 3986 unreserved as %XX). */
 char *ps_indexer_url_join(const char *prefix, const char *relpath);
 
+/* ---- words learned from the corpus (indexer_learn.c) ---- */
+
+/* The learned list for the index as it is now (every "XU" term through a ps_learner judging
+ * against lex, a loaded lexicon): *list malloc'd ("" when none), *count its words. */
+ps_status ps_indexer_learn(ps_store *store, const ps_lexicon *lex, char **list, size_t *count,
+                           ps_error *err);
+/* The paths (from state) of the files with a document holding a word form that the lexicons
+ * before and after analyze differently: *paths and its strings malloc'd, the caller frees. */
+ps_status ps_indexer_learn_affected(ps_store *store, const ps_lexicon *before,
+                                    const ps_lexicon *after, const ps_indexer_filestate *state,
+                                    char ***paths, size_t *npaths, ps_error *err);
+
 #endif
