@@ -179,9 +179,10 @@ ps_lexicon *ps_lexicon_extend(const ps_lexicon *base)
     return lex;
 }
 
-static added_entry *added_slot(added_entry *table, uint32_t mask, const char *key, size_t klen)
+static added_entry *added_slot(added_entry *table, uint32_t mask, uint64_t hash, const char *key,
+                               size_t klen)
 {
-    uint32_t j = (uint32_t)ps_lexfile_hash(key, klen) & mask;
+    uint32_t j = (uint32_t)hash & mask;
     while (table[j].key && (table[j].klen != klen || memcmp(table[j].key, key, klen) != 0))
         j = (j + 1) & mask;
     return &table[j];
@@ -195,7 +196,8 @@ static bool added_grow(ps_lexicon *lex)
         return false;
     for (uint32_t i = 0; i <= lex->added_mask; i++)
         if (lex->added[i].key)
-            *added_slot(t, size - 1, lex->added[i].key, lex->added[i].klen) = lex->added[i];
+            *added_slot(t, size - 1, ps_lexfile_hash(lex->added[i].key, lex->added[i].klen),
+                        lex->added[i].key, lex->added[i].klen) = lex->added[i];
     free(lex->added);
     lex->added = t;
     lex->added_mask = size - 1;
@@ -220,7 +222,7 @@ bool ps_lexicon_add(ps_lexicon *lex, unsigned char kind, const char *key, size_t
         return false;
     if ((lex->nadded + 1) * 2 > lex->added_mask + 1 && !added_grow(lex))
         return false;
-    added_entry *e = added_slot(lex->added, lex->added_mask, key, klen);
+    added_entry *e = added_slot(lex->added, lex->added_mask, ps_lexfile_hash(key, klen), key, klen);
     if (!e->key) {
         if (!(e->key = dup_text(key, klen)))
             return false;
@@ -249,10 +251,10 @@ void ps_lexicon_count_learned(ps_lexicon *lex)
         lex->nlearned++;
 }
 
-static bool added_lookup(const ps_lexicon *lex, unsigned bit, const char *text, size_t len,
-                         const char **val, size_t *vlen)
+static bool added_lookup(const ps_lexicon *lex, unsigned bit, uint64_t hash, const char *text,
+                         size_t len, const char **val, size_t *vlen)
 {
-    const added_entry *e = added_slot(lex->added, lex->added_mask, text, len);
+    const added_entry *e = added_slot(lex->added, lex->added_mask, hash, text, len);
     if (!e->key || !(e->bits & bit))
         return false;
     if (bit == PS_LEXBIT_MAP) {
@@ -302,16 +304,11 @@ static bool record_value(const ps_lexicon *lex, size_t off, unsigned flags, unsi
     return true;
 }
 
-bool ps_lexicon_lookup(const ps_lexicon *lex, unsigned char kind, const char *text, size_t len,
-                       const char **val, size_t *vlen)
+/* Look text up in the file's table (lex is a loaded lexicon). */
+static bool file_lookup(const ps_lexicon *lex, unsigned bit, uint64_t hash, const char *text,
+                        size_t len, const char **val, size_t *vlen)
 {
-    unsigned bit = ps_lexfile_kind_bit(kind);
-    if (!lex || len > 255 || !bit)
-        return false;
-    if (lex->base)
-        return ps_lexicon_lookup(lex->base, kind, text, len, val, vlen) ||
-               added_lookup(lex, bit, text, len, val, vlen);
-    uint32_t j = (uint32_t)ps_lexfile_hash(text, len) & lex->mask;
+    uint32_t j = (uint32_t)hash & lex->mask;
     for (uint32_t probes = 0; probes <= lex->mask; probes++, j = (j + 1) & lex->mask) {
         uint32_t off = lex->slots[j];
         if (off == 0)
@@ -328,4 +325,17 @@ bool ps_lexicon_lookup(const ps_lexicon *lex, unsigned char kind, const char *te
         return record_value(lex, off + 2 + klen, flags, bit, val, vlen);
     }
     return false;
+}
+
+bool ps_lexicon_lookup(const ps_lexicon *lex, unsigned char kind, const char *text, size_t len,
+                       const char **val, size_t *vlen)
+{
+    unsigned bit = ps_lexfile_kind_bit(kind);
+    if (!lex || len > 255 || !bit)
+        return false;
+    uint64_t hash = ps_lexfile_hash(text, len);
+    if (lex->base)
+        return file_lookup(lex->base, bit, hash, text, len, val, vlen) ||
+               added_lookup(lex, bit, hash, text, len, val, vlen);
+    return file_lookup(lex, bit, hash, text, len, val, vlen);
 }

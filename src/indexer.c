@@ -19,8 +19,9 @@
  *    ("ps.learn_pending" marks the batches in between, so a killed run finishes the job next time).
  * 6. --full writes into "<db>.new" and then swaps it with "<db>" in one rename (renameat2
  *    RENAME_EXCHANGE where the filesystem has it); the old index is kept as "<db>.old" until the
- *    next full run, so readers that still have it open keep working. It starts from the old
- *    index's learned words, so that few documents need a second analysis.
+ *    next full run, so readers that still have it open keep working. A new index (and --full)
+ *    learns its words in a first pass over the files, before anything is written, so that no
+ *    document needs a second analysis.
  */
 #define _GNU_SOURCE /* renameat2 */
 #include "indexer_private.h"
@@ -103,6 +104,7 @@ typedef struct {
     const ps_lexicon *lex;
     const ps_indexer_opts *opts;
     size_t max_bytes;
+    bool words_only; /* the learning pass: only each document's unknown words */
 
     pthread_mutex_t mu;
     pthread_cond_t cond;      /* a result became ready, a slot opened, or abort */
@@ -285,7 +287,8 @@ static ps_status stage_build(pipeline *pl, ps_analyzer *an, job *j, const char *
         st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
     ps_indexer_source src = {f->path, f->relpath, j->url};
     for (size_t i = 0; st == PS_OK && i < doc->narenden; i++) {
-        st = ps_indexer_build_doc(an, doc, i, &src, &j->built[i], err);
+        st = pl->words_only ? ps_indexer_unknown_words(an, doc, i, &j->built[i].unknown, err)
+                            : ps_indexer_build_doc(an, doc, i, &src, &j->built[i], err);
         if (st == PS_OK)
             j->nbuilt++;
     }
@@ -359,6 +362,7 @@ typedef struct {
     ps_indexer_filestate *state;
     const char *lexicon_version;
     const char *learned; /* the learned list the documents are analyzed with */
+    ps_indexer_wordcount *counting; /* the learning pass: count words, write nothing */
     bool learn_pending;  /* re-analyzing for a new list: the list above is the old one */
     bool in_txn;
     size_t files_in_batch;
@@ -461,6 +465,12 @@ static ps_status delete_file(writer *w, const ps_indexer_filestate_entry *old)
 
 static ps_status write_result(writer *w, job *j)
 {
+    if (w->counting) {
+        for (size_t i = 0; i < j->nbuilt; i++)
+            if (!ps_indexer_wordcount_add_doc(w->counting, &j->built[i]))
+                return ps_error_set(w->err, PS_ERR_NOMEM, "out of memory");
+        return PS_OK;
+    }
     ps_indexer_summary *sum = w->sum;
     const ps_indexer_file *f = j->file;
     w->files_done++;
@@ -896,18 +906,20 @@ static unsigned default_threads(void)
     return n > 1 ? (unsigned)(n - 1) : 1;
 }
 
-/* Parse, analyze (with lex) and write jobs[0..njobs). */
+/* Parse, analyze (with lex) and write jobs[0..njobs) (or count their words: w->counting, when
+ * the writing thread has next to nothing to do and one more worker runs). */
 static ps_status run_jobs(writer *w, job *jobs, size_t njobs, const ps_lexicon *lex)
 {
     if (njobs == 0)
         return PS_OK;
     const ps_indexer_opts *opts = w->opts;
-    unsigned n = opts->threads ? opts->threads : default_threads();
+    unsigned n = opts->threads ? opts->threads : default_threads() + (w->counting != NULL);
     pipeline pl = {.jobs = jobs,
                    .njobs = njobs,
                    .lex = lex,
                    .opts = opts,
-                   .max_bytes = opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES};
+                   .max_bytes = opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES,
+                   .words_only = w->counting != NULL};
     pthread_mutex_init(&pl.mu, NULL);
     pthread_cond_init(&pl.cond, NULL);
     ps_status st = run_pipeline(&pl, w, n > MAX_THREADS ? MAX_THREADS : n);
@@ -916,32 +928,59 @@ static ps_status run_jobs(writer *w, job *jobs, size_t njobs, const ps_lexicon *
     return st;
 }
 
-/* The learned list the documents were analyzed with (for --full, the old index's), and the
- * lexicon that knows it. */
-static ps_status load_learned(run_state *r, const ps_indexer_opts *opts, ps_error *err)
+/* The learned list the documents were analyzed with, and the lexicon that knows it. */
+static ps_status load_learned(run_state *r, ps_error *err)
 {
-    ps_status st = PS_OK;
     char *pending = NULL;
-    if (opts->full) {
-        ps_store *old = NULL;
-        ps_error ignored;
-        if (ps_store_open_read(r->db, &old, &ignored) != PS_OK ||
-            ps_store_get_metadata(old, PS_META_LEARNED, &r->learned_list, &ignored) != PS_OK)
-            r->learned_list = NULL;
-        ps_store_close(old);
-        if (!r->learned_list && !(r->learned_list = strdup("")))
-            return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
-    } else {
-        st = ps_store_get_metadata(r->store, PS_META_LEARNED, &r->learned_list, err);
-        if (st == PS_OK)
-            st = ps_store_get_metadata(r->store, PS_META_LEARN_PENDING, &pending, err);
-        r->learn_pending = st == PS_OK && *pending;
-        free(pending);
-    }
+    ps_status st = ps_store_get_metadata(r->store, PS_META_LEARNED, &r->learned_list, err);
+    if (st == PS_OK)
+        st = ps_store_get_metadata(r->store, PS_META_LEARN_PENDING, &pending, err);
+    r->learn_pending = st == PS_OK && *pending;
+    free(pending);
     if (st == PS_OK && *r->learned_list)
         st = ps_lexicon_with_learned(r->lex, r->learned_list, strlen(r->learned_list), &r->learned,
                                      err);
     return st;
+}
+
+/* A new index learns its words before anything is written: one pass analyzes every file and
+ * counts the words the word lists do not know, per document as the index would, so the list it
+ * gives is the one the index will yield and no document needs a second analysis. */
+static ps_status learn_first(run_state *r, writer *w)
+{
+    ps_indexer_wordcount *wc = ps_indexer_wordcount_new();
+    if (!wc)
+        return ps_error_set(w->err, PS_ERR_NOMEM, "out of memory");
+    char msg[120];
+    snprintf(msg, sizeof msg, "learning words from %zu files before writing the index", r->njobs);
+    emit(w, PS_INDEXER_EV_INFO, NULL, msg);
+    w->counting = wc;
+    ps_status st = run_jobs(w, r->jobs, r->njobs, r->lex);
+    w->counting = NULL;
+    for (size_t i = 0; i < r->njobs; i++) {
+        job_clear_result(&r->jobs[i]);
+        r->jobs[i].kind = r->jobs[i].outcome = R_PENDING;
+    }
+    char *list = NULL;
+    size_t count = 0;
+    ps_lexicon *lex = NULL;
+    if (st == PS_OK)
+        st = ps_indexer_wordcount_learn(wc, r->lex, &list, &count, w->err);
+    ps_indexer_wordcount_free(wc);
+    if (st == PS_OK && *list)
+        st = ps_lexicon_with_learned(r->lex, list, strlen(list), &lex, w->err);
+    if (st != PS_OK) {
+        free(list);
+        return st;
+    }
+    free(r->learned_list);
+    r->learned_list = list;
+    ps_lexicon_free(r->learned);
+    r->learned = lex;
+    w->learned = list;
+    snprintf(msg, sizeof msg, "learned %zu words from the corpus", count);
+    emit(w, PS_INDEXER_EV_INFO, NULL, msg);
+    return PS_OK;
 }
 
 static int cmp_file_path(const void *a, const void *b)
@@ -1111,7 +1150,7 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
     r.opts = opts;
     ps_status st = prepare(&r, paths, npaths, opts, err);
     if (st == PS_OK)
-        st = load_learned(&r, opts, err);
+        st = load_learned(&r, err);
     if (st == PS_OK) {
         w.store = r.store;
         w.state = r.state;
@@ -1151,6 +1190,8 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
     free(lexcopy);
     if (st == PS_OK && (fresh || opts->full))
         st = ensure_txn(&w);
+    if (st == PS_OK && (fresh || opts->full) && r.njobs > 0)
+        st = learn_first(&r, &w);
     if (st == PS_OK)
         st = run_jobs(&w, r.jobs, r.njobs, r.learned ? r.learned : r.lex);
     /* Learn again after any change (or to finish a killed run's re-analysis). */

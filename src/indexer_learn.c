@@ -188,3 +188,96 @@ ps_status ps_indexer_learn_affected(ps_store *store, const ps_lexicon *before,
     *npaths = out.n;
     return PS_OK;
 }
+
+/* ---- counting words before anything is written ------------------------------------------------
+ */
+
+typedef struct {
+    char *word; /* NULL: empty slot */
+    uint32_t docs;
+} word_slot;
+
+struct ps_indexer_wordcount {
+    word_slot *slots; /* open addressing, mask + 1 slots, at most half full */
+    size_t mask, n;
+};
+
+ps_indexer_wordcount *ps_indexer_wordcount_new(void)
+{
+    ps_indexer_wordcount *wc = calloc(1, sizeof *wc);
+    if (wc && !(wc->slots = calloc(1024, sizeof *wc->slots))) {
+        free(wc);
+        return NULL;
+    }
+    if (wc)
+        wc->mask = 1023;
+    return wc;
+}
+
+void ps_indexer_wordcount_free(ps_indexer_wordcount *wc)
+{
+    if (!wc)
+        return;
+    for (size_t i = 0; i <= wc->mask; i++)
+        free(wc->slots[i].word);
+    free(wc->slots);
+    free(wc);
+}
+
+static word_slot *slot_for(word_slot *slots, size_t mask, const char *w, size_t len)
+{
+    size_t j = (size_t)ps_indexer_hash64(w, len, 0) & mask;
+    while (slots[j].word && (strlen(slots[j].word) != len || memcmp(slots[j].word, w, len) != 0))
+        j = (j + 1) & mask;
+    return &slots[j];
+}
+
+static bool wordcount_grow(ps_indexer_wordcount *wc)
+{
+    size_t size = (wc->mask + 1) * 2;
+    word_slot *t = calloc(size, sizeof *t);
+    if (!t)
+        return false;
+    for (size_t i = 0; i <= wc->mask; i++)
+        if (wc->slots[i].word)
+            *slot_for(t, size - 1, wc->slots[i].word, strlen(wc->slots[i].word)) = wc->slots[i];
+    free(wc->slots);
+    wc->slots = t;
+    wc->mask = size - 1;
+    return true;
+}
+
+bool ps_indexer_wordcount_add_doc(ps_indexer_wordcount *wc, const ps_indexer_built *b)
+{
+    const ps_buf *u = &b->unknown;
+    for (size_t off = 0; off < u->len; off += strlen(u->data + off) + 1) {
+        const char *w = u->data + off;
+        size_t len = strlen(w);
+        if ((wc->n + 1) * 2 > wc->mask + 1 && !wordcount_grow(wc))
+            return false;
+        word_slot *s = slot_for(wc->slots, wc->mask, w, len);
+        if (!s->word) {
+            if (!(s->word = strdup(w)))
+                return false;
+            wc->n++;
+        }
+        s->docs++;
+    }
+    return true;
+}
+
+ps_status ps_indexer_wordcount_learn(const ps_indexer_wordcount *wc, const ps_lexicon *lex,
+                                     char **list, size_t *count, ps_error *err)
+{
+    *list = NULL;
+    ps_learner *l = NULL;
+    ps_status st = ps_learner_new(lex, &l, err);
+    for (size_t i = 0; st == PS_OK && i <= wc->mask; i++)
+        if (wc->slots[i].word)
+            st = ps_learner_add(l, wc->slots[i].word, strlen(wc->slots[i].word),
+                                wc->slots[i].docs, err);
+    if (st == PS_OK)
+        st = ps_learner_finish(l, list, count, err);
+    ps_learner_free(l);
+    return st;
+}
