@@ -943,6 +943,16 @@ static ps_status load_learned(run_state *r, ps_error *err)
     return st;
 }
 
+/* From now on documents are analyzed with list (and lex, which knows it; NULL: no words). */
+static void use_learned(run_state *r, writer *w, char *list, ps_lexicon *lex)
+{
+    free(r->learned_list);
+    r->learned_list = list;
+    ps_lexicon_free(r->learned);
+    r->learned = lex;
+    w->learned = list;
+}
+
 /* A new index learns its words before anything is written: one pass analyzes every file and
  * counts the words the word lists do not know, per document as the index would, so the list it
  * gives is the one the index will yield and no document needs a second analysis. */
@@ -973,11 +983,7 @@ static ps_status learn_first(run_state *r, writer *w)
         free(list);
         return st;
     }
-    free(r->learned_list);
-    r->learned_list = list;
-    ps_lexicon_free(r->learned);
-    r->learned = lex;
-    w->learned = list;
+    use_learned(r, w, list, lex);
     snprintf(msg, sizeof msg, "learned %zu words from the corpus", count);
     emit(w, PS_INDEXER_EV_INFO, NULL, msg);
     return PS_OK;
@@ -1059,11 +1065,14 @@ static ps_status relearn(run_state *r, writer *w)
     for (size_t i = 0; i < npaths; i++)
         free(paths[i]);
     free(paths);
-    if (st == PS_OK) {
+    size_t before = ps_lexicon_learned_count(r->learned);
+    if (st == PS_OK && (njobs > 0 || count != before)) {
         char msg[200];
         snprintf(msg, sizeof msg, "learned %zu words from the index (%zu before), %zu files to "
-                 "analyze again", count, ps_lexicon_learned_count(r->learned), njobs);
+                 "analyze again", count, before, njobs);
         emit(w, PS_INDEXER_EV_INFO, NULL, msg);
+    }
+    if (st == PS_OK) {
         w->files_total += njobs;
         for (size_t i = 0; i < njobs; i++)
             w->bytes_total += jobs[i].file->size;
@@ -1078,11 +1087,7 @@ static ps_status relearn(run_state *r, writer *w)
         ps_lexicon_free(lex);
         return st;
     }
-    free(r->learned_list);
-    r->learned_list = list;
-    ps_lexicon_free(r->learned);
-    r->learned = lex;
-    w->learned = list;
+    use_learned(r, w, list, lex);
     w->learn_pending = false;
     return ensure_txn(w);
 }
