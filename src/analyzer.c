@@ -49,6 +49,7 @@ typedef struct {
     bool conjunction;          /* och / eller / samt between an ellipsis and its completion */
     size_t head_off, head_len; /* conflated stem of the compound head in text (0 len: none) */
     size_t main_parts;         /* ps_token.compound_parts */
+    size_t unknown_words;      /* hyphen components the word lists do not know */
 } tokrec;
 
 /* What one hyphen-free word yields: offsets of its texts in a buffer next to it. */
@@ -59,7 +60,8 @@ typedef struct {
     uint16_t head_off, head_len; /* head_len 0: not a compound */
     uint16_t part_off[PS_RESULT_PARTS], part_len[PS_RESULT_PARTS];
     uint8_t nparts;
-    uint8_t ntop; /* the first ntop parts are the compound's own parts; then finer ones */
+    uint8_t ntop;    /* the first ntop parts are the compound's own parts; then finer ones */
+    uint8_t unknown; /* the word lists know no form with this raw stem (PS_TOKEN_UNKNOWN) */
 } word_meta;
 
 /* The analysis of a word is cached when the word and its texts are short (nearly all are). */
@@ -238,6 +240,7 @@ static void rec_reset(tokrec *r)
     r->conjunction = false;
     r->head_off = r->head_len = 0;
     r->main_parts = 0;
+    r->unknown_words = 0;
     memset(&r->tok, 0, sizeof r->tok);
 }
 
@@ -350,6 +353,13 @@ static bool compute_word(ps_analyzer *an, const char *w, size_t n)
     const char *mapped;
     size_t mn;
     bool conflated = ps_lexicon_lookup(an->lex, PS_LEX_MAP, raw, rn, &mapped, &mn);
+    /* Words learned from the corpus only explain words the word lists do not know. */
+    const ps_lexicon *base = ps_lexicon_base(an->lex);
+    const char *v;
+    size_t vn;
+    an->result.unknown = !ps_lexicon_lookup(base, PS_LEX_WORD, raw, rn, &v, &vn) &&
+                         !ps_lexicon_lookup(base, PS_LEX_HEAD, raw, rn, &v, &vn) &&
+                         !ps_lexicon_lookup(base, PS_LEX_MAP, raw, rn, &v, &vn);
     ps_compound c;
     /* Snowball may cut a compound's head short (skolmat -> skolm) where a longer form's stem
      * has it whole (skolmaten -> skolmat): the conflated stem is the next try; and when it took
@@ -361,9 +371,10 @@ static bool compute_word(ps_analyzer *an, const char *w, size_t n)
         memcpy(het, raw, rn);
         memcpy(het + rn, "het", 3);
     }
-    bool split = ps_analyzer_decompose(an->lex, raw, rn, &c) ||
-                 (conflated && mn > rn && ps_analyzer_decompose(an->lex, mapped, mn, &c)) ||
-                 (het_cut && ps_analyzer_decompose(an->lex, het, rn + 3, &c));
+    const ps_lexicon *dlex = an->result.unknown ? an->lex : base;
+    bool split = ps_analyzer_decompose(dlex, raw, rn, &c) ||
+                 (conflated && mn > rn && ps_analyzer_decompose(dlex, mapped, mn, &c)) ||
+                 (het_cut && ps_analyzer_decompose(dlex, het, rn + 3, &c));
     if (split) {
         for (size_t i = 0; i < c.nparts; i++)
             res_add_part(an, c.parts[i].text, c.parts[i].len);
@@ -450,6 +461,7 @@ static void analyze_word(ps_analyzer *an, tokrec *r, const char *w, size_t n, ps
     }
     ps_buf_append(stem_out, buf + m->stem_off, m->stem_len);
     ps_buf_append(head_out, buf + m->head_off, m->head_len);
+    r->unknown_words += m->unknown;
     r->main_parts = 0;
     for (size_t i = 0; i < m->nparts; i++)
         if (rec_add_term(r, PS_TERM_PART, buf + m->part_off[i], m->part_len[i]) && i < m->ntop)
@@ -516,6 +528,8 @@ static void word_terms(ps_analyzer *an, tokrec *r)
             ncomp == 1 && i < r->main_parts)
             main++;
     r->main_parts = main >= 2 ? main : 0;
+    if (ncomp == 1 && r->unknown_words == 1)
+        r->tok.flags |= PS_TOKEN_UNKNOWN;
     if (last_head_len) {
         const char *h = comps->data + last_head_off;
         size_t hl = strlen(h);

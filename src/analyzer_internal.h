@@ -16,6 +16,19 @@
 bool ps_lexicon_lookup(const ps_lexicon *lex, unsigned char kind, const char *text, size_t len,
                        const char **val, size_t *vlen);
 
+/* An empty extension of base (borrowed, must outlive it; a loaded lexicon): ps_lexicon_lookup
+ * answers from base first, then from the entries added with ps_lexicon_add. Free it with
+ * ps_lexicon_free. NULL when out of memory. */
+ps_lexicon *ps_lexicon_extend(const ps_lexicon *base);
+/* Give key[0..klen) the kind (PS_LEX_*) in an extension; MAP, BEGIN and LINK take the value
+ * val[0..vlen) (the first value given stays). False when out of memory or not an extension. */
+bool ps_lexicon_add(ps_lexicon *lex, unsigned char kind, const char *key, size_t klen,
+                    const char *val, size_t vlen);
+/* The loaded lexicon an extension borrows; lex itself when it is none. */
+const ps_lexicon *ps_lexicon_base(const ps_lexicon *lex);
+/* Count one more learned word in an extension (ps_lexicon_learned_count). */
+void ps_lexicon_count_learned(ps_lexicon *lex);
+
 /* One raw token as the scanner sees it, before normalization and stemming. */
 typedef struct {
     size_t start, end; /* byte span in the text */

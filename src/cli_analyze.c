@@ -1,7 +1,7 @@
 /*
  * cli_analyze.c — `protokollsok analyze`: show what the Swedish analyzer makes of text.
  *
- *   protokollsok analyze [--query] [--exact-snowball] [--lexicon FILE] TEXT...
+ *   protokollsok analyze [--query] [--exact-snowball] [--lexicon FILE] [--db DIR] TEXT...
  *       every token: position, byte span, source text, flags (parts=N: the first N parts are
  *       the compound's own), and its terms with their kinds (like Elasticsearch's _analyze)
  *   protokollsok analyze --words [--exact-snowball] < words.txt
@@ -10,6 +10,8 @@
  *   protokollsok analyze --bench FILE
  *       throughput in MB/s of the Swedish analyzer, the exact-Snowball analyzer and plain
  *       libstemmer over the same words
+ * With --db, the analyzer of that index: its copy of the lexicon and the words it learned from
+ * its corpus (what indexing and search there use).
  */
 #include "cli.h"
 
@@ -22,8 +24,10 @@
 #include <time.h>
 
 #include "protokollsok/analyzer.h"
-#include "protokollsok/file.h"
 #include "protokollsok/buf.h"
+#include "protokollsok/file.h"
+#include "protokollsok/schema.h"
+#include "protokollsok/store.h"
 
 static const char *const kind_names[] = {"stem", "exact", "part", "whole"};
 
@@ -54,11 +58,12 @@ static void usage(FILE *out)
           "  --query            analyze as a query (same terms; stop words flagged)\n"
           "  --exact-snowball   plain libstemmer Swedish stems: no -et rule, no compounds\n"
           "  --lexicon FILE     lexicon file (default $PROTOKOLLSOK_LEXICON, else the built one)\n"
+          "  --db DIR           analyze as index DIR does: its lexicon and learned words\n"
           "  --words            read one word per line from stdin; print WORD<TAB>TERMS\n"
           "  --bench FILE       print analyzer and libstemmer throughput over FILE in MB/s\n"
           "  -h, --help         show this help\n"
           "\n"
-          "Exit status: 0 ok, 2 bad usage, 5 lexicon or other error.\n",
+          "Exit status: 0 ok, 2 bad usage, 3 index unreadable, 5 lexicon or other error.\n",
           out);
 }
 
@@ -235,6 +240,32 @@ out:
     return rc;
 }
 
+/* The lexicon of index db (its copy, unless lexicon_path is given) extended with the index's
+ * learned words: *base and *out are the caller's (free *out first; it is NULL when the index
+ * learned nothing). */
+static ps_status load_index_lexicon(const char *db, const char *lexicon_path, ps_lexicon **base,
+                                    ps_lexicon **out, ps_error *err)
+{
+    *base = *out = NULL;
+    ps_store *store = NULL;
+    char *list = NULL;
+    ps_status st = ps_store_open_read(db, &store, err);
+    if (st == PS_OK)
+        st = ps_store_get_metadata(store, PS_META_LEARNED, &list, err);
+    ps_store_close(store);
+    ps_buf copy = PS_BUF_INIT;
+    ps_buf_printf(&copy, "%s/lexicon.bin", db);
+    if (st == PS_OK && copy.failed)
+        st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+    if (st == PS_OK)
+        st = ps_lexicon_load(lexicon_path ? lexicon_path : copy.data, base, err);
+    if (st == PS_OK && *list)
+        st = ps_lexicon_with_learned(*base, list, strlen(list), out, err);
+    ps_buf_free(&copy);
+    free(list);
+    return st;
+}
+
 int ps_cli_analyze(int argc, char **argv)
 {
     static const struct option opts[] = {{"query", no_argument, NULL, 'q'},
@@ -242,10 +273,11 @@ int ps_cli_analyze(int argc, char **argv)
                                          {"lexicon", required_argument, NULL, 'l'},
                                          {"words", no_argument, NULL, 'w'},
                                          {"bench", required_argument, NULL, 'b'},
+                                         {"db", required_argument, NULL, 'd'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     bool query = false, exact = false, words = false;
-    const char *lexicon = NULL, *bench = NULL;
+    const char *lexicon = NULL, *bench = NULL, *db = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -265,6 +297,9 @@ int ps_cli_analyze(int argc, char **argv)
         case 'b':
             bench = optarg;
             break;
+        case 'd':
+            db = optarg;
+            break;
         case 'h':
             usage(stdout);
             return PS_EXIT_OK;
@@ -278,21 +313,30 @@ int ps_cli_analyze(int argc, char **argv)
         return ps_cli_usage_error("analyze", "--words and --bench take no TEXT arguments");
 
     ps_error err;
-    ps_lexicon *lex = NULL;
-    if ((!exact || bench) && ps_lexicon_load(lexicon, &lex, &err) != PS_OK) {
+    ps_lexicon *lex = NULL, *learned = NULL;
+    ps_status st = PS_OK;
+    if (db && !exact)
+        st = load_index_lexicon(db, lexicon, &lex, &learned, &err);
+    else if (!exact || bench)
+        st = ps_lexicon_load(lexicon, &lex, &err);
+    if (st != PS_OK) {
         ps_cli_print_error("analyze", &err);
-        return PS_EXIT_FAILURE;
+        ps_lexicon_free(lex);
+        return db ? ps_cli_exit_for(st) : PS_EXIT_FAILURE;
     }
     int rc = PS_EXIT_OK;
     if (bench) {
-        rc = run_bench(lex, bench);
+        rc = run_bench(learned ? learned : lex, bench);
+        ps_lexicon_free(learned);
         ps_lexicon_free(lex);
         return rc;
     }
     ps_analyzer *an = NULL;
-    if (ps_analyzer_new(lex, exact ? PS_ANALYZER_EXACT_SNOWBALL : PS_ANALYZER_SWEDISH, &an, &err) !=
-        PS_OK) {
+    if (ps_analyzer_new(learned ? learned : lex,
+                        exact ? PS_ANALYZER_EXACT_SNOWBALL : PS_ANALYZER_SWEDISH, &an,
+                        &err) != PS_OK) {
         ps_cli_print_error("analyze", &err);
+        ps_lexicon_free(learned);
         ps_lexicon_free(lex);
         return PS_EXIT_FAILURE;
     }
@@ -321,6 +365,7 @@ int ps_cli_analyze(int argc, char **argv)
         ps_buf_free(&text);
     }
     ps_analyzer_free(an);
+    ps_lexicon_free(learned);
     ps_lexicon_free(lex);
     fflush(stdout);
     return rc;

@@ -111,6 +111,9 @@ static void print_summary(const ps_indexer_summary *s, const char *db, uint64_t 
                (unsigned long long)s->arenden_total, s->seconds, mb,
                s->seconds > 0 ? mb / s->seconds : 0,
                s->seconds > 0 ? (double)(s->files_added + s->files_changed) / s->seconds : 0);
+        printf("learned words: %llu (from the corpus; %llu unchanged file(s) analyzed again for "
+               "them)\n",
+               (unsigned long long)s->learned_words, (unsigned long long)s->files_relearned);
     }
     if (warnings)
         printf("finished with %llu warning(s): see the lines above\n", (unsigned long long)warnings);
@@ -129,14 +132,16 @@ static void print_json(const ps_indexer_summary *s, const char *db, uint64_t war
     }
     printf("\", \"changed\": %s, \"full\": %s, \"files_seen\": %llu, \"files_added\": %llu, "
            "\"files_changed\": %llu, \"files_unchanged\": %llu, \"files_touched\": %llu, "
-           "\"files_deleted\": %llu, \"files_skipped\": %llu, \"arenden_added\": %llu, "
+           "\"files_deleted\": %llu, \"files_skipped\": %llu, \"files_relearned\": %llu, "
+           "\"learned_words\": %llu, \"arenden_added\": %llu, "
            "\"arenden_deleted\": %llu, \"arenden_total\": %llu, \"bytes_parsed\": %llu, "
            "\"commits\": %llu, \"revision\": %llu, \"warnings\": %llu, \"seconds\": %.3f}\n",
            s->wrote ? "true" : "false", s->switched ? "true" : "false",
            (unsigned long long)s->files_seen, (unsigned long long)s->files_added,
            (unsigned long long)s->files_changed, (unsigned long long)s->files_unchanged,
            (unsigned long long)s->files_touched, (unsigned long long)s->files_deleted,
-           (unsigned long long)s->files_skipped, (unsigned long long)s->arenden_added,
+           (unsigned long long)s->files_skipped, (unsigned long long)s->files_relearned,
+           (unsigned long long)s->learned_words, (unsigned long long)s->arenden_added,
            (unsigned long long)s->arenden_deleted, (unsigned long long)s->arenden_total,
            (unsigned long long)s->bytes_read, (unsigned long long)s->commits,
            (unsigned long long)s->revision, (unsigned long long)warnings, s->seconds);

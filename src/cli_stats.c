@@ -5,7 +5,7 @@
  * collapses to), files, terms, size on disk, counts per kommun / nämnd / year / type (documents
  * carrying each boolean term), the ärenden that appear in several documents (the same dnr in a
  * kallelse, a tjänsteskrivelse and a protocol), the lexicon and schema versions and the time of
- * the last run.
+ * the last run, and the words learned from the corpus (analyzer.h).
  */
 #include "cli.h"
 
@@ -21,6 +21,8 @@
 
 /* Keys listed as found in several documents, at most (the rest are only counted). */
 #define SHARED_KEYS_MAX 100
+/* Learned words listed in the plain output, at most (--json lists them all). */
+#define LEARNED_SHOWN_MAX 40
 
 typedef struct {
     json_t *counts; /* object: value -> documents */
@@ -65,6 +67,56 @@ static json_t *meta_string(ps_store *store, const char *key, ps_status *st, ps_e
     json_t *j = v && *v ? json_string(v) : json_null();
     free(v);
     return j ? j : json_null();
+}
+
+/* The learned list (stem TAB documents TAB forms per line) as [{stem, documents, forms}]. */
+static json_t *learned_words(ps_store *store, ps_status *st, ps_error *err)
+{
+    json_t *arr = json_array();
+    char *list = NULL;
+    if (*st == PS_OK)
+        *st = ps_store_get_metadata(store, PS_META_LEARNED, &list, err);
+    for (char *line = list, *next; arr && line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        char *docs = strchr(line, '\t');
+        char *forms = docs ? strchr(docs + 1, '\t') : NULL;
+        if (!forms)
+            continue;
+        *docs++ = '\0';
+        *forms++ = '\0';
+        json_t *fa = json_array();
+        for (char *f = strtok(forms, " "); fa && f; f = strtok(NULL, " "))
+            json_array_append_new(fa, json_string(f));
+        json_array_append_new(arr, json_pack("{s:s, s:I, s:o}", "stem", line, "documents",
+                                             (json_int_t)strtoll(docs, NULL, 10), "forms",
+                                             fa ? fa : json_array()));
+        if (!next)
+            break;
+    }
+    free(list);
+    return arr ? arr : json_null();
+}
+
+static void print_learned(json_t *learned)
+{
+    size_t n = json_array_size(learned);
+    printf("learned:    %zu words from the corpus (compound parts the word lists lack)\n", n);
+    for (size_t i = 0; i < n && i < LEARNED_SHOWN_MAX; i++) {
+        json_t *w = json_array_get(learned, i);
+        printf("  %-24s %6lld  ", json_string_value(json_object_get(w, "stem")),
+               (long long)json_integer_value(json_object_get(w, "documents")));
+        json_t *f;
+        size_t k;
+        json_array_foreach(json_object_get(w, "forms"), k, f)
+        {
+            printf("%s%s", k ? " " : "", json_string_value(f));
+        }
+        putchar('\n');
+    }
+    if (n > LEARNED_SHOWN_MAX)
+        printf("  ... and %zu more (stats --json lists them all)\n", n - LEARNED_SHOWN_MAX);
 }
 
 static void print_counts(const char *title, json_t *counts)
@@ -167,6 +219,7 @@ int ps_cli_stats(int argc, char **argv)
     json_object_set_new(o, "lexicon", meta_string(store, PS_META_LEXICON, &st, &err));
     json_object_set_new(o, "schema", meta_string(store, PS_META_SCHEMA, &st, &err));
     json_object_set_new(o, "last_run", meta_string(store, PS_META_LAST_RUN, &st, &err));
+    json_object_set_new(o, "learned", learned_words(store, &st, &err));
     json_object_set_new(o, "kommun", kommun);
     json_object_set_new(o, "namnd", namnd);
     json_object_set_new(o, "year", year);
@@ -204,6 +257,7 @@ int ps_cli_stats(int argc, char **argv)
         print_counts("documents per year", year);
         print_counts("documents per type", type);
         print_counts("ärenden found in several documents (key: documents)", shared);
+        print_learned(json_object_get(o, "learned"));
     }
     json_decref(o);
     return PS_EXIT_OK;

@@ -12,9 +12,16 @@
  *    and add its ärenden; every batch_files files, the file-state manifest goes into the same
  *    transaction and is committed. A kill at any moment leaves the last committed batch, whose
  *    manifest matches its documents; the next run redoes the rest.
- * 5. --full writes into "<db>.new" and then swaps it with "<db>" in one rename (renameat2
+ * 5. Words learned from the corpus (analyzer.h, indexer_learn.c): the documents are analyzed
+ *    with the list stored in the index. After a run that wrote, the list is learned again from
+ *    the index; when it changed, the files whose documents the new list analyzes differently go
+ *    through steps 3-4 once more with it, and the new list is committed with the last of them
+ *    ("ps.learn_pending" marks the batches in between, so a killed run finishes the job next time).
+ * 6. --full writes into "<db>.new" and then swaps it with "<db>" in one rename (renameat2
  *    RENAME_EXCHANGE where the filesystem has it); the old index is kept as "<db>.old" until the
- *    next full run, so readers that still have it open keep working.
+ *    next full run, so readers that still have it open keep working. A new index (and --full)
+ *    learns its words in a first pass over the files, before anything is written, so that no
+ *    document needs a second analysis.
  */
 #define _GNU_SOURCE /* renameat2 */
 #include "indexer_private.h"
@@ -75,6 +82,7 @@ typedef struct {
     char *url;
     uint64_t meta_hash;
     bool had_old;
+    bool relearn;      /* unchanged, analyzed again for new learned words */
     bool compare_hash; /* same content as old_hash means nothing to re-index */
     uint64_t old_hash;
     uint32_t old_narenden;
@@ -96,6 +104,7 @@ typedef struct {
     const ps_lexicon *lex;
     const ps_indexer_opts *opts;
     size_t max_bytes;
+    bool words_only; /* the learning pass: only each document's unknown words */
 
     pthread_mutex_t mu;
     pthread_cond_t cond;      /* a result became ready, a slot opened, or abort */
@@ -116,6 +125,15 @@ static void job_clear_result(job *j)
     j->nbuilt = 0;
     free(j->warning);
     j->warning = NULL;
+}
+
+static void free_jobs(job *jobs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        job_clear_result(&jobs[i]);
+        free(jobs[i].url);
+    }
+    free(jobs);
 }
 
 static void skip(job *j, const char *fmt, const char *detail)
@@ -269,7 +287,8 @@ static ps_status stage_build(pipeline *pl, ps_analyzer *an, job *j, const char *
         st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
     ps_indexer_source src = {f->path, f->relpath, j->url};
     for (size_t i = 0; st == PS_OK && i < doc->narenden; i++) {
-        st = ps_indexer_build_doc(an, doc, i, &src, &j->built[i], err);
+        st = pl->words_only ? ps_indexer_unknown_words(an, doc, i, &j->built[i].unknown, err)
+                            : ps_indexer_build_doc(an, doc, i, &src, &j->built[i], err);
         if (st == PS_OK)
             j->nbuilt++;
     }
@@ -342,6 +361,9 @@ typedef struct {
     ps_store *store;
     ps_indexer_filestate *state;
     const char *lexicon_version;
+    const char *learned; /* the learned list the documents are analyzed with */
+    ps_indexer_wordcount *counting; /* the learning pass: count words, write nothing */
+    bool learn_pending;  /* re-analyzing for a new list: the list above is the old one */
     bool in_txn;
     size_t files_in_batch;
     uint64_t bytes_in_batch;
@@ -391,6 +413,11 @@ static ps_status commit_batch(writer *w, bool last)
         st = ps_store_set_metadata(w->store, PS_META_SCHEMA, PS_SCHEMA_VERSION, w->err);
     if (st == PS_OK)
         st = ps_store_set_metadata(w->store, PS_META_LEXICON, w->lexicon_version, w->err);
+    if (st == PS_OK)
+        st = ps_store_set_metadata(w->store, PS_META_LEARNED, w->learned, w->err);
+    if (st == PS_OK)
+        st = ps_store_set_metadata(w->store, PS_META_LEARN_PENDING, w->learn_pending ? "1" : "",
+                                   w->err);
     if (st == PS_OK && last) {
         char when[32];
         iso_now(when, sizeof when);
@@ -438,6 +465,12 @@ static ps_status delete_file(writer *w, const ps_indexer_filestate_entry *old)
 
 static ps_status write_result(writer *w, job *j)
 {
+    if (w->counting) {
+        for (size_t i = 0; i < j->nbuilt; i++)
+            if (!ps_indexer_wordcount_add_doc(w->counting, &j->built[i]))
+                return ps_error_set(w->err, PS_ERR_NOMEM, "out of memory");
+        return PS_OK;
+    }
     ps_indexer_summary *sum = w->sum;
     const ps_indexer_file *f = j->file;
     w->files_done++;
@@ -461,7 +494,10 @@ static ps_status write_result(writer *w, job *j)
         break;
     default:
         sum->bytes_read += j->size;
-        if (j->had_old) {
+        if (j->relearn) {
+            sum->files_relearned++;
+            sum->arenden_deleted += j->old_narenden;
+        } else if (j->had_old) {
             sum->files_changed++;
             sum->arenden_deleted += j->old_narenden;
         } else {
@@ -693,8 +729,12 @@ static ps_status switch_in(const char *db, const char *fresh, ps_error *err)
  */
 
 typedef struct {
+    const ps_indexer_opts *opts;
     ps_indexer_lock *lock;
-    ps_lexicon *lex;
+    ps_lexicon *lex;     /* the word lists' lexicon */
+    ps_lexicon *learned; /* lex with the learned words (NULL: none learned) */
+    char *learned_list;  /* the list the documents are analyzed with */
+    bool learn_pending;
     ps_indexer_manifest *manifest;
     ps_indexer_walk_result walk;
     ps_store *store;
@@ -709,15 +749,13 @@ typedef struct {
 static void run_state_free(run_state *r)
 {
     ps_store_close(r->store);
-    for (size_t i = 0; i < r->njobs; i++) {
-        job_clear_result(&r->jobs[i]);
-        free(r->jobs[i].url);
-    }
-    free(r->jobs);
+    free_jobs(r->jobs, r->njobs);
     ps_indexer_filestate_free(r->state);
     ps_indexer_filestate_free(r->seen);
     ps_indexer_walk_free(&r->walk);
     ps_indexer_manifest_free(r->manifest);
+    ps_lexicon_free(r->learned);
+    free(r->learned_list);
     ps_lexicon_free(r->lex);
     for (size_t i = 0; i < r->nroots; i++)
         free(r->roots[i]);
@@ -760,6 +798,31 @@ static ps_status load_state(run_state *r, ps_error *err)
     return st;
 }
 
+/* Set up j for file f: its manifest entry, URL and metadata hash, and what was indexed of it
+ * before (old, may be NULL). */
+static ps_status init_job(run_state *r, const ps_indexer_opts *opts, const ps_indexer_file *f,
+                          const ps_indexer_filestate_entry *old, job *j, ps_error *err)
+{
+    const ps_indexer_manifest_entry *meta =
+        ps_indexer_manifest_find(r->manifest, f->path, f->dev, f->ino);
+    char *url = NULL;
+    if (meta && meta->url)
+        url = strdup(meta->url);
+    else if (opts->source_url_prefix)
+        url = ps_indexer_url_join(opts->source_url_prefix, f->relpath);
+    if (((meta && meta->url) || opts->source_url_prefix) && !url)
+        return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+    uint64_t meta_hash = ps_indexer_manifest_entry_hash(meta);
+    meta_hash = ps_indexer_hash64(url ? url : "", url ? strlen(url) : 0, meta_hash);
+    *j = (job){.file = f, .meta = meta, .url = url, .meta_hash = meta_hash};
+    j->had_old = old != NULL;
+    /* changed metadata re-indexes even identical content */
+    j->compare_hash = old && old->meta_hash == meta_hash;
+    j->old_hash = old ? old->hash : 0;
+    j->old_narenden = old ? old->narenden : 0;
+    return PS_OK;
+}
+
 /* Turn the walk into jobs; count unchanged files. */
 static ps_status plan(run_state *r, const ps_indexer_opts *opts, ps_indexer_summary *sum,
                       uint64_t *bytes_total, ps_error *err)
@@ -769,41 +832,22 @@ static ps_status plan(run_state *r, const ps_indexer_opts *opts, ps_indexer_summ
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < r->walk.nfiles; i++) {
         const ps_indexer_file *f = &r->walk.files[i];
-        const ps_indexer_manifest_entry *meta =
-            ps_indexer_manifest_find(r->manifest, f->path, f->dev, f->ino);
-        char *url = NULL;
-        if (meta && meta->url)
-            url = strdup(meta->url);
-        else if (opts->source_url_prefix)
-            url = ps_indexer_url_join(opts->source_url_prefix, f->relpath);
-        if ((meta && meta->url) || opts->source_url_prefix) {
-            if (!url)
-                return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
-        }
-        uint64_t meta_hash = ps_indexer_manifest_entry_hash(meta);
-        meta_hash = ps_indexer_hash64(url ? url : "", url ? strlen(url) : 0, meta_hash);
         ps_indexer_filestate_entry mark = {(char *)f->path, 0, 0, 0, 0, 0};
-        if (!ps_indexer_filestate_put(r->seen, &mark)) {
-            free(url);
+        if (!ps_indexer_filestate_put(r->seen, &mark))
             return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
-        }
         const ps_indexer_filestate_entry *old = ps_indexer_filestate_find(r->state, f->path);
+        job *j = &r->jobs[r->njobs];
+        ps_status st = init_job(r, opts, f, old, j, err);
+        if (st != PS_OK)
+            return st;
         if (old && old->size == f->size && old->mtime_ns == f->mtime_ns &&
-            old->meta_hash == meta_hash) {
+            old->meta_hash == j->meta_hash) {
             sum->files_unchanged++;
-            free(url);
+            free(j->url);
+            *j = (job){0};
             continue;
         }
-        job *j = &r->jobs[r->njobs++];
-        j->file = f;
-        j->meta = meta;
-        j->url = url;
-        j->meta_hash = meta_hash;
-        j->had_old = old != NULL;
-        /* changed metadata re-indexes even identical content */
-        j->compare_hash = old && old->meta_hash == meta_hash;
-        j->old_hash = old ? old->hash : 0;
-        j->old_narenden = old ? old->narenden : 0;
+        r->njobs++;
         *bytes_total += f->size;
     }
     return PS_OK;
@@ -860,6 +904,192 @@ static unsigned default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 1 ? (unsigned)(n - 1) : 1;
+}
+
+/* Parse, analyze (with lex) and write jobs[0..njobs) (or count their words: w->counting, when
+ * the writing thread has next to nothing to do and one more worker runs). */
+static ps_status run_jobs(writer *w, job *jobs, size_t njobs, const ps_lexicon *lex)
+{
+    if (njobs == 0)
+        return PS_OK;
+    const ps_indexer_opts *opts = w->opts;
+    unsigned n = opts->threads ? opts->threads : default_threads() + (w->counting != NULL);
+    pipeline pl = {.jobs = jobs,
+                   .njobs = njobs,
+                   .lex = lex,
+                   .opts = opts,
+                   .max_bytes = opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES,
+                   .words_only = w->counting != NULL};
+    pthread_mutex_init(&pl.mu, NULL);
+    pthread_cond_init(&pl.cond, NULL);
+    ps_status st = run_pipeline(&pl, w, n > MAX_THREADS ? MAX_THREADS : n);
+    pthread_cond_destroy(&pl.cond);
+    pthread_mutex_destroy(&pl.mu);
+    return st;
+}
+
+/* The learned list the documents were analyzed with, and the lexicon that knows it. */
+static ps_status load_learned(run_state *r, ps_error *err)
+{
+    char *pending = NULL;
+    ps_status st = ps_store_get_metadata(r->store, PS_META_LEARNED, &r->learned_list, err);
+    if (st == PS_OK)
+        st = ps_store_get_metadata(r->store, PS_META_LEARN_PENDING, &pending, err);
+    r->learn_pending = st == PS_OK && *pending;
+    free(pending);
+    if (st == PS_OK && *r->learned_list)
+        st = ps_lexicon_with_learned(r->lex, r->learned_list, strlen(r->learned_list), &r->learned,
+                                     err);
+    return st;
+}
+
+/* From now on documents are analyzed with list (and lex, which knows it; NULL: no words). */
+static void use_learned(run_state *r, writer *w, char *list, ps_lexicon *lex)
+{
+    free(r->learned_list);
+    r->learned_list = list;
+    ps_lexicon_free(r->learned);
+    r->learned = lex;
+    w->learned = list;
+}
+
+/* A new index learns its words before anything is written: one pass analyzes every file and
+ * counts the words the word lists do not know, per document as the index would, so the list it
+ * gives is the one the index will yield and no document needs a second analysis. */
+static ps_status learn_first(run_state *r, writer *w)
+{
+    ps_indexer_wordcount *wc = ps_indexer_wordcount_new();
+    if (!wc)
+        return ps_error_set(w->err, PS_ERR_NOMEM, "out of memory");
+    char msg[120];
+    snprintf(msg, sizeof msg, "learning words from %zu files before writing the index", r->njobs);
+    emit(w, PS_INDEXER_EV_INFO, NULL, msg);
+    w->counting = wc;
+    ps_status st = run_jobs(w, r->jobs, r->njobs, r->lex);
+    w->counting = NULL;
+    for (size_t i = 0; i < r->njobs; i++) {
+        job_clear_result(&r->jobs[i]);
+        r->jobs[i].kind = r->jobs[i].outcome = R_PENDING;
+    }
+    char *list = NULL;
+    size_t count = 0;
+    ps_lexicon *lex = NULL;
+    if (st == PS_OK)
+        st = ps_indexer_wordcount_learn(wc, r->lex, &list, &count, w->err);
+    ps_indexer_wordcount_free(wc);
+    if (st == PS_OK && *list)
+        st = ps_lexicon_with_learned(r->lex, list, strlen(list), &lex, w->err);
+    if (st != PS_OK) {
+        free(list);
+        return st;
+    }
+    use_learned(r, w, list, lex);
+    snprintf(msg, sizeof msg, "learned %zu words from the corpus", count);
+    emit(w, PS_INDEXER_EV_INFO, NULL, msg);
+    return PS_OK;
+}
+
+static int cmp_file_path(const void *a, const void *b)
+{
+    return strcmp((*(ps_indexer_file *const *)a)->path, (*(ps_indexer_file *const *)b)->path);
+}
+
+/* Jobs for the walked files among paths (analyzed again whatever their content: forced). */
+static ps_status relearn_jobs(run_state *r, char **paths, size_t npaths, job **out, size_t *n,
+                              ps_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    ps_indexer_file **byname = calloc(r->walk.nfiles + 1, sizeof *byname);
+    job *jobs = calloc(npaths + 1, sizeof *jobs);
+    if (!byname || !jobs) {
+        free(byname);
+        free(jobs);
+        return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < r->walk.nfiles; i++)
+        byname[i] = &r->walk.files[i];
+    qsort(byname, r->walk.nfiles, sizeof *byname, cmp_file_path);
+    ps_status st = PS_OK;
+    for (size_t i = 0; st == PS_OK && i < npaths; i++) {
+        ps_indexer_file key = {.path = paths[i]}, *kp = &key;
+        ps_indexer_file **f = bsearch(&kp, byname, r->walk.nfiles, sizeof *byname, cmp_file_path);
+        const ps_indexer_filestate_entry *old = ps_indexer_filestate_find(r->state, paths[i]);
+        if (!f || !old)
+            continue; /* not walked in this run: it keeps its analysis until it is */
+        job *j = &jobs[*n];
+        if ((st = init_job(r, r->opts, *f, old, j, err)) != PS_OK)
+            break;
+        j->compare_hash = false;
+        j->relearn = true;
+        (*n)++;
+    }
+    free(byname);
+    if (st != PS_OK) {
+        for (size_t i = 0; i < *n; i++)
+            free(jobs[i].url);
+        free(jobs);
+        *n = 0;
+        return st;
+    }
+    *out = jobs;
+    return PS_OK;
+}
+
+/* Learn the list again from the index as written. When it changed, analyze the files whose
+ * documents it changes again with it, and commit it with the last of them. */
+static ps_status relearn(run_state *r, writer *w)
+{
+    ps_error *err = w->err;
+    ps_status st = w->in_txn ? commit_batch(w, false) : PS_OK;
+    char *list = NULL, **paths = NULL;
+    size_t count = 0, npaths = 0, njobs = 0;
+    ps_lexicon *lex = NULL;
+    job *jobs = NULL;
+    if (st == PS_OK)
+        st = ps_indexer_learn(r->store, r->lex, &list, &count, err);
+    if (st == PS_OK && strcmp(list, r->learned_list) == 0) {
+        free(list);
+        if (!r->learn_pending)
+            return PS_OK;
+        w->learn_pending = false; /* a killed run had finished the re-analysis */
+        return ensure_txn(w);
+    }
+    if (st == PS_OK && *list)
+        st = ps_lexicon_with_learned(r->lex, list, strlen(list), &lex, err);
+    if (st == PS_OK)
+        st = ps_indexer_learn_affected(r->store, r->learned ? r->learned : r->lex,
+                                       lex ? lex : r->lex, r->state, &paths, &npaths, err);
+    if (st == PS_OK)
+        st = relearn_jobs(r, paths, npaths, &jobs, &njobs, err);
+    for (size_t i = 0; i < npaths; i++)
+        free(paths[i]);
+    free(paths);
+    size_t before = ps_lexicon_learned_count(r->learned);
+    if (st == PS_OK && (njobs > 0 || count != before)) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "learned %zu words from the index (%zu before), %zu files to "
+                 "analyze again", count, before, njobs);
+        emit(w, PS_INDEXER_EV_INFO, NULL, msg);
+    }
+    if (st == PS_OK) {
+        w->files_total += njobs;
+        for (size_t i = 0; i < njobs; i++)
+            w->bytes_total += jobs[i].file->size;
+        w->learn_pending = true;
+        st = ensure_txn(w);
+    }
+    if (st == PS_OK)
+        st = run_jobs(w, jobs, njobs, lex ? lex : r->lex);
+    free_jobs(jobs, njobs);
+    if (st != PS_OK) {
+        free(list);
+        ps_lexicon_free(lex);
+        return st;
+    }
+    use_learned(r, w, list, lex);
+    w->learn_pending = false;
+    return ensure_txn(w);
 }
 
 static ps_status prepare(run_state *r, const char *const *paths, size_t npaths,
@@ -922,11 +1152,16 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
     memset(summary, 0, sizeof *summary);
     run_state r = {0};
     writer w = {.opts = opts, .sum = summary, .err = err};
+    r.opts = opts;
     ps_status st = prepare(&r, paths, npaths, opts, err);
+    if (st == PS_OK)
+        st = load_learned(&r, err);
     if (st == PS_OK) {
         w.store = r.store;
         w.state = r.state;
         w.lexicon_version = ps_lexicon_version(r.lex);
+        w.learned = r.learned_list;
+        w.learn_pending = r.learn_pending;
         summary->files_seen = r.walk.nfiles;
         if (r.manifest)
             for (size_t i = 0; i < ps_indexer_manifest_nwarnings(r.manifest); i++)
@@ -960,24 +1195,19 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
     free(lexcopy);
     if (st == PS_OK && (fresh || opts->full))
         st = ensure_txn(&w);
-    if (st == PS_OK && r.njobs > 0) {
-        unsigned n = opts->threads ? opts->threads : default_threads();
-        pipeline pl = {.jobs = r.jobs,
-                       .njobs = r.njobs,
-                       .lex = r.lex,
-                       .opts = opts,
-                       .max_bytes = opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES};
-        pthread_mutex_init(&pl.mu, NULL);
-        pthread_cond_init(&pl.cond, NULL);
-        st = run_pipeline(&pl, &w, n > MAX_THREADS ? MAX_THREADS : n);
-        pthread_cond_destroy(&pl.cond);
-        pthread_mutex_destroy(&pl.mu);
-    }
+    if (st == PS_OK && (fresh || opts->full) && r.njobs > 0)
+        st = learn_first(&r, &w);
+    if (st == PS_OK)
+        st = run_jobs(&w, r.jobs, r.njobs, r.learned ? r.learned : r.lex);
+    /* Learn again after any change (or to finish a killed run's re-analysis). */
+    if (st == PS_OK && (summary->wrote || w.in_txn || r.learn_pending))
+        st = relearn(&r, &w);
     /* The last commit also records the time of the run, even when the batches came out even. */
     if (st == PS_OK && summary->wrote)
         st = ensure_txn(&w);
     if (st == PS_OK)
         st = commit_batch(&w, true);
+    summary->learned_words = ps_lexicon_learned_count(r.learned);
     if (st == PS_OK) {
         size_t cursor = 0;
         const ps_indexer_filestate_entry *e;

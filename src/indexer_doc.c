@@ -101,6 +101,7 @@ static const char *section_prefix(const char *name)
 
 typedef struct {
     ps_store_doc *doc;
+    ps_buf *unknown; /* the unknown words so far (repeated), NUL-terminated */
     const ps_arende *a;
     const char **sec_prefix; /* per section of a, NULL entries for unnamed kinds */
     unsigned pos_base;
@@ -126,11 +127,51 @@ static const char *body_section_prefix(const term_ctx *c, size_t offset)
     return NULL;
 }
 
+static int cmp_word(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sort the NUL-terminated words in u and keep each once. False when out of memory. */
+static bool unique_words(ps_buf *u)
+{
+    size_t n = 0;
+    for (size_t off = 0; off < u->len; off += strlen(u->data + off) + 1)
+        n++;
+    if (n < 2)
+        return true;
+    const char **v = malloc(n * sizeof *v);
+    char *copy = malloc(u->len);
+    if (!v || !copy) {
+        free(v);
+        free(copy);
+        return false;
+    }
+    memcpy(copy, u->data, u->len);
+    n = 0;
+    for (size_t off = 0; off < u->len; off += strlen(copy + off) + 1)
+        v[n++] = copy + off;
+    qsort(v, n, sizeof *v, cmp_word);
+    ps_buf_clear(u);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+            ps_buf_append(u, v[i], strlen(v[i]) + 1);
+    free(v);
+    free(copy);
+    return !u->failed;
+}
+
 static bool on_token(void *ctx, const ps_token *tok)
 {
     term_ctx *c = ctx;
     unsigned pos = c->pos_base + tok->pos;
     c->last_pos = pos;
+    if (tok->flags & PS_TOKEN_UNKNOWN && tok->norm_len <= WORD_TERM_MAX) {
+        ps_buf_append(c->unknown, tok->norm, tok->norm_len);
+        ps_buf_putc(c->unknown, '\0');
+    }
+    if (!c->doc)
+        return true; /* only the unknown words are wanted */
     unsigned boost = c->title ? TITLE_BOOST : 1;
     const char *field = c->title ? NULL : body_section_prefix(c, tok->start);
     for (size_t i = 0; i < tok->nterms; i++) {
@@ -265,10 +306,51 @@ static char *build_data(const ps_arende *a, const ps_indexer_source *src, const 
     return text;
 }
 
+/* Run the analyzer over the ärende's texts as they are indexed: the § number and the title
+ * (title positions), then the body after a gap, into on_token. */
+static ps_status analyze_texts(ps_analyzer *an, term_ctx *c, ps_error *err)
+{
+    const ps_arende *a = c->a;
+    ps_status st = PS_OK;
+    if (a->paragraf.value) {
+        /* The parser lifts "§ 243" out of the body into a field; index it like the title so a
+         * query `§ 243` (one analyzer unit) finds the paragraph. */
+        char para[64];
+        int n = snprintf(para, sizeof para, "§ %s", a->paragraf.value);
+        if (n > 0 && (size_t)n < sizeof para) {
+            c->title = true;
+            st = ps_analyzer_run(an, para, (size_t)n, 0, on_token, c, err);
+            c->pos_base = c->last_pos;
+        }
+    }
+    if (st == PS_OK && a->title.value) {
+        c->title = true;
+        st = ps_analyzer_run(an, a->title.value, strlen(a->title.value), 0, on_token, c, err);
+        c->pos_base = c->last_pos + TITLE_BODY_GAP;
+    }
+    if (st == PS_OK && a->body) {
+        c->title = false;
+        st = ps_analyzer_run(an, a->body, a->body_len, 0, on_token, c, err);
+    }
+    return st;
+}
+
+ps_status ps_indexer_unknown_words(ps_analyzer *an, const ps_protocol_doc *pdoc, size_t i,
+                                   ps_buf *out, ps_error *err)
+{
+    term_ctx c = {.unknown = out, .a = &pdoc->arenden[i], .term = PS_BUF_INIT};
+    ps_status st = analyze_texts(an, &c, err);
+    if (st == PS_OK && (c.term.failed || !unique_words(out)))
+        st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+    ps_buf_free(&c.term);
+    return st;
+}
+
 void ps_indexer_built_clear(ps_indexer_built *b)
 {
     ps_store_doc_free(b->doc);
     free(b->id_term);
+    ps_buf_free(&b->unknown);
     b->doc = NULL;
     b->id_term = NULL;
 }
@@ -278,6 +360,7 @@ ps_status ps_indexer_build_doc(ps_analyzer *an, const ps_protocol_doc *pdoc, siz
                                ps_error *err)
 {
     const ps_arende *a = &pdoc->arenden[i];
+    ps_buf_init(&out->unknown);
     out->doc = ps_store_doc_new();
     char idbuf[32];
     snprintf(idbuf, sizeof idbuf, "#%zu", i);
@@ -295,29 +378,23 @@ ps_status ps_indexer_build_doc(ps_analyzer *an, const ps_protocol_doc *pdoc, siz
     for (size_t s = 0; s < a->nsections; s++)
         sec_prefix[s] = a->sections[s].name ? section_prefix(a->sections[s].name) : NULL;
 
-    term_ctx c = {.doc = out->doc, .a = a, .sec_prefix = sec_prefix, .term = PS_BUF_INIT};
-    ps_status st = PS_OK;
-    if (a->paragraf.value) {
-        /* The parser lifts "§ 243" out of the body into a field; index it like the title so a
-         * query `§ 243` (one analyzer unit) finds the paragraph. */
-        char para[64];
-        int n = snprintf(para, sizeof para, "§ %s", a->paragraf.value);
-        if (n > 0 && (size_t)n < sizeof para) {
-            c.title = true;
-            st = ps_analyzer_run(an, para, (size_t)n, 0, on_token, &c, err);
-            c.pos_base = c.last_pos;
-        }
+    term_ctx c = {.doc = out->doc,
+                  .unknown = &out->unknown,
+                  .a = a,
+                  .sec_prefix = sec_prefix,
+                  .term = PS_BUF_INIT};
+    ps_status st = analyze_texts(an, &c, err);
+    bool term_oom = c.term.failed || !unique_words(&out->unknown);
+    for (size_t off = 0; !term_oom && off < out->unknown.len;) {
+        const char *w = out->unknown.data + off;
+        ps_buf_clear(&c.term);
+        ps_buf_puts(&c.term, PS_PREFIX_UNKNOWN);
+        ps_buf_puts(&c.term, w);
+        term_oom = c.term.failed;
+        if (!term_oom)
+            ps_store_doc_add_boolean(out->doc, c.term.data);
+        off += strlen(w) + 1;
     }
-    if (st == PS_OK && a->title.value) {
-        c.title = true;
-        st = ps_analyzer_run(an, a->title.value, strlen(a->title.value), 0, on_token, &c, err);
-        c.pos_base = c.last_pos + TITLE_BODY_GAP;
-    }
-    if (st == PS_OK && a->body) {
-        c.title = false;
-        st = ps_analyzer_run(an, a->body, a->body_len, 0, on_token, &c, err);
-    }
-    bool term_oom = c.term.failed;
     ps_buf_free(&c.term);
     free(sec_prefix);
     if (st == PS_OK && term_oom)

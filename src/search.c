@@ -72,6 +72,35 @@ static ps_status load_lexicon(ps_searcher *s, ps_error *err)
     return st;
 }
 
+/* The analyzer over the index's learned words, loaded again when the index's list changed. */
+static ps_status load_learned(ps_searcher *s, ps_error *err)
+{
+    char *list = NULL;
+    ps_status st = ps_store_get_metadata(s->store, PS_META_LEARNED, &list, err);
+    if (st != PS_OK || (s->an && s->learned_list && strcmp(list, s->learned_list) == 0)) {
+        free(list);
+        return st;
+    }
+    ps_lexicon *learned = NULL;
+    ps_analyzer *an = NULL;
+    if (*list)
+        st = ps_lexicon_with_learned(s->lex, list, strlen(list), &learned, err);
+    if (st == PS_OK)
+        st = ps_analyzer_new(learned ? learned : s->lex, PS_ANALYZER_SWEDISH, &an, err);
+    if (st != PS_OK) {
+        ps_lexicon_free(learned);
+        free(list);
+        return st;
+    }
+    ps_analyzer_free(s->an);
+    ps_lexicon_free(s->learned);
+    free(s->learned_list);
+    s->an = an;
+    s->learned = learned;
+    s->learned_list = list;
+    return PS_OK;
+}
+
 ps_status ps_searcher_open(const char *db_path, ps_searcher **out, ps_error *err)
 {
     *out = NULL;
@@ -87,7 +116,7 @@ ps_status ps_searcher_open(const char *db_path, ps_searcher **out, ps_error *err
     if (st == PS_OK)
         st = load_lexicon(s, err);
     if (st == PS_OK)
-        st = ps_analyzer_new(s->lex, PS_ANALYZER_SWEDISH, &s->an, err);
+        st = load_learned(s, err);
     if (st) {
         ps_searcher_close(s);
         return st;
@@ -102,6 +131,8 @@ ps_status ps_searcher_reopen(ps_searcher *s, bool *changed, ps_error *err)
     ps_status st = ps_store_reopen(s->store, changed, err);
     if (st == PS_OK && *changed)
         st = check_schema(s, err);
+    if (st == PS_OK && *changed)
+        st = load_learned(s, err);
     return st;
 }
 
@@ -110,6 +141,8 @@ void ps_searcher_close(ps_searcher *s)
     if (!s)
         return;
     ps_analyzer_free(s->an);
+    ps_lexicon_free(s->learned);
+    free(s->learned_list);
     ps_lexicon_free(s->lex);
     ps_store_close(s->store);
     free(s->path);

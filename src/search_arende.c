@@ -151,6 +151,9 @@ ps_status ps_search_info(ps_searcher *s, json_t **out, ps_error *err)
                       "arenden", (json_int_t)arenden, "terms", (json_int_t)nterms, "disk_bytes",
                       (json_int_t)disk, "last_run", meta[0], "lexicon", meta[1], "schema", meta[2],
                       "revision", (json_int_t)revision, "version", PS_VERSION, "path", s->path);
+        if (*out)
+            json_object_set_new(*out, "learned_words",
+                                json_integer((json_int_t)ps_lexicon_learned_count(s->learned)));
         if (!*out)
             st = ps_search_nomem(err);
     }

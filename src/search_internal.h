@@ -19,8 +19,10 @@
 struct ps_searcher {
     char *path;
     ps_store *store;
-    ps_lexicon *lex;
-    ps_analyzer *an;
+    ps_lexicon *lex;     /* the index's copy of the word lists' lexicon */
+    ps_lexicon *learned; /* lex with the index's learned words (NULL: none) */
+    char *learned_list;  /* the list it was made from ("" when none) */
+    ps_analyzer *an;     /* over learned, else lex */
 };
 
 /* Ranking: weight factors of the alternatives a query word expands to. The stem term (weight

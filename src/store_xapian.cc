@@ -730,6 +730,28 @@ extern "C" ps_status ps_store_each_term(ps_store *store, const char *prefix, ps_
     });
 }
 
+extern "C" ps_status ps_store_each_doc_term(ps_store *store, const char *term, const char *prefix,
+                                            ps_store_term_fn fn, void *ctx, ps_error *err)
+{
+    if (!store || !fn || !term || !*term)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_each_doc_term: missing argument");
+    return guard(store, err, [&] {
+        std::string pre = prefix ? prefix : "";
+        for (auto p = store->db.postlist_begin(term); p != store->db.postlist_end(term); ++p) {
+            auto end = store->db.termlist_end(*p);
+            auto t = store->db.termlist_begin(*p);
+            for (t.skip_to(pre); t != end; ++t) {
+                const std::string &name = *t;
+                if (name.compare(0, pre.size(), pre) != 0)
+                    break;
+                if (!fn(ctx, name.c_str(), name.size(), t.get_termfreq()))
+                    return PS_OK;
+            }
+        }
+        return PS_OK;
+    });
+}
+
 extern "C" ps_status ps_store_get_data_by_term(ps_store *store, const char *term, char **data,
                                                size_t *len, ps_error *err)
 {

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "protokollsok/error.h"
 
@@ -34,6 +35,48 @@ void ps_lexicon_free(ps_lexicon *lex);
 const char *ps_lexicon_version(const ps_lexicon *lex);
 /* The path it was loaded from (the indexer copies the file into the database directory). */
 const char *ps_lexicon_path(const ps_lexicon *lex);
+
+/* ---- words learned from the indexed corpus ----------------------------------------------------
+ *
+ * Debian's word lists do not know the project names, acronyms and new words of municipal
+ * protocols (Finsam, ACTivera), so compounds built on them (Finsamförbundet) stay whole. The
+ * indexer therefore learns words from the index itself: every word the lists do not know is
+ * kept in the index once per document (PS_TOKEN_UNKNOWN, schema.h), a ps_learner is shown
+ * those words with their document counts, and keeps the words that
+ *   - are made of 4 to 24 letters, are no stop word, and are unknown to the lexicon,
+ *   - are no compound of known words (nor of shorter learned ones),
+ *   - occur, counting all forms that share a stem, in at least PS_LEARN_MIN_DOCS documents.
+ * It writes them as a text list (one line per word: stem, TAB, documents, TAB, space-separated
+ * forms), which the indexer stores in the index (schema.h, PS_META_LEARNED). A lexicon extended
+ * with that list (ps_lexicon_with_learned) knows each learned word as a word and a compound
+ * beginning (with a linking -s), and those of 6 letters or more also as a compound head, so
+ * "finsamförbundet" gets the parts finsam and förbund. Learned words only ever split words the
+ * lists do not know (a known word analyzes the same with any list). Index and queries use the
+ * same list: the indexer re-indexes the documents whose analysis a new list changes, and search
+ * loads the list from the index it opens.
+ */
+#define PS_LEARN_MIN_DOCS 2
+
+/* A lexicon that knows base's words and those of the learned list (list[0..len), as written by
+ * ps_learner_finish; lines it cannot read are skipped). It borrows base, which must outlive it;
+ * free it with ps_lexicon_free. Its version and path are base's. */
+ps_status ps_lexicon_with_learned(const ps_lexicon *base, const char *list, size_t len,
+                                  ps_lexicon **out, ps_error *err);
+/* How many learned words lex knows (0 for a lexicon loaded from a file). */
+size_t ps_lexicon_learned_count(const ps_lexicon *lex);
+
+typedef struct ps_learner ps_learner;
+/* A learner judging words against lex (borrowed, must outlive it; a loaded lexicon, not an
+ * extended one). Free with ps_learner_free. */
+ps_status ps_learner_new(const ps_lexicon *lex, ps_learner **out, ps_error *err);
+void ps_learner_free(ps_learner *l);
+/* Offer one case-folded NFC word form (an exact term) and the number of documents having it.
+ * Words that cannot be learned are ignored. PS_OK unless out of memory. */
+ps_status ps_learner_add(ps_learner *l, const char *word, size_t len, uint32_t docs,
+                         ps_error *err);
+/* The learned list: *list malloc'd, NUL-terminated, sorted by stem ("" when nothing was
+ * learned), the caller frees it; *count (may be NULL) the number of words. */
+ps_status ps_learner_finish(ps_learner *l, char **list, size_t *count, ps_error *err);
 
 typedef enum {
     PS_ANALYZER_SWEDISH = 0,       /* full analysis: -et conflation, compounds, special tokens */
@@ -72,7 +115,10 @@ enum {
     PS_TOKEN_URL = 1u << 5,
     PS_TOKEN_EMAIL = 1u << 6,
     PS_TOKEN_ABBREV = 1u << 7,   /* t.ex., bl.a. */
-    PS_TOKEN_COMPOUND = 1u << 8  /* decomposed into parts */
+    PS_TOKEN_COMPOUND = 1u << 8, /* decomposed into parts */
+    PS_TOKEN_UNKNOWN = 1u << 9   /* one word (no hyphen) whose stem no form in the word lists
+                                    has: what the corpus learning looks at, and the only words
+                                    the learned words are used to split */
 };
 
 typedef struct {

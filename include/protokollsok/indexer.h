@@ -210,6 +210,8 @@ typedef struct {
     uint64_t files_touched;   /* same content, new mtime: only the file state was updated */
     uint64_t files_deleted;   /* vanished files whose ärenden were removed */
     uint64_t files_skipped;   /* bad files and walk warnings */
+    uint64_t files_relearned; /* unchanged files analyzed again for new learned words */
+    uint64_t learned_words;   /* words learned from the corpus, after the run */
     uint64_t arenden_added;   /* documents written in this run */
     uint64_t arenden_deleted; /* documents removed in this run (replaced or vanished) */
     uint64_t arenden_total;   /* documents in the index after the run */

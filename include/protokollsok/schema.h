@@ -18,7 +18,9 @@
  *   "K"  kommun (e.g. "Kalingsås"),  "N" nämnd ("Nsocialnämnden"),  "Y" year ("Y2023"),
  *   "T"  document type ("Tprotokoll"), "D" dnr normalized and lowercased ("D2023.076 sn") and
  *        also its number part alone ("D2023.076"),  "A" ärende key,  "P" source path as given
- *        to the indexer (delete all ärenden of a file),  "Q" unique id: path + "#" + index.
+ *        to the indexer (delete all ärenden of a file),  "Q" unique id: path + "#" + index,
+ *   "XU" a word of the text that the word lists do not know (PS_TOKEN_UNKNOWN), case-folded:
+ *        what the indexer learns words from (analyzer.h), with exact document counts.
  * Values:
  *   PS_SLOT_DATE  "YYYY-MM-DD" (string order = date order; "" when unknown)
  *   PS_SLOT_KEY   the ärende key (collapse key)
@@ -31,12 +33,14 @@
  *   refs (["KF § 94 2021-05-26", ...]), sources ({"field": "read"|"inferred"|"external"})
  * Database metadata keys: "ps.schema" (PS_SCHEMA_VERSION), "ps.lexicon" (lexicon version),
  *   "ps.last_run" (ISO 8601 time of the last completed index run), "ps.files" (the indexer's
- *   file manifest).
+ *   file manifest), "ps.learned" (the words learned from the corpus that the documents were
+ *   analyzed with, analyzer.h; search analyzes queries with the same list), "ps.learn_pending"
+ *   ("1" while the indexer is re-analyzing documents for a new list).
  */
 #ifndef PROTOKOLLSOK_SCHEMA_H
 #define PROTOKOLLSOK_SCHEMA_H
 
-#define PS_SCHEMA_VERSION "1"
+#define PS_SCHEMA_VERSION "2"
 
 #define PS_PREFIX_EXACT "E"
 #define PS_PREFIX_TITLE "S"
@@ -55,6 +59,7 @@
 #define PS_PREFIX_KEY "A"
 #define PS_PREFIX_PATH "P"
 #define PS_PREFIX_ID "Q"
+#define PS_PREFIX_UNKNOWN "XU"
 
 enum {
     PS_SLOT_DATE = 0,
@@ -69,5 +74,7 @@ enum {
 #define PS_META_LEXICON "ps.lexicon"
 #define PS_META_LAST_RUN "ps.last_run"
 #define PS_META_FILES "ps.files"
+#define PS_META_LEARNED "ps.learned"
+#define PS_META_LEARN_PENDING "ps.learn_pending"
 
 #endif

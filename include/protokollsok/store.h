@@ -106,6 +106,12 @@ typedef bool (*ps_store_term_fn)(void *ctx, const char *term, size_t len, uint32
 ps_status ps_store_each_term(ps_store *store, const char *prefix, ps_store_term_fn fn, void *ctx,
                              ps_error *err);
 
+/* For each document indexed by term, call fn with each of that document's terms that start
+ * with prefix (termfreq: the term's frequency in the database), e.g. the "P" path term of
+ * every document having a word. fn returns false to stop early. */
+ps_status ps_store_each_doc_term(ps_store *store, const char *term, const char *prefix,
+                                 ps_store_term_fn fn, void *ctx, ps_error *err);
+
 /* Data of the first document indexed by term (e.g. "Q" + id): *data malloc'd and
  * NUL-terminated, caller frees; len may be NULL. PS_ERR_NOT_FOUND when no document has the term. */
 ps_status ps_store_get_data_by_term(ps_store *store, const char *term, char **data, size_t *len,

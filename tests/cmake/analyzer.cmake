@@ -15,3 +15,7 @@ set_tests_properties(analyzer_cli_analyze PROPERTIES
 
 ps_add_fuzzer(fuzz_analyzer ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_analyzer.c
   ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/analyzer)
+
+# Words learned from the corpus: any stored list, any offered words.
+ps_add_fuzzer(fuzz_learn ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_learn.c
+  ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/learn)
