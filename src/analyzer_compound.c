@@ -97,6 +97,13 @@ static bool has_vowel(const char *s, size_t n)
     return false;
 }
 
+/* One letter and a definite -et: the end of the word before it, not a head (program-m-et is
+ * no program + met, kontor-et no konto + ret; år-et and bo-et are år and bo). */
+static bool et_scrap(const char *s, size_t n)
+{
+    return n >= 3 && s[n - 2] == 'e' && s[n - 1] == 't' && chars(s, n - 2) < 2;
+}
+
 static bool is_head(const ps_lexicon *lex, const char *s, size_t n)
 {
     const char *v;
@@ -217,6 +224,11 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
         }
     }
 
+    /* Snowball kept a definite -et the lexicon takes off (programmet: program)? */
+    bool definite_et = n > 2 && s[n - 2] == 'e' && s[n - 1] == 't' &&
+                       ps_lexicon_lookup(lex, PS_LEX_MAP, s, n, &v, &vn) && vn + 2 <= n &&
+                       memcmp(v, s, vn) == 0;
+
     /* The best head among those whose prefix is covered. */
     size_t best_j = 0;
     int best_count = -1;
@@ -232,7 +244,7 @@ bool ps_analyzer_decompose(const ps_lexicon *lex, const char *s, size_t n, ps_co
         bool s_head = !head_overlap[j] && cell[j].generic && s[a - 1] == 's' &&
                       is_head(lex, s + a - 1, n - a + 1);
         if (count > PS_COMPOUND_MAX_PARTS || s_head || head_in_suffix(lex, s, n, a) ||
-            !has_vowel(s + a, n - a) ||
+            !has_vowel(s + a, n - a) || (definite_et && et_scrap(s + a, n - a)) ||
             (known &&
              !known_word_split(lex, s + a, n - a, j, (size_t)hl, count, cell[j].generic, m)))
             continue;
