@@ -1,9 +1,10 @@
 /*
  * analyzer_learn.c — words learned from the indexed corpus (see analyzer.h): ps_learner picks
- * them from the index's exact word forms, ps_lexicon_with_learned puts them into a lexicon.
+ * them from the words the word lists do not know, with their document counts;
+ * ps_lexicon_with_learned puts a list of them into a lexicon.
  *
- * A learned word is keyed by the stem the analyzer gives it without the list (kungsbacka,
- * kungsbackas -> kungsback), so learning never changes a learned word's own stem. For each word
+ * A learned word is keyed by the stem the analyzer gives it without the list (finsam, finsams
+ * -> finsam), so learning never changes a learned word's own stem. For each word
  * the extension gets: every form's raw Snowball stem as a known word (with a MAP to the word's
  * stem where they differ: hufvudet -> hufvud, as the unknown-word -et rule had it), every form
  * as a compound beginning, also with a linking -s (as the lexicon's generic linking forms, which
@@ -107,8 +108,8 @@ static bool add_word(ps_lexicon *lex, struct sb_stemmer *st, const char *stem, s
                      const char *forms, size_t formslen)
 {
     size_t chars = utf8_chars(stem, sn);
-    if (chars < PS_LEARN_MIN_STEM_CHARS || sn > PS_LEARN_MAX_BYTES)
-        return true; /* not a word the learner writes: ignore */
+    if (chars < PS_LEARN_MIN_STEM_CHARS || sn > PS_LEARN_MAX_BYTES || !all_letters(stem, sn))
+        return true; /* not a word the learner writes (a damaged list): ignore */
     bool head = chars >= PS_LEARN_HEAD_MIN_CHARS;
     bool ok = ps_lexicon_add(lex, PS_LEX_WORD, stem, sn, NULL, 0) &&
               (!head || ps_lexicon_add(lex, PS_LEX_HEAD, stem, sn, NULL, 0));
@@ -118,7 +119,9 @@ static bool add_word(ps_lexicon *lex, struct sb_stemmer *st, const char *stem, s
             j++;
         size_t fn = j - i;
         char raw[PS_LEARN_MAX_BYTES];
-        size_t rn = fn > 0 && fn <= PS_LEARN_MAX_BYTES ? raw_stem(st, forms + i, fn, raw) : 0;
+        size_t rn = fn > 0 && fn <= PS_LEARN_MAX_BYTES && all_letters(forms + i, fn)
+                        ? raw_stem(st, forms + i, fn, raw)
+                        : 0;
         if (rn > 0) {
             ok = ps_lexicon_add(lex, PS_LEX_WORD, raw, rn, NULL, 0) &&
                  (!head || ps_lexicon_add(lex, PS_LEX_HEAD, raw, rn, NULL, 0)) &&

@@ -219,6 +219,7 @@ static void test_extended_lexicon_bad_lists(void **state)
         "ab\t2\tab\n",                    /* too short */
         "\xff\xfe\t2\t\xff\xfe\xfd\n",    /* not UTF-8 */
         "finsam\tnot-a-number\tfinsam",   /* no final newline */
+        "\xff\xff\xff\xff\xff\t2\tfinsam\n", /* a stem that is no text */
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         ps_lexicon *ext = NULL;
@@ -227,6 +228,8 @@ static void test_extended_lexicon_bad_lists(void **state)
                          PS_OK);
         analysis a = analyze(ext, "samordningsförbundet finsamförbundet");
         assert_true(has_term(&a, "förbund"));
+        analysis f = analyze(ext, "finsamförbundet");
+        assert_null(strchr(f.terms, '\xff'));
         ps_lexicon_free(ext);
     }
 }
