@@ -86,7 +86,6 @@ static bool head_in_suffix(const ps_lexicon *lex, const char *s, size_t n, size_
     return false;
 }
 
-/* A compound end the lexicon knows, and not a stop word (till, kan, min). */
 /* Snowball leaves vowel-less scraps (blomstr-): never a head. Any non-ASCII letter counts as
  * a vowel (å ä ö é ü). */
 static bool has_vowel(const char *s, size_t n)
@@ -104,6 +103,7 @@ static bool et_scrap(const char *s, size_t n)
     return n >= 3 && s[n - 2] == 'e' && s[n - 1] == 't' && chars(s, n - 2) < 2;
 }
 
+/* A compound end the lexicon knows, and not a stop word (till, kan, min). */
 static bool is_head(const ps_lexicon *lex, const char *s, size_t n)
 {
     const char *v;
