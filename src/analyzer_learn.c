@@ -166,6 +166,38 @@ ps_status ps_lexicon_with_learned(const ps_lexicon *base, const char *list, size
     return PS_OK;
 }
 
+/* The line at *p without its document count: stem [s, s + sn), forms [f, f + fn); advances *p
+ * past the line. False at the end of the list. */
+static bool next_line(const char **p, const char **s, size_t *sn, const char **f, size_t *fn)
+{
+    if (!**p)
+        return false;
+    const char *line = *p;
+    size_t len = strcspn(line, "\n");
+    *p = line + len + (line[len] == '\n');
+    const char *t1 = memchr(line, '\t', len);
+    const char *t2 = t1 ? memchr(t1 + 1, '\t', len - (size_t)(t1 + 1 - line)) : NULL;
+    *s = line;
+    *sn = t1 ? (size_t)(t1 - line) : len;
+    *f = t2 ? t2 + 1 : line + len;
+    *fn = (size_t)(line + len - *f);
+    return true;
+}
+
+bool ps_learned_same_words(const char *a, const char *b)
+{
+    const char *sa, *fa, *sb, *fb;
+    size_t san, fan, sbn, fbn;
+    for (;;) {
+        bool more_a = next_line(&a, &sa, &san, &fa, &fan);
+        bool more_b = next_line(&b, &sb, &sbn, &fb, &fbn);
+        if (!more_a || !more_b)
+            return more_a == more_b;
+        if (san != sbn || fan != fbn || memcmp(sa, sb, san) != 0 || memcmp(fa, fb, fan) != 0)
+            return false;
+    }
+}
+
 /* ---- the learner ------------------------------------------------------------------------------ */
 
 ps_status ps_learner_new(const ps_lexicon *lex, ps_learner **out, ps_error *err)

@@ -1048,11 +1048,15 @@ static ps_status relearn(run_state *r, writer *w)
     job *jobs = NULL;
     if (st == PS_OK)
         st = ps_indexer_learn(r->store, r->lex, &list, &count, err);
-    if (st == PS_OK && strcmp(list, r->learned_list) == 0) {
-        free(list);
-        if (!r->learn_pending)
+    if (st == PS_OK && ps_learned_same_words(list, r->learned_list)) {
+        /* the same words (maybe other counts): the documents stay as they are */
+        bool recount = strcmp(list, r->learned_list) != 0;
+        free(r->learned_list);
+        r->learned_list = list;
+        w->learned = list;
+        if (!recount && !r->learn_pending)
             return PS_OK;
-        w->learn_pending = false; /* a killed run had finished the re-analysis */
+        w->learn_pending = false; /* (a killed run had finished the re-analysis) */
         return ensure_txn(w);
     }
     if (st == PS_OK && *list)

@@ -72,12 +72,13 @@ static ps_status load_lexicon(ps_searcher *s, ps_error *err)
     return st;
 }
 
-/* The analyzer over the index's learned words, loaded again when the index's list changed. */
+/* The analyzer over the index's learned words, made again when the index's list teaches other
+ * words (not when only the document counts changed). */
 static ps_status load_learned(ps_searcher *s, ps_error *err)
 {
     char *list = NULL;
     ps_status st = ps_store_get_metadata(s->store, PS_META_LEARNED, &list, err);
-    if (st != PS_OK || (s->an && s->learned_list && strcmp(list, s->learned_list) == 0)) {
+    if (st != PS_OK || (s->an && s->learned_list && ps_learned_same_words(list, s->learned_list))) {
         free(list);
         return st;
     }

@@ -207,6 +207,19 @@ static void test_extended_lexicon_splits(void **state)
     free(list);
 }
 
+static void test_same_words(void **state)
+{
+    (void)state;
+    assert_true(ps_learned_same_words("", ""));
+    assert_true(ps_learned_same_words("finsam\t2\tfinsam\n", "finsam\t7\tfinsam\n"));
+    assert_true(ps_learned_same_words("a\t2\tx y\nb\t3\tz\n", "a\t9\tx y\nb\t1\tz\n"));
+    assert_false(ps_learned_same_words("finsam\t2\tfinsam\n", ""));
+    assert_false(ps_learned_same_words("", "finsam\t2\tfinsam\n"));
+    assert_false(ps_learned_same_words("finsam\t2\tfinsam\n", "finsam\t2\tfinsam finsams\n"));
+    assert_false(ps_learned_same_words("finsam\t2\tfinsam\n", "finsan\t2\tfinsam\n"));
+    assert_false(ps_learned_same_words("a\t2\tx\n", "a\t2\tx\nb\t2\ty\n"));
+}
+
 static void test_extended_lexicon_bad_lists(void **state)
 {
     (void)state;
@@ -358,6 +371,20 @@ static void test_index_learns_and_forgets(void **state)
     assert_false(sum.wrote);
     assert_int_equal(sum.files_relearned, 0);
 
+    /* one more document with Finsam: a new count, the same words, nothing analyzed again */
+    write_protocol(dir, "5.txt", 5, "Finsam bjuder in till konferens.");
+    sum = index_dir(db, dir);
+    assert_int_equal(sum.files_added, 1);
+    assert_int_equal(sum.files_relearned, 0);
+    list = meta(db, PS_META_LEARNED);
+    assert_non_null(strstr(list, "finsam\t3\t"));
+    free(list);
+    snprintf(cmd, sizeof cmd, "rm '%s/5.txt'", dir);
+    assert_int_equal(system(cmd), 0);
+    sum = index_dir(db, dir);
+    assert_int_equal(sum.files_deleted, 1);
+    assert_int_equal(sum.files_relearned, 0);
+
     /* the word falls below two documents again: forgotten, the compound analyzed again */
     snprintf(cmd, sizeof cmd, "rm '%s/4.txt' '%s/1.txt'", dir, dir);
     assert_int_equal(system(cmd), 0);
@@ -419,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_learner_picks),
         cmocka_unit_test(test_learner_order_independent),
         cmocka_unit_test(test_extended_lexicon_splits),
+        cmocka_unit_test(test_same_words),
         cmocka_unit_test(test_extended_lexicon_bad_lists),
         cmocka_unit_test(test_index_learns_and_forgets),
         cmocka_unit_test(test_index_finishes_pending),

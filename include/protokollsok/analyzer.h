@@ -64,6 +64,9 @@ ps_status ps_lexicon_with_learned(const ps_lexicon *base, const char *list, size
                                   ps_lexicon **out, ps_error *err);
 /* How many learned words lex knows (0 for a lexicon loaded from a file). */
 size_t ps_lexicon_learned_count(const ps_lexicon *lex);
+/* Do two learned lists teach the same words (the same lines but for the document counts)? Then
+ * they analyze alike, and a lexicon made from one serves the other. */
+bool ps_learned_same_words(const char *a, const char *b);
 
 typedef struct ps_learner ps_learner;
 /* A learner judging words against lex (borrowed, must outlive it; a loaded lexicon, not an
