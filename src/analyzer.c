@@ -224,8 +224,18 @@ static void normalize(const char *text, size_t len, ps_buf *out)
     utf8proc_ssize_t n =
         utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len, &mapped,
                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
-    if (n >= 0)
-        ps_buf_append(out, (const char *)mapped, (size_t)n);
+    /* The scanner takes U+2010 HYPHEN and U+2011 NON-BREAKING HYPHEN inside and at the end of
+     * words as it takes "-" (ESF‐projektet, "kultur‐ och"): the norm spells them "-", so
+     * hyphen components and ellipsis completions see one hyphen of one byte. */
+    for (utf8proc_ssize_t i = 0; i < n; i++) {
+        if (i + 2 < n && mapped[i] == 0xE2 && mapped[i + 1] == 0x80 &&
+            (mapped[i + 2] == 0x90 || mapped[i + 2] == 0x91)) {
+            ps_buf_putc(out, '-');
+            i += 2;
+        } else {
+            ps_buf_putc(out, (char)mapped[i]);
+        }
+    }
     free(mapped);
 }
 

@@ -525,6 +525,24 @@ static void test_ellipsis_compounds(void **state)
     assert_int_equal(tu_run(f->an, "kultur- och", &ts), PS_OK);
     assert_int_equal(ts.n, 2);
     assert_string_equal(ts.tok[0].terms[0], "kultur");
+    /* U+2010 / U+2011 hyphens (word processors, PDFs) work as "-" does, spans unchanged;
+     * the fuzzer once found the completion cutting U+2010 in half */
+    tu_tokens u;
+    assert_int_equal(tu_run(f->an, "kultur\xE2\x80\x90 och utbildningsförvaltningen "
+                                   "ESF\xE2\x80\x91projektet",
+                            &u),
+                     PS_OK);
+    assert_int_equal(tu_run(f->an, "kultur- och utbildningsförvaltningen ESF-projektet", &ts),
+                     PS_OK);
+    assert_int_equal(u.n, 4);
+    assert_int_equal(u.tok[0].end, 9);
+    assert_int_equal(u.tok[3].end, u.tok[3].start + 15);
+    for (size_t i = 0; i < u.n; i++) {
+        assert_string_equal(u.tok[i].norm, ts.tok[i].norm);
+        assert_int_equal(u.tok[i].nterms, ts.tok[i].nterms);
+        for (size_t k = 0; k < u.tok[i].nterms; k++)
+            assert_string_equal(u.tok[i].terms[k], ts.tok[i].terms[k]);
+    }
 }
 
 static void test_nfc_and_case(void **state)
