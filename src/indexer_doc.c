@@ -127,11 +127,6 @@ static const char *body_section_prefix(const term_ctx *c, size_t offset)
     return NULL;
 }
 
-static int cmp_word(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Sort the NUL-terminated words in u and keep each once. False when out of memory. */
 static bool unique_words(ps_buf *u)
 {
@@ -151,7 +146,7 @@ static bool unique_words(ps_buf *u)
     n = 0;
     for (size_t off = 0; off < u->len; off += strlen(copy + off) + 1)
         v[n++] = copy + off;
-    qsort(v, n, sizeof *v, cmp_word);
+    qsort(v, n, sizeof *v, ps_indexer_cmp_strings);
     ps_buf_clear(u);
     for (size_t i = 0; i < n; i++)
         if (i == 0 || strcmp(v[i], v[i - 1]) != 0)

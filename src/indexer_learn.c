@@ -81,11 +81,6 @@ static void strings_free(strings *s)
     free(s->v);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool put_term(void *ctx, const ps_token *tok)
 {
     ps_buf *b = ctx;
@@ -161,14 +156,14 @@ ps_status ps_indexer_learn_affected(ps_store *store, const ps_lexicon *before,
             st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
     }
     if (st == PS_OK && pterms.n > 0) {
-        qsort(pterms.v, pterms.n, sizeof *pterms.v, cmp_str);
+        qsort(pterms.v, pterms.n, sizeof *pterms.v, ps_indexer_cmp_strings);
         size_t cursor = 0;
         const ps_indexer_filestate_entry *e;
         while (st == PS_OK && (e = ps_indexer_filestate_next(state, &cursor))) {
             char *pt = ps_indexer_path_term(e->path);
             if (!pt)
                 st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
-            else if (bsearch(&pt, pterms.v, pterms.n, sizeof *pterms.v, cmp_str) &&
+            else if (bsearch(&pt, pterms.v, pterms.n, sizeof *pterms.v, ps_indexer_cmp_strings) &&
                      !strings_push(&out, e->path, strlen(e->path)))
                 st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
             free(pt);

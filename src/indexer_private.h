@@ -36,6 +36,9 @@ void ps_indexer_built_clear(ps_indexer_built *b);
 ps_status ps_indexer_unknown_words(ps_analyzer *an, const ps_protocol_doc *doc, size_t i,
                                    ps_buf *out, ps_error *err);
 
+/* qsort/bsearch order of an array of C strings (char *), by strcmp. */
+int ps_indexer_cmp_strings(const void *a, const void *b);
+
 /* A malloc'd lowercase (case-folded) NFC copy of s, as boolean terms want; NULL on failure. */
 char *ps_indexer_fold(const char *s);
 

@@ -6,7 +6,7 @@
  * file), so it is a simple one-lane multiply-rotate over 8-byte words with a final avalanche,
  * a few GB/s — far cheaper than the parse that follows.
  */
-#include "protokollsok/indexer.h"
+#include "indexer_private.h"
 
 #include "protokollsok/schema.h"
 
@@ -112,4 +112,9 @@ char *ps_indexer_term(const char *prefix, const char *value)
 char *ps_indexer_path_term(const char *path)
 {
     return ps_indexer_term(PS_PREFIX_PATH, path);
+}
+
+int ps_indexer_cmp_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }

@@ -6,7 +6,7 @@
  * elsewhere was reached twice and is walked once. Files are likewise indexed once per inode.
  * Entries are sorted by name so that runs are reproducible.
  */
-#include "protokollsok/indexer.h"
+#include "indexer_private.h"
 
 #include "protokollsok/buf.h"
 
@@ -133,11 +133,6 @@ static ps_status add_file(walker *w, const char *path, const char *relpath, cons
     return PS_OK;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Names in dir, sorted, hidden ones left out. *names malloc'd (each name too). */
 static int read_names(const char *dir, char ***names, size_t *count)
 {
@@ -173,7 +168,7 @@ static int read_names(const char *dir, char ***names, size_t *count)
         rc = errno;
     closedir(d);
     if (*names)
-        qsort(*names, *count, sizeof **names, cmp_str);
+        qsort(*names, *count, sizeof **names, ps_indexer_cmp_strings);
     return rc;
 }
 
