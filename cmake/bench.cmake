@@ -3,7 +3,7 @@
 # Output in ${CMAKE_BINARY_DIR}/bench/. A helper is only built once the library implements what
 # it calls, so the tree builds while the modules are still landing.
 function(ps_bench_implements var regex)
-  file(GLOB srcs ${CMAKE_SOURCE_DIR}/src/*.c ${CMAKE_SOURCE_DIR}/src/*.cc)
+  file(GLOB srcs ${CMAKE_SOURCE_DIR}/src/*/*.c ${CMAKE_SOURCE_DIR}/src/*/*.cc)
   foreach(src ${srcs})
     file(STRINGS ${src} hit REGEX "${regex}" LIMIT_COUNT 1)
     if(hit)

@@ -1,4 +1,4 @@
-# The HTTP server (src/server*.c) compresses responses with zlib.
+# The HTTP server (src/server/) compresses responses with zlib.
 find_package(ZLIB)
 if(NOT ZLIB_FOUND)
   message(FATAL_ERROR "zlib not found: apt-get install zlib1g-dev (or run scripts/install-deps)")

@@ -1,8 +1,8 @@
 /*
- * test_cli_common.c — the helpers every subcommand shares (src/cli_common.c): database path
+ * test_cli_common.c — the helpers every subcommand shares (src/cli/common.c): database path
  * precedence and the status → exit code table documented in `protokollsok --help`.
  *
- * cli_common.c belongs to the executable, not the library, so it is compiled in here.
+ * cli/common.c belongs to the executable, not the library, so it is compiled in here.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,7 @@
 
 #include <stdlib.h>
 
-#include "../src/cli_common.c"
+#include "../src/cli/common.c"
 
 static void test_db_path_precedence(void **state)
 {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../src/indexer_private.h"
+#include "../src/indexer/internal.h"
 #include "protokollsok/schema.h"
 
 #include <jansson.h>

@@ -15,7 +15,7 @@
 #include "protokollsok/buf.h"
 #include "protokollsok/protocol.h"
 
-#include "../src/protocol_internal.h" /* ps_kommun_table_ok */
+#include "../src/protocol/internal.h" /* ps_kommun_table_ok */
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 

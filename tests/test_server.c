@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "../src/server_internal.h"
+#include "../src/server/internal.h"
 
 static void path_ok(const char *raw, const char *want)
 {

@@ -29,9 +29,9 @@
  *     -o/-u/-e for -a words), which the analyzer trusts less; the -s form of a noun hunspell
  *     lets begin compounds counts as listed (dag -> dags-).
  *
- * Output layout: src/analyzer_lexfile.h. A build tool, so it prints its own errors.
+ * Output layout: src/analyzer/lexfile.h. A build tool, so it prints its own errors.
  */
-#include "../src/analyzer_lexfile.h"
+#include "../src/analyzer/lexfile.h"
 
 #include <libstemmer.h>
 #include <stdbool.h>
@@ -990,7 +990,7 @@ static void pool_string(bytes *pool, const char *s)
     pool_bytes(pool, s, n);
 }
 
-/* One record per distinct text: the kinds it has and their values (see analyzer_lexfile.h). */
+/* One record per distinct text: the kinds it has and their values (see analyzer/lexfile.h). */
 static int write_lexicon(builder *b, const char *path)
 {
     table recs = {0}; /* 'x' text -> flags; val = map, extra[0] = begin/link, extra[1] = tail */

@@ -1,6 +1,6 @@
 // render.js — builds the result markup from the /api/search JSON with DOM calls only (no
 // innerHTML, so nothing from the index can become markup). The classes match what the server
-// renders for the page without JavaScript (src/server_page.c).
+// renders for the page without JavaScript (src/server/page.c).
 
 export const STATE_KEYS = ['q', 'kommun', 'namnd', 'typ', 'from', 'to', 'sort', 'limit', 'offset'];
 

@@ -1,5 +1,5 @@
 /*
- * store.h — the Xapian database behind a C API (implemented in src/store_xapian.cc).
+ * store.h — the Xapian database behind a C API (implemented in src/store/xapian.cc).
  *
  * No C++ type or exception crosses this header: every function catches Xapian::Error and
  * std::exception and returns a ps_status with the message in the caller's ps_error

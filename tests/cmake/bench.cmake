@@ -4,7 +4,7 @@
 # Registered once the product pieces the benchmark drives are implemented.
 set(PS_BENCH_CLI_READY ON)
 foreach(cli index search serve)
-  file(STRINGS ${CMAKE_SOURCE_DIR}/src/cli_${cli}.c placeholder REGEX "not built yet")
+  file(STRINGS ${CMAKE_SOURCE_DIR}/src/cli/${cli}.c placeholder REGEX "not built yet")
   if(placeholder)
     set(PS_BENCH_CLI_READY OFF)
   endif()

@@ -1,4 +1,4 @@
-# The CLI frame (src/main.c): --help, --version, and usage errors with exit status 2.
+# The CLI frame (src/cli/main.c): --help, --version, and usage errors with exit status 2.
 # tests/cli_expect.sh checks the exit status exactly plus a pattern on stdout or stderr.
 set(PS_CLI_EXPECT sh ${CMAKE_SOURCE_DIR}/tests/cli_expect.sh)
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_pdf.c — libFuzzer harness for the PDF reader (src/pdf.c): sniffing, opening, per-page
+ * fuzz_pdf.c — libFuzzer harness for the PDF reader (src/readers/pdf.c): sniffing, opening, per-page
  * normalization, the failure paths. poppler itself is not instrumented, so the coverage that
  * guides the fuzzer is our own code. Checks the output contract on every successful read.
  */

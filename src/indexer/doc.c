@@ -1,0 +1,441 @@
+/*
+ * indexer/doc.c — one ärende to one Xapian document, laid out as schema.h says.
+ *
+ * Term weights (wdf increments), chosen so that BM25 sees the title as the strongest evidence
+ * and the analyzer's extra terms never outweigh the word itself:
+ *   body stem 2, body exact form ("E") 1, body compound part 1, body whole unit 2;
+ *   title words count TITLE_BOOST (3) times those in the body namespace (the title is indexed
+ *   there too, at positions before the body's, with a gap so phrases never span both), plus
+ *   "S"-prefixed stems and parts with positions at wdf 1;
+ *   section fields ("XB", "XF", ...) get the body's stems, parts and whole units, wdf 1, no
+ *   positions.
+ * Compound parts sit at the whole word's position, so "förbund" matches inside
+ * "samordningsförbundet" and phrase queries keep working.
+ */
+#include "internal.h"
+
+#include "protokollsok/buf.h"
+#include "protokollsok/schema.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+enum {
+    W_STEM = 2,
+    W_EXACT = 1,
+    W_PART = 1,
+    W_WHOLE = 2,
+    TITLE_BOOST = 3,
+    W_FIELD = 1,
+    TITLE_BODY_GAP = 100 /* positions between the title and the body */
+};
+
+/* Analyzer terms longer than this are dropped (Xapian's limit with room for a prefix). */
+#define WORD_TERM_MAX 200
+
+char *ps_indexer_fold(const char *s)
+{
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                          UTF8PROC_CASEFOLD);
+    if (n < 0)
+        return NULL;
+    return (char *)out;
+}
+
+char *ps_indexer_url_join(const char *prefix, const char *relpath)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    ps_buf b = PS_BUF_INIT;
+    ps_buf_puts(&b, prefix);
+    if (b.len > 0 && b.data[b.len - 1] != '/' && *relpath != '/')
+        ps_buf_putc(&b, '/');
+    for (const unsigned char *p = (const unsigned char *)relpath; *p; p++) {
+        unsigned char c = *p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+            ps_buf_putc(&b, (char)c);
+        } else {
+            ps_buf_putc(&b, '%');
+            ps_buf_putc(&b, hex[c >> 4]);
+            ps_buf_putc(&b, hex[c & 15]);
+        }
+    }
+    if (b.failed) {
+        ps_buf_free(&b);
+        return NULL;
+    }
+    return ps_buf_steal(&b, NULL);
+}
+
+/* The section field prefix for a section name as written, or NULL for other sections. */
+static const char *section_prefix(const char *name)
+{
+    char *f = ps_indexer_fold(name);
+    if (!f)
+        return NULL;
+    size_t n = strlen(f);
+    while (n > 0 && (f[n - 1] == ':' || f[n - 1] == ' ' || f[n - 1] == '.'))
+        f[--n] = '\0';
+    const char *prefix = NULL;
+    if (strstr(f, "förslag"))
+        prefix = PS_PREFIX_FORSLAG;
+    else if (strstr(f, "ärendebeskrivning") || strstr(f, "beskrivning av ärende"))
+        prefix = PS_PREFIX_ARENDEBESKRIVNING;
+    else if (strstr(f, "bakgrund"))
+        prefix = PS_PREFIX_BAKGRUND;
+    else if (strstr(f, "sammanfattning"))
+        prefix = PS_PREFIX_SAMMANFATTNING;
+    else if (strstr(f, "yttrande"))
+        prefix = PS_PREFIX_YTTRANDE;
+    /* "Beslut", "Socialnämndens beslut" — but not "Beslutsunderlag" */
+    else if (n >= 6 && strcmp(f + n - 6, "beslut") == 0)
+        prefix = PS_PREFIX_BESLUT;
+    free(f);
+    return prefix;
+}
+
+typedef struct {
+    ps_store_doc *doc;
+    ps_buf *unknown; /* the unknown words so far (repeated), NUL-terminated */
+    const ps_arende *a;
+    const char **sec_prefix; /* per section of a, NULL entries for unnamed kinds */
+    unsigned pos_base;
+    unsigned last_pos;
+    bool title;
+    ps_buf term;
+} term_ctx;
+
+static const char *prefixed(term_ctx *c, const char *prefix, const ps_term *t)
+{
+    ps_buf_clear(&c->term);
+    ps_buf_puts(&c->term, prefix);
+    ps_buf_append(&c->term, t->text, t->len);
+    return c->term.failed ? NULL : c->term.data;
+}
+
+static const char *body_section_prefix(const term_ctx *c, size_t offset)
+{
+    for (size_t s = 0; s < c->a->nsections; s++)
+        if (c->sec_prefix[s] && offset >= c->a->sections[s].start &&
+            offset < c->a->sections[s].end)
+            return c->sec_prefix[s];
+    return NULL;
+}
+
+/* Sort the NUL-terminated words in u and keep each once. False when out of memory. */
+static bool unique_words(ps_buf *u)
+{
+    size_t n = 0;
+    for (size_t off = 0; off < u->len; off += strlen(u->data + off) + 1)
+        n++;
+    if (n < 2)
+        return true;
+    const char **v = malloc(n * sizeof *v);
+    char *copy = malloc(u->len);
+    if (!v || !copy) {
+        free(v);
+        free(copy);
+        return false;
+    }
+    memcpy(copy, u->data, u->len);
+    n = 0;
+    for (size_t off = 0; off < u->len; off += strlen(copy + off) + 1)
+        v[n++] = copy + off;
+    qsort(v, n, sizeof *v, ps_indexer_cmp_strings);
+    ps_buf_clear(u);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+            ps_buf_append(u, v[i], strlen(v[i]) + 1);
+    free(v);
+    free(copy);
+    return !u->failed;
+}
+
+static bool on_token(void *ctx, const ps_token *tok)
+{
+    term_ctx *c = ctx;
+    unsigned pos = c->pos_base + tok->pos;
+    c->last_pos = pos;
+    if (tok->flags & PS_TOKEN_UNKNOWN && tok->norm_len <= WORD_TERM_MAX) {
+        ps_buf_append(c->unknown, tok->norm, tok->norm_len);
+        ps_buf_putc(c->unknown, '\0');
+    }
+    if (!c->doc)
+        return true; /* only the unknown words are wanted */
+    unsigned boost = c->title ? TITLE_BOOST : 1;
+    const char *field = c->title ? NULL : body_section_prefix(c, tok->start);
+    for (size_t i = 0; i < tok->nterms; i++) {
+        const ps_term *t = &tok->terms[i];
+        if (t->len == 0 || t->len > WORD_TERM_MAX)
+            continue;
+        const char *term;
+        if (t->kind == PS_TERM_EXACT) {
+            if ((term = prefixed(c, PS_PREFIX_EXACT, t)))
+                ps_store_doc_add_posting(c->doc, term, pos, W_EXACT * boost);
+            continue;
+        }
+        unsigned w = t->kind == PS_TERM_STEM ? W_STEM : t->kind == PS_TERM_PART ? W_PART : W_WHOLE;
+        if ((term = prefixed(c, "", t)))
+            ps_store_doc_add_posting(c->doc, term, pos, w * boost);
+        if (c->title && (term = prefixed(c, PS_PREFIX_TITLE, t)))
+            ps_store_doc_add_posting(c->doc, term, pos, 1);
+        if (field && (term = prefixed(c, field, t)))
+            ps_store_doc_add_term(c->doc, term, W_FIELD);
+    }
+    return true;
+}
+
+/* A boolean term prefix + folded value (kept to Xapian's length limit). */
+static void add_boolean(ps_store_doc *doc, const char *prefix, const char *value, bool fold)
+{
+    if (!value || !*value)
+        return;
+    char *v = fold ? ps_indexer_fold(value) : strdup(value);
+    char *t = v ? ps_indexer_term(prefix, v) : NULL;
+    if (t)
+        ps_store_doc_add_boolean(doc, t);
+    free(t);
+    free(v);
+}
+
+static void set_value(ps_store_doc *doc, unsigned slot, const char *v)
+{
+    if (v)
+        ps_store_doc_set_value(doc, slot, v, strlen(v));
+}
+
+/* The dnr's number part ("2023.076" of "2023.076 SN", "2023/123" of "KS 2023/123"), malloc'd,
+ * or NULL when the dnr is nothing but that. */
+static char *dnr_number(const char *dnr)
+{
+    const char *p = dnr;
+    while (*p) {
+        const char *w = p;
+        while (*p && *p != ' ')
+            p++;
+        bool digit = false;
+        for (const char *q = w; q < p; q++)
+            digit |= *q >= '0' && *q <= '9';
+        if (digit)
+            return (size_t)(p - w) == strlen(dnr) ? NULL : strndup(w, (size_t)(p - w));
+        while (*p == ' ')
+            p++;
+    }
+    return NULL;
+}
+
+static const char *source_name(ps_field_source s)
+{
+    switch (s) {
+    case PS_FIELD_READ: return "read";
+    case PS_FIELD_INFERRED: return "inferred";
+    case PS_FIELD_EXTERNAL: return "external";
+    default: return NULL;
+    }
+}
+
+static json_t *json_str_or_null(const char *s)
+{
+    if (!s)
+        return json_null();
+    json_t *j = json_string(s);
+    /* The parser hands out valid UTF-8; should it not, an empty string beats a broken record. */
+    return j ? j : json_string("");
+}
+
+static char *build_data(const ps_arende *a, const ps_indexer_source *src, const char *id)
+{
+    json_t *o = json_object();
+    const struct {
+        const char *name;
+        const ps_field *f;
+    } fields[] = {{"dnr", &a->dnr},     {"paragraf", &a->paragraf}, {"title", &a->title},
+                  {"namnd", &a->namnd}, {"kommun", &a->kommun},     {"date", &a->date},
+                  {"handlaggare", &a->handlaggare}};
+    json_object_set_new(o, "key", json_str_or_null(a->key));
+    json_t *sources = json_object();
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        json_object_set_new(o, fields[i].name, json_str_or_null(fields[i].f->value));
+        const char *s = fields[i].f->value ? source_name(fields[i].f->source) : NULL;
+        if (s)
+            json_object_set_new(sources, fields[i].name, json_string(s));
+    }
+    json_object_set_new(o, "type", json_string(ps_doc_type_name(a->type)));
+    if (source_name(a->type_source))
+        json_object_set_new(sources, "type", json_string(source_name(a->type_source)));
+    json_object_set_new(o, "path", json_str_or_null(src->path));
+    json_object_set_new(o, "relpath", json_str_or_null(src->relpath));
+    json_object_set_new(o, "id", json_str_or_null(id));
+    json_object_set_new(o, "url", json_str_or_null(src->url));
+    json_t *pages = json_array();
+    if (a->page_first > 0) {
+        json_array_append_new(pages, json_integer(a->page_first));
+        json_array_append_new(pages, json_integer(a->page_last > 0 ? a->page_last : a->page_first));
+    }
+    json_object_set_new(o, "pages", pages);
+    json_object_set_new(o, "src_start", json_integer((json_int_t)a->src_start));
+    json_object_set_new(o, "src_end", json_integer((json_int_t)a->src_end));
+    json_t *body = json_stringn(a->body ? a->body : "", a->body ? a->body_len : 0);
+    json_object_set_new(o, "body", body ? body : json_string(""));
+    json_t *sections = json_array();
+    for (size_t s = 0; s < a->nsections; s++) {
+        json_t *so = json_object();
+        json_object_set_new(so, "name", json_str_or_null(a->sections[s].name));
+        json_object_set_new(so, "start", json_integer((json_int_t)a->sections[s].start));
+        json_object_set_new(so, "end", json_integer((json_int_t)a->sections[s].end));
+        json_array_append_new(sections, so);
+    }
+    json_object_set_new(o, "sections", sections);
+    json_t *refs = json_array();
+    for (size_t r = 0; r < a->nrefs; r++)
+        json_array_append_new(refs, json_str_or_null(a->refs[r].text));
+    json_object_set_new(o, "refs", refs);
+    json_object_set_new(o, "sources", sources);
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return text;
+}
+
+/* Run the analyzer over the ärende's texts as they are indexed: the § number and the title
+ * (title positions), then the body after a gap, into on_token. */
+static ps_status analyze_texts(ps_analyzer *an, term_ctx *c, ps_error *err)
+{
+    const ps_arende *a = c->a;
+    ps_status st = PS_OK;
+    if (a->paragraf.value) {
+        /* The parser lifts "§ 243" out of the body into a field; index it like the title so a
+         * query `§ 243` (one analyzer unit) finds the paragraph. */
+        char para[64];
+        int n = snprintf(para, sizeof para, "§ %s", a->paragraf.value);
+        if (n > 0 && (size_t)n < sizeof para) {
+            c->title = true;
+            st = ps_analyzer_run(an, para, (size_t)n, 0, on_token, c, err);
+            c->pos_base = c->last_pos;
+        }
+    }
+    if (st == PS_OK && a->title.value) {
+        c->title = true;
+        st = ps_analyzer_run(an, a->title.value, strlen(a->title.value), 0, on_token, c, err);
+        c->pos_base = c->last_pos + TITLE_BODY_GAP;
+    }
+    if (st == PS_OK && a->body) {
+        c->title = false;
+        st = ps_analyzer_run(an, a->body, a->body_len, 0, on_token, c, err);
+    }
+    return st;
+}
+
+ps_status ps_indexer_unknown_words(ps_analyzer *an, const ps_protocol_doc *pdoc, size_t i,
+                                   ps_buf *out, ps_error *err)
+{
+    term_ctx c = {.unknown = out, .a = &pdoc->arenden[i], .term = PS_BUF_INIT};
+    ps_status st = analyze_texts(an, &c, err);
+    if (st == PS_OK && (c.term.failed || !unique_words(out)))
+        st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+    ps_buf_free(&c.term);
+    return st;
+}
+
+void ps_indexer_built_clear(ps_indexer_built *b)
+{
+    ps_store_doc_free(b->doc);
+    free(b->id_term);
+    ps_buf_free(&b->unknown);
+    b->doc = NULL;
+    b->id_term = NULL;
+}
+
+ps_status ps_indexer_build_doc(ps_analyzer *an, const ps_protocol_doc *pdoc, size_t i,
+                               const ps_indexer_source *src, ps_indexer_built *out,
+                               ps_error *err)
+{
+    const ps_arende *a = &pdoc->arenden[i];
+    ps_buf_init(&out->unknown);
+    out->doc = ps_store_doc_new();
+    char idbuf[32];
+    snprintf(idbuf, sizeof idbuf, "#%zu", i);
+    ps_buf id = PS_BUF_INIT;
+    ps_buf_puts(&id, src->path);
+    ps_buf_puts(&id, idbuf);
+    out->id_term = id.failed ? NULL : ps_indexer_term(PS_PREFIX_ID, id.data);
+    ps_buf_free(&id);
+    const char **sec_prefix = calloc(a->nsections + 1, sizeof *sec_prefix);
+    if (!out->doc || !out->id_term || !sec_prefix) {
+        free(sec_prefix);
+        ps_indexer_built_clear(out);
+        return ps_error_set(err, PS_ERR_NOMEM, "out of memory building a document");
+    }
+    for (size_t s = 0; s < a->nsections; s++)
+        sec_prefix[s] = a->sections[s].name ? section_prefix(a->sections[s].name) : NULL;
+
+    term_ctx c = {.doc = out->doc,
+                  .unknown = &out->unknown,
+                  .a = a,
+                  .sec_prefix = sec_prefix,
+                  .term = PS_BUF_INIT};
+    ps_status st = analyze_texts(an, &c, err);
+    bool term_oom = c.term.failed || !unique_words(&out->unknown);
+    for (size_t off = 0; !term_oom && off < out->unknown.len;) {
+        const char *w = out->unknown.data + off;
+        ps_buf_clear(&c.term);
+        ps_buf_puts(&c.term, PS_PREFIX_UNKNOWN);
+        ps_buf_puts(&c.term, w);
+        term_oom = c.term.failed;
+        if (!term_oom)
+            ps_store_doc_add_boolean(out->doc, c.term.data);
+        off += strlen(w) + 1;
+    }
+    ps_buf_free(&c.term);
+    free(sec_prefix);
+    if (st == PS_OK && term_oom)
+        st = ps_error_set(err, PS_ERR_NOMEM, "out of memory building a document");
+    if (st != PS_OK) {
+        ps_indexer_built_clear(out);
+        return st;
+    }
+
+    ps_store_doc *d = out->doc;
+    const char *date = a->date.value;
+    char year[5] = "";
+    if (date && strlen(date) >= 4) {
+        memcpy(year, date, 4);
+        year[4] = '\0';
+    }
+    add_boolean(d, PS_PREFIX_KOMMUN, a->kommun.value, true);
+    add_boolean(d, PS_PREFIX_NAMND, a->namnd.value, true);
+    add_boolean(d, PS_PREFIX_YEAR, year, false);
+    add_boolean(d, PS_PREFIX_TYPE, ps_doc_type_name(a->type), true);
+    if (a->dnr.value) {
+        add_boolean(d, PS_PREFIX_DNR, a->dnr.value, true);
+        char *num = dnr_number(a->dnr.value);
+        add_boolean(d, PS_PREFIX_DNR, num, true);
+        free(num);
+    }
+    add_boolean(d, PS_PREFIX_KEY, a->key, false);
+    char *pterm = ps_indexer_path_term(src->path);
+    if (pterm)
+        ps_store_doc_add_boolean(d, pterm);
+    free(pterm);
+
+    ps_store_doc_set_value(d, PS_SLOT_DATE, date ? date : "", date ? strlen(date) : 0);
+    set_value(d, PS_SLOT_KEY, a->key);
+    set_value(d, PS_SLOT_KOMMUN, a->kommun.value);
+    set_value(d, PS_SLOT_NAMND, a->namnd.value);
+    if (*year)
+        set_value(d, PS_SLOT_YEAR, year);
+    set_value(d, PS_SLOT_TYPE, ps_doc_type_name(a->type));
+
+    char *data = build_data(a, src, out->id_term + strlen(PS_PREFIX_ID));
+    if (!data) {
+        ps_indexer_built_clear(out);
+        return ps_error_set(err, PS_ERR_NOMEM, "out of memory building a document");
+    }
+    ps_store_doc_set_data(d, data, strlen(data));
+    free(data);
+    return PS_OK;
+}

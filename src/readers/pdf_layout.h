@@ -1,0 +1,20 @@
+/*
+ * readers/pdf_layout.h — private to the PDF reader (src/readers/pdf.c, src/readers/pdf_layout.c).
+ */
+#ifndef PROTOKOLLSOK_PDF_INTERNAL_H
+#define PROTOKOLLSOK_PDF_INTERNAL_H
+
+#include <stddef.h>
+
+#include <poppler.h>
+
+/* poppler_page_get_text gives one '\n' per text line and nothing for the vertical space between
+ * paragraphs. Given the page text (valid UTF-8) and poppler's rectangle for each of its
+ * characters (poppler_page_get_text_layout), return a copy with an empty line inserted where a
+ * new paragraph or block starts: after a vertical gap clearly wider than the page's usual gap
+ * between lines, or where the text jumps back up the page (the next column, a new block).
+ * Returns NULL when the rectangles do not match the text (the caller keeps the plain text) or
+ * on out-of-memory. The result is g_malloc'd (g_free). */
+char *ps_pdf_mark_paragraphs(const char *text, const PopplerRectangle *rects, size_t nrects);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * search/internal.h — private to src/search/: the searcher and the query builder that turns
+ * a query.h tree into ps_store_query trees with the Swedish analyzer.
+ */
+#ifndef PROTOKOLLSOK_SEARCH_INTERNAL_H
+#define PROTOKOLLSOK_SEARCH_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "protokollsok/analyzer.h"
+#include "protokollsok/highlight.h"
+#include "protokollsok/query.h"
+#include "protokollsok/search.h"
+#include "protokollsok/store.h"
+
+struct ps_searcher {
+    char *path;
+    ps_store *store;
+    ps_lexicon *lex;     /* the index's copy of the word lists' lexicon */
+    ps_lexicon *learned; /* lex with the index's learned words (NULL: none) */
+    char *learned_list;  /* the list it was made from ("" when none) */
+    ps_analyzer *an;     /* over learned, else lex */
+};
+
+/* Ranking: weight factors of the alternatives a query word expands to. The stem term (weight
+ * 1) matches every inflection and compound part; the others add to it, so an exact word form,
+ * a title word or a Beslut-section word ranks above a plain stem or compound-part match. */
+#define PS_W_STEM 1.0
+#define PS_W_EXACT 1.0
+#define PS_W_TITLE 1.5
+#define PS_W_BESLUT 0.5
+#define PS_W_PARTS 0.8     /* the split spelling of a compound ("samordning förbundet") */
+#define PS_W_WHOLE 1.0     /* multi-word units ("2023.076 sn") */
+#define PS_W_PROXIMITY 1.0 /* the words of an AND near each other, in order */
+#define PS_WILDCARD_MAX 100
+
+/* Set err to "out of memory" and return PS_ERR_NOMEM. */
+ps_status ps_search_nomem(ps_error *err);
+
+/* A growable list of malloc'd strings. */
+typedef struct {
+    char **v;
+    size_t n;
+} ps_strv;
+
+bool ps_strv_add(ps_strv *sv, const char *s, size_t len); /* skips duplicates; false on OOM */
+void ps_strv_free(ps_strv *sv);
+
+/* Fallback modes of the query builder, tried in turn when a search finds nothing. */
+enum {
+    PS_QB_OR = 1u << 0,   /* the top-level AND becomes OR */
+    PS_QB_PARTS = 1u << 1 /* a compound query word matches its parts anywhere, not only the
+                             whole word or its split spelling (kvartalsrapport: kvartal, rapport) */
+};
+
+typedef struct {
+    ps_searcher *s;
+    unsigned mode;       /* PS_QB_OR, PS_QB_PARTS: the fallbacks */
+    bool keep_stopwords; /* a query of stop words only is searched for as it is */
+    ps_strv hl;          /* analyzer terms whose source words are marked in excerpts */
+    ps_strv splits;      /* compound parts joined by '\n': marked only as adjacent words
+                            ("Samordning förbundet"), not one by one */
+    ps_strv ignored;     /* stop words left out */
+    ps_strv soft;        /* the top-level free-text parts, for the fallback note */
+    const char *text;    /* the query text, for error positions */
+    size_t compounds;    /* compound words seen (the PS_QB_PARTS fallback can apply) */
+    size_t words;        /* words searched for (none: only filters, nothing to rank by) */
+} ps_qbuild;
+
+/* Build the store query for node (may be NULL: everything). *out NULL when nothing is left to
+ * search for (only stop words). Marks dropped stop words `ignored` in the tree. */
+ps_status ps_qbuild_node(ps_qbuild *b, ps_qnode *node, ps_store_query **out, ps_error *err);
+/* Whether the fallback applies: the root is an AND of at least two free-text parts. */
+bool ps_qbuild_can_fall_back(const ps_qnode *root);
+void ps_qbuild_free(ps_qbuild *b);
+
+/* ---- search/hits.c: the JSON of results (every json_t returned is a new reference) ---------- */
+
+#define PS_SEARCH_NFACETS 4
+/* The facet slots (kommun, nämnd, year, type) followed by PS_SLOT_KEY, and the facet names. */
+extern const unsigned ps_search_facet_slots[PS_SEARCH_NFACETS + 1];
+extern const char *const ps_search_facet_names[PS_SEARCH_NFACETS];
+
+/* data[key] when a string, else JSON null. */
+json_t *ps_search_field_or_null(const json_t *data, const char *key);
+/* [[start, end], ...] of the matches, offsets minus base. */
+json_t *ps_search_spans_json(const ps_match *m, size_t n, size_t base);
+json_t *ps_search_strv_json(const ps_strv *sv);
+/* The words of text the query matched (qb->hl, and qb->splits as adjacent words), in order,
+ * without overlaps; *m malloc'd (caller frees). */
+ps_status ps_search_find_matches(ps_searcher *s, const char *text, size_t len, const ps_qbuild *qb,
+                                 ps_match **m, size_t *nm, ps_error *err);
+/* All documents of the ärende `key` (each its parsed data object), oldest first. */
+ps_status ps_search_arende_docs(ps_searcher *s, const char *key, json_t **out, ps_error *err);
+/* The "documents" list of a hit from ps_search_arende_docs' list. */
+json_t *ps_search_documents_json(const json_t *docs);
+/* One hit of the result list (search.h's schema); own_date: its document's date, not the
+ * ärende's (in date order the date shown is the sort key). */
+ps_status ps_search_hit_json(ps_searcher *s, const ps_store_hit *h, unsigned rank,
+                             const ps_qbuild *qb, unsigned nexcerpts, bool own_date, json_t **out,
+                             ps_error *err);
+/* Facet lists: new empty {"kommun": [], ...}; add the counts of res (merging equal values);
+ * sort most frequent first, then by value. */
+json_t *ps_search_facets_new(void);
+void ps_search_facets_add(json_t *facets, const ps_store_results *res);
+void ps_search_facets_sort(json_t *facets);
+
+#endif

@@ -1,0 +1,1081 @@
+/*
+ * store/xapian.cc — the Xapian database behind the C API of include/protokollsok/store.h.
+ *
+ * This is the only C++ file of the project. Every extern "C" entry point runs its body inside
+ * guard() (or its own catch-all), which turns each Xapian::Error, std::bad_alloc and
+ * std::exception into a ps_status plus a message in the caller's ps_error, so nothing throws
+ * across the C boundary. The header cannot say `noexcept` (it is C), so the rule is kept by
+ * construction: a function body either cannot throw or is wrapped.
+ *
+ * Design notes:
+ * - A store keeps a Xapian::Database handle for every read; a writable store also keeps the
+ *   WritableDatabase, and its read handle shares the same backend (reads see pending changes).
+ * - Readers that hit DatabaseModifiedError (a writer committed twice during the read) reopen
+ *   and retry a few times, inside guard().
+ * - `protokollsok index --full` swaps database directories by rename; Database::reopen() keeps
+ *   reading the old directory, so ps_store_reopen() compares the path's device/inode with the
+ *   ones recorded at open and opens the path afresh when they differ.
+ * - Results own copies of every string they hand out (a std::deque never moves its elements,
+ *   so the c_str() pointers stay valid until ps_store_results_free).
+ */
+extern "C" {
+#include "protokollsok/store.h"
+}
+
+#include <xapian.h>
+
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <errno.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <new>
+#include <string>
+#include <vector>
+
+struct ps_store {
+    std::string path;
+    bool writable = false;
+    bool in_txn = false;
+    Xapian::Database db;          /* every read goes through this handle */
+    Xapian::WritableDatabase wdb; /* only when writable */
+    dev_t dev = 0;                /* identity of the directory at open, to notice a rename swap */
+    ino_t ino = 0;
+};
+
+struct ps_store_doc {
+    /* Xapian::Document is a shared handle; ps_store_replace adds the id term for the call only
+     * and removes it again, so the caller's document is left as it was. */
+    Xapian::Document doc;
+    bool failed = false; /* an allocation failed while building; replace reports PS_ERR_NOMEM */
+    uint32_t skipped = 0;
+};
+
+struct ps_store_query {
+    Xapian::Query q;
+};
+
+struct ps_store_results {
+    std::deque<std::string> strings; /* owns every string a hit or facet points to */
+    std::vector<ps_store_hit> hits;
+    std::vector<std::vector<ps_store_facet_value>> facets;
+    uint32_t estimate = 0, lower = 0, upper = 0;
+};
+
+namespace
+{
+
+/* What an entry point was doing, so an exception can be worded for the user. */
+enum class Doing { open_read, open_write, other };
+
+/* Turn the exception being handled into a status and message. Must be called from a catch
+ * block. Uses only the non-allocating accessors of Xapian::Error, so it cannot throw itself. */
+ps_status translate_current(const char *path, Doing doing, ps_error *err) noexcept
+{
+    if (!path)
+        path = "(no path)";
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &) {
+        return ps_error_set(err, PS_ERR_LOCKED,
+                            "the database %s is locked by another writer (is another "
+                            "`protokollsok index` running? wait for it to finish)",
+                            path);
+    } catch (const Xapian::DatabaseVersionError &e) {
+        return ps_error_set(err, PS_ERR_VERSION,
+                            "the database %s has a format this Xapian cannot read (%s); rebuild "
+                            "it with `protokollsok index --full`",
+                            path, e.get_msg().c_str());
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        if (doing == Doing::open_write)
+            return ps_error_set(err, PS_ERR_IO, "cannot create or open the database %s: %s", path,
+                                e.get_msg().c_str());
+        return ps_error_set(err, PS_ERR_NOT_FOUND,
+                            "no database at %s (run `protokollsok index` to build it, or give "
+                            "the right one with --db)",
+                            path);
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        if (doing == Doing::open_write)
+            return ps_error_set(err, PS_ERR_IO, "cannot create or open the database %s: %s", path,
+                                e.get_msg().c_str());
+        return ps_error_set(err, PS_ERR_NOT_FOUND,
+                            "cannot open the database %s: %s (run `protokollsok index` to build "
+                            "it, or give the right one with --db)",
+                            path, e.get_msg().c_str());
+    } catch (const Xapian::DatabaseCreateError &e) {
+        return ps_error_set(err, PS_ERR_IO, "cannot create the database %s: %s", path,
+                            e.get_msg().c_str());
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return ps_error_set(err, PS_ERR_XAPIAN,
+                            "the database %s is damaged (%s); rebuild it with `protokollsok "
+                            "index --full`",
+                            path, e.get_msg().c_str());
+    } catch (const Xapian::DatabaseError &e) {
+        if (doing == Doing::other)
+            return ps_error_set(err, PS_ERR_XAPIAN, "database %s: %s: %s", path, e.get_type(),
+                                e.get_msg().c_str());
+        /* Failing while opening (not lock, version or absence) means unreadable files. */
+        return ps_error_set(err, PS_ERR_XAPIAN,
+                            "cannot open the database %s (%s: %s); if it is damaged, rebuild it "
+                            "with `protokollsok index --full`",
+                            path, e.get_type(), e.get_msg().c_str());
+    } catch (const Xapian::Error &e) {
+        const char *cause = e.get_error_string();
+        return ps_error_set(err, PS_ERR_XAPIAN, "database %s: %s: %s%s%s%s", path, e.get_type(),
+                            e.get_msg().c_str(), cause ? " (" : "", cause ? cause : "",
+                            cause ? ")" : "");
+    } catch (const std::bad_alloc &) {
+        return ps_error_set(err, PS_ERR_NOMEM, "out of memory (database %s)", path);
+    } catch (const std::exception &e) {
+        return ps_error_set(err, PS_ERR_INTERNAL, "unexpected error (database %s): %s", path,
+                            e.what());
+    } catch (...) {
+        return ps_error_set(err, PS_ERR_INTERNAL, "unexpected exception (database %s)", path);
+    }
+}
+
+/* Record which directory the path names now. False when it cannot be stat'ed. */
+bool path_identity(const std::string &path, dev_t *dev, ino_t *ino)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return false;
+    *dev = st.st_dev;
+    *ino = st.st_ino;
+    return true;
+}
+
+/* Bring a read-only store to the latest committed revision; true when it moved. When the
+ * directory at the path is no longer the one opened (swapped by rename), open the path afresh:
+ * Database::reopen() would keep reading the old directory. */
+bool refresh(ps_store *store)
+{
+    dev_t dev;
+    ino_t ino;
+    if (path_identity(store->path, &dev, &ino) && (dev != store->dev || ino != store->ino)) {
+        store->db = Xapian::Database(store->path);
+        store->dev = dev;
+        store->ino = ino;
+        return true;
+    }
+    Xapian::rev before = store->db.get_revision();
+    store->db.reopen();
+    return store->db.get_revision() != before;
+}
+
+/* Run body() and catch everything. A read-only store whose revision vanished under a read
+ * (DatabaseModifiedError) is refreshed and the body retried. */
+template <typename F> ps_status guard(ps_store *store, ps_error *err, F &&body) noexcept
+{
+    const char *path = store ? store->path.c_str() : nullptr;
+    for (int attempt = 0;; attempt++) {
+        try {
+            ps_error_clear(err);
+            return body();
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (!store || store->writable || attempt >= 3)
+                return translate_current(path, Doing::other, err);
+            try {
+                refresh(store);
+            } catch (...) {
+                return translate_current(path, Doing::other, err);
+            }
+        } catch (...) {
+            return translate_current(path, Doing::other, err);
+        }
+    }
+}
+
+/* PS_OK for a writable store; otherwise the error, naming the calling function. */
+ps_status check_writable(const ps_store *store, const char *fn, ps_error *err)
+{
+    if (!store)
+        return ps_error_set(err, PS_ERR_INVALID, "%s: no store", fn);
+    if (!store->writable)
+        return ps_error_set(err, PS_ERR_INVALID, "the database %s was opened read-only",
+                            store->path.c_str());
+    return PS_OK;
+}
+
+bool term_ok(const char *term)
+{
+    if (!term || !*term)
+        return false;
+    return strlen(term) <= PS_STORE_TERM_MAX;
+}
+
+/* A term query; the empty string would be Xapian's match-all, so it matches nothing instead. */
+Xapian::Query term_query(const char *term)
+{
+    if (!term || !*term)
+        return Xapian::Query();
+    return Xapian::Query(std::string(term));
+}
+
+double clamp_factor(double f)
+{
+    return (std::isfinite(f) && f > 0) ? f : 0.0;
+}
+
+template <typename F> ps_store_query *make_query(F &&make) noexcept
+{
+    try {
+        return new ps_store_query{make()};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+/* Combine subqueries with op, taking ownership of subs[0..n) whatever happens. */
+ps_store_query *combine(Xapian::Query::op op, ps_store_query **subs, size_t n,
+                        Xapian::termcount window = 0) noexcept
+{
+    std::vector<Xapian::Query> qs;
+    bool ok = subs != nullptr || n == 0;
+    try {
+        qs.reserve(n);
+        for (size_t i = 0; ok && i < n; i++) {
+            if (!subs[i])
+                ok = false;
+            else
+                qs.push_back(subs[i]->q);
+        }
+    } catch (...) {
+        ok = false;
+    }
+    for (size_t i = 0; subs && i < n; i++)
+        delete subs[i];
+    if (!ok)
+        return nullptr;
+    return make_query([&] { return Xapian::Query(op, qs.begin(), qs.end(), window); });
+}
+
+/* Phrase and NEAR over plain terms. */
+ps_store_query *positional(Xapian::Query::op op, const char *const *terms, size_t n,
+                           unsigned window) noexcept
+{
+    return make_query([&] {
+        if (n == 0 || !terms)
+            return Xapian::Query();
+        if (n == 1)
+            return term_query(terms[0]);
+        std::vector<Xapian::Query> qs;
+        qs.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            qs.push_back(term_query(terms[i]));
+        return Xapian::Query(op, qs.begin(), qs.end(), window);
+    });
+}
+
+char *dup_bytes(const std::string &s)
+{
+    char *p = static_cast<char *>(malloc(s.size() + 1));
+    if (!p)
+        throw std::bad_alloc();
+    memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+/* The arguments of an open function: PS_OK to go on (and *out is NULL). */
+ps_status check_open_args(const char *path, ps_store **out, const char *fn, ps_error *err)
+{
+    if (!out)
+        return ps_error_set(err, PS_ERR_INVALID, "%s: no output handle", fn);
+    *out = nullptr;
+    if (!path || !*path)
+        return ps_error_set(err, PS_ERR_INVALID, "no database path given");
+    return PS_OK;
+}
+
+/* mkdir -p: Xapian creates only the last component of a new database's path. */
+bool make_dirs(const std::string &path)
+{
+    std::string sofar;
+    size_t pos = 0;
+    while (pos != std::string::npos) {
+        size_t next = path.find('/', pos + 1);
+        sofar = path.substr(0, next);
+        pos = next;
+        if (sofar.empty() || sofar == "/" || sofar == "." || sofar == "..")
+            continue;
+        if (mkdir(sofar.c_str(), 0777) != 0 && errno != EEXIST)
+            return false;
+    }
+    return true;
+}
+
+/* Move every file of directory from into directory to, `last` after all others (rename(2):
+ * same file system, as both are siblings). Returns false with errno set. */
+bool move_files(const std::string &from, const std::string &to, const char *last)
+{
+    DIR *d = opendir(from.c_str());
+    if (!d)
+        return false;
+    bool ok = true;
+    while (struct dirent *e = readdir(d)) {
+        std::string name = e->d_name;
+        if (name == "." || name == ".." || name == last)
+            continue;
+        if (rename((from + "/" + name).c_str(), (to + "/" + name).c_str()) != 0)
+            ok = false;
+    }
+    closedir(d);
+    return ok && rename((from + "/" + last).c_str(), (to + "/" + last).c_str()) == 0;
+}
+
+/* Remove a flat directory of files (a staging directory of our own). */
+void remove_flat_dir(const std::string &dir)
+{
+    if (DIR *d = opendir(dir.c_str())) {
+        while (struct dirent *e = readdir(d))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+                unlink((dir + "/" + e->d_name).c_str());
+        closedir(d);
+    }
+    rmdir(dir.c_str());
+}
+
+/* A new database appears at path only whole (false with errno: a directory cannot be made): it is
+ * created and committed empty in the sibling PATH.creating, then renamed to path in one step; when
+ * path is already a directory with other files (index/README.md, which stay), its files are moved
+ * in with the version file (iamglass) last. A kill -9 at any moment thus leaves no new database or
+ * one that opens. One writer creates at a time (the indexer holds its lock). */
+bool create_whole(const std::string &path)
+{
+    struct stat st;
+    if (stat((path + "/iamglass").c_str(), &st) == 0)
+        return true;
+    std::string staging = path + ".creating";
+    remove_flat_dir(staging);
+    if (!make_dirs(staging))
+        return false;
+    {
+        Xapian::WritableDatabase fresh(staging, Xapian::DB_CREATE);
+        fresh.commit();
+        fresh.close();
+    }
+    unlink((staging + "/flintlock").c_str());
+    /* No directory (or an empty one) at path: one atomic rename. Else (index/ with its README)
+     * move the files in. */
+    if (rename(staging.c_str(), path.c_str()) == 0)
+        return true;
+    if (!move_files(staging, path, "iamglass"))
+        throw Xapian::DatabaseCreateError("cannot move the new database into " + path + ": " +
+                                          strerror(errno));
+    rmdir(staging.c_str());
+    return true;
+}
+
+} // namespace
+
+/* ---- open / close ------------------------------------------------------------------------- */
+
+extern "C" ps_status ps_store_open_read(const char *path, ps_store **out, ps_error *err)
+{
+    if (ps_status st = check_open_args(path, out, __func__, err); st != PS_OK)
+        return st;
+    try {
+        ps_error_clear(err);
+        std::unique_ptr<ps_store> s(new ps_store);
+        s->path = path;
+        /* Identity first: a swap between the two steps then costs one extra reopen later,
+         * instead of going unnoticed. */
+        path_identity(s->path, &s->dev, &s->ino);
+        s->db = Xapian::Database(s->path);
+        *out = s.release();
+        return PS_OK;
+    } catch (...) {
+        return translate_current(path, Doing::open_read, err);
+    }
+}
+
+extern "C" ps_status ps_store_open_write(const char *path, ps_store **out, ps_error *err)
+{
+    if (ps_status st = check_open_args(path, out, __func__, err); st != PS_OK)
+        return st;
+    try {
+        ps_error_clear(err);
+        std::unique_ptr<ps_store> s(new ps_store);
+        s->path = path;
+        if (!create_whole(s->path))
+            return ps_error_set(err, PS_ERR_IO, "cannot create the directory %s: %s", path,
+                                strerror(errno));
+        s->wdb = Xapian::WritableDatabase(s->path, Xapian::DB_CREATE_OR_OPEN);
+        s->db = s->wdb;
+        s->writable = true;
+        path_identity(s->path, &s->dev, &s->ino);
+        *out = s.release();
+        return PS_OK;
+    } catch (...) {
+        return translate_current(path, Doing::open_write, err);
+    }
+}
+
+extern "C" void ps_store_close(ps_store *store)
+{
+    if (!store)
+        return;
+    try {
+        if (store->writable) {
+            if (store->in_txn)
+                store->wdb.cancel_transaction();
+            store->wdb.close();
+        }
+        store->db.close();
+    } catch (...) {
+        /* Nothing to report to: close cannot fail visibly. Xapian cleans up in its destructors. */
+    }
+    delete store;
+}
+
+extern "C" ps_status ps_store_reopen(ps_store *store, bool *changed, ps_error *err)
+{
+    if (changed)
+        *changed = false;
+    if (!store)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_reopen: no store");
+    return guard(store, err, [&] {
+        if (store->writable)
+            return PS_OK; /* the writer always sees its own latest state */
+        bool moved = refresh(store);
+        if (changed)
+            *changed = moved;
+        return PS_OK;
+    });
+}
+
+extern "C" ps_status ps_store_doccount(ps_store *store, uint32_t *out, ps_error *err)
+{
+    if (!store || !out)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_doccount: missing argument");
+    return guard(store, err, [&] {
+        *out = store->db.get_doccount();
+        return PS_OK;
+    });
+}
+
+extern "C" ps_status ps_store_revision(ps_store *store, uint64_t *out, ps_error *err)
+{
+    if (!store || !out)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_revision: missing argument");
+    return guard(store, err, [&] {
+        *out = store->db.get_revision();
+        return PS_OK;
+    });
+}
+
+/* nterms walks the whole term list (O(number of terms)); fine for `stats`, not for queries. */
+extern "C" ps_status ps_store_stats(ps_store *store, uint64_t *nterms, uint64_t *disk_bytes,
+                                    ps_error *err)
+{
+    if (!store)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_stats: no store");
+    return guard(store, err, [&] {
+        if (nterms) {
+            uint64_t n = 0;
+            for (auto it = store->db.allterms_begin(); it != store->db.allterms_end(); ++it)
+                n++;
+            *nterms = n;
+        }
+        if (disk_bytes) {
+            std::unique_ptr<DIR, int (*)(DIR *)> dir(opendir(store->path.c_str()), closedir);
+            if (!dir)
+                return ps_error_set(err, PS_ERR_IO, "cannot list the database directory %s: %s",
+                                    store->path.c_str(), strerror(errno));
+            uint64_t total = 0;
+            std::string file;
+            for (struct dirent *e; (e = readdir(dir.get())) != nullptr;) {
+                struct stat st;
+                file = store->path + "/" + e->d_name;
+                if (lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+                    total += static_cast<uint64_t>(st.st_size);
+            }
+            *disk_bytes = total;
+        }
+        return PS_OK;
+    });
+}
+
+/* ---- metadata ------------------------------------------------------------------------------ */
+
+extern "C" ps_status ps_store_get_metadata(ps_store *store, const char *key, char **out,
+                                           ps_error *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!store || !out)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_get_metadata: missing argument");
+    if (!key || !*key)
+        return ps_error_set(err, PS_ERR_INVALID, "empty metadata key");
+    return guard(store, err, [&] {
+        *out = dup_bytes(store->db.get_metadata(key));
+        return PS_OK;
+    });
+}
+
+extern "C" ps_status ps_store_set_metadata(ps_store *store, const char *key, const char *value,
+                                           ps_error *err)
+{
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
+    if (!key || !*key)
+        return ps_error_set(err, PS_ERR_INVALID, "empty metadata key");
+    return guard(store, err, [&] {
+        store->wdb.set_metadata(key, value ? value : "");
+        return PS_OK;
+    });
+}
+
+/* ---- transactions -------------------------------------------------------------------------- */
+
+extern "C" ps_status ps_store_begin(ps_store *store, ps_error *err)
+{
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
+    if (store->in_txn)
+        return ps_error_set(err, PS_ERR_INVALID, "a transaction on %s is already open",
+                            store->path.c_str());
+    return guard(store, err, [&] {
+        store->wdb.begin_transaction(true);
+        store->in_txn = true;
+        return PS_OK;
+    });
+}
+
+extern "C" ps_status ps_store_commit(ps_store *store, ps_error *err)
+{
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
+    return guard(store, err, [&] {
+        if (store->in_txn) {
+            /* Xapian ends the transaction even when committing it fails. */
+            store->in_txn = false;
+            store->wdb.commit_transaction();
+        } else {
+            store->wdb.commit();
+        }
+        return PS_OK;
+    });
+}
+
+extern "C" ps_status ps_store_cancel(ps_store *store, ps_error *err)
+{
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
+    if (!store->in_txn)
+        return ps_error_set(err, PS_ERR_INVALID, "no transaction open on %s to cancel",
+                            store->path.c_str());
+    return guard(store, err, [&] {
+        store->in_txn = false;
+        store->wdb.cancel_transaction();
+        return PS_OK;
+    });
+}
+
+/* ---- documents ----------------------------------------------------------------------------- */
+
+extern "C" ps_store_doc *ps_store_doc_new(void)
+{
+    try {
+        return new ps_store_doc;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" void ps_store_doc_free(ps_store_doc *doc)
+{
+    delete doc;
+}
+
+namespace
+{
+
+/* Apply one change to a document under construction, remembering failure instead of throwing. */
+template <typename F> void doc_change(ps_store_doc *doc, F &&change) noexcept
+{
+    if (!doc || doc->failed)
+        return;
+    try {
+        change();
+    } catch (...) {
+        doc->failed = true;
+    }
+}
+
+} // namespace
+
+extern "C" void ps_store_doc_add_posting(ps_store_doc *doc, const char *term, uint32_t pos,
+                                         uint32_t wdf_inc)
+{
+    doc_change(doc, [&] {
+        if (term_ok(term))
+            doc->doc.add_posting(term, pos, wdf_inc);
+        else
+            doc->skipped++;
+    });
+}
+
+extern "C" void ps_store_doc_add_term(ps_store_doc *doc, const char *term, uint32_t wdf_inc)
+{
+    doc_change(doc, [&] {
+        if (term_ok(term))
+            doc->doc.add_term(term, wdf_inc);
+        else
+            doc->skipped++;
+    });
+}
+
+extern "C" void ps_store_doc_add_boolean(ps_store_doc *doc, const char *term)
+{
+    doc_change(doc, [&] {
+        if (term_ok(term))
+            doc->doc.add_boolean_term(term);
+        else
+            doc->skipped++;
+    });
+}
+
+extern "C" void ps_store_doc_set_value(ps_store_doc *doc, unsigned slot, const char *bytes,
+                                       size_t len)
+{
+    doc_change(doc, [&] {
+        if (slot == Xapian::BAD_VALUENO)
+            return;
+        doc->doc.add_value(slot, bytes ? std::string(bytes, len) : std::string());
+    });
+}
+
+extern "C" void ps_store_doc_set_data(ps_store_doc *doc, const char *bytes, size_t len)
+{
+    doc_change(doc, [&] { doc->doc.set_data(bytes ? std::string(bytes, len) : std::string()); });
+}
+
+extern "C" uint32_t ps_store_doc_skipped_terms(const ps_store_doc *doc)
+{
+    return doc ? doc->skipped : 0;
+}
+
+extern "C" ps_status ps_store_replace(ps_store *store, const char *id_term, const ps_store_doc *doc,
+                                      ps_error *err)
+{
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
+    if (!doc)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_replace: no document");
+    if (!term_ok(id_term))
+        return ps_error_set(err, PS_ERR_INVALID,
+                            "bad id term (empty, or longer than %d bytes): \"%.64s\"",
+                            PS_STORE_TERM_MAX, id_term ? id_term : "");
+    if (doc->failed)
+        return ps_error_set(err, PS_ERR_NOMEM, "out of memory while building a document for %s",
+                            id_term);
+    return guard(store, err, [&] {
+        Xapian::Document shared = doc->doc; /* a handle on the caller's document */
+        std::string id(id_term);
+        auto t = shared.termlist_begin();
+        t.skip_to(id);
+        bool had_id = t != shared.termlist_end() && *t == id;
+        if (had_id) {
+            store->wdb.replace_document(id, shared);
+            return PS_OK;
+        }
+        shared.add_boolean_term(id);
+        try {
+            store->wdb.replace_document(id, shared);
+        } catch (...) {
+            shared.remove_term(id);
+            throw;
+        }
+        shared.remove_term(id);
+        return PS_OK;
+    });
+}
+
+extern "C" ps_status ps_store_delete(ps_store *store, const char *term, ps_error *err)
+{
+    if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
+        return st;
+    if (!term || !*term)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_delete: empty term");
+    return guard(store, err, [&] {
+        store->wdb.delete_document(std::string(term));
+        return PS_OK;
+    });
+}
+
+extern "C" ps_status ps_store_each_term(ps_store *store, const char *prefix, ps_store_term_fn fn,
+                                        void *ctx, ps_error *err)
+{
+    if (!store || !fn)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_each_term: missing argument");
+    return guard(store, err, [&] {
+        std::string pre = prefix ? prefix : "";
+        for (auto it = store->db.allterms_begin(pre); it != store->db.allterms_end(pre); ++it) {
+            const std::string &term = *it;
+            if (!fn(ctx, term.c_str(), term.size(), it.get_termfreq()))
+                break;
+        }
+        return PS_OK;
+    });
+}
+
+extern "C" ps_status ps_store_each_doc_term(ps_store *store, const char *term, const char *prefix,
+                                            ps_store_term_fn fn, void *ctx, ps_error *err)
+{
+    if (!store || !fn || !term || !*term)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_each_doc_term: missing argument");
+    return guard(store, err, [&] {
+        std::string pre = prefix ? prefix : "";
+        for (auto p = store->db.postlist_begin(term); p != store->db.postlist_end(term); ++p) {
+            auto end = store->db.termlist_end(*p);
+            auto t = store->db.termlist_begin(*p);
+            for (t.skip_to(pre); t != end; ++t) {
+                const std::string &name = *t;
+                if (name.compare(0, pre.size(), pre) != 0)
+                    break;
+                if (!fn(ctx, name.c_str(), name.size(), t.get_termfreq()))
+                    return PS_OK;
+            }
+        }
+        return PS_OK;
+    });
+}
+
+extern "C" ps_status ps_store_get_data_by_term(ps_store *store, const char *term, char **data,
+                                               size_t *len, ps_error *err)
+{
+    if (data)
+        *data = nullptr;
+    if (len)
+        *len = 0;
+    if (!store || !data)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_get_data_by_term: missing argument");
+    /* The empty term would iterate over every document. */
+    if (!term || !*term)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_get_data_by_term: empty term");
+    return guard(store, err, [&] {
+        auto it = store->db.postlist_begin(term);
+        if (it == store->db.postlist_end(term))
+            return ps_error_set(err, PS_ERR_NOT_FOUND, "no document with the term \"%.200s\"",
+                                term);
+        std::string d = store->db.get_document(*it).get_data();
+        *data = dup_bytes(d);
+        if (len)
+            *len = d.size();
+        return PS_OK;
+    });
+}
+
+/* ---- queries ------------------------------------------------------------------------------- */
+
+extern "C" ps_store_query *ps_store_query_term(const char *term, double weight_factor)
+{
+    return make_query([&] {
+        Xapian::Query q = term_query(term);
+        if (weight_factor == 1.0)
+            return q;
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, clamp_factor(weight_factor));
+    });
+}
+
+extern "C" ps_store_query *ps_store_query_phrase(const char *const *terms, size_t n,
+                                                 unsigned window)
+{
+    return positional(Xapian::Query::OP_PHRASE, terms, n, window);
+}
+
+extern "C" ps_store_query *ps_store_query_near(const char *const *terms, size_t n, unsigned window)
+{
+    return positional(Xapian::Query::OP_NEAR, terms, n, window);
+}
+
+extern "C" ps_store_query *ps_store_query_and(ps_store_query **subs, size_t n)
+{
+    return combine(Xapian::Query::OP_AND, subs, n);
+}
+
+extern "C" ps_store_query *ps_store_query_or(ps_store_query **subs, size_t n)
+{
+    return combine(Xapian::Query::OP_OR, subs, n);
+}
+
+extern "C" ps_store_query *ps_store_query_synonym(ps_store_query **subs, size_t n)
+{
+    return combine(Xapian::Query::OP_SYNONYM, subs, n);
+}
+
+extern "C" ps_store_query *ps_store_query_and_not(ps_store_query *left, ps_store_query *right)
+{
+    ps_store_query *pair[2] = {left, right};
+    return combine(Xapian::Query::OP_AND_NOT, pair, 2);
+}
+
+extern "C" ps_store_query *ps_store_query_filter(ps_store_query *left, ps_store_query *filter)
+{
+    ps_store_query *pair[2] = {left, filter};
+    return combine(Xapian::Query::OP_FILTER, pair, 2);
+}
+
+extern "C" ps_store_query *ps_store_query_boolean(const char *term)
+{
+    return make_query(
+        [&] { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, term_query(term), 0.0); });
+}
+
+extern "C" ps_store_query *ps_store_query_value_range(unsigned slot, const char *lo, const char *hi)
+{
+    return make_query([&] {
+        if (lo && hi)
+            return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+        if (hi)
+            return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+        /* Xapian turns ">= empty" into match-all; every set value is >= "\0", so this keeps
+         * documents without a value in the slot out. */
+        if (!lo || !*lo)
+            return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string(1, '\0'));
+        return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+    });
+}
+
+extern "C" ps_store_query *ps_store_query_match_all(void)
+{
+    return make_query([] { return Xapian::Query(std::string()); });
+}
+
+extern "C" ps_store_query *ps_store_query_scale(ps_store_query *sub, double factor)
+{
+    if (!sub)
+        return nullptr;
+    ps_store_query *q = make_query([&] {
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, sub->q, clamp_factor(factor));
+    });
+    delete sub;
+    return q;
+}
+
+extern "C" void ps_store_query_free(ps_store_query *q)
+{
+    delete q;
+}
+
+extern "C" char *ps_store_query_describe(const ps_store_query *q)
+{
+    try {
+        return dup_bytes(q ? q->q.get_description() : std::string("(null query)"));
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+/* ---- search -------------------------------------------------------------------------------- */
+
+extern "C" void ps_store_search_opts_init(ps_store_search_opts *opts)
+{
+    if (!opts)
+        return;
+    memset(opts, 0, sizeof *opts);
+    opts->limit = 10;
+    opts->collapse_slot = -1;
+    opts->facet_distinct_slot = -1;
+    opts->sort = PS_SORT_RELEVANCE;
+}
+
+namespace
+{
+
+/* BM25 with each non-zero parameter from opts, Xapian's default for the zero ones. */
+Xapian::BM25Weight bm25_from(const ps_store_search_opts *o)
+{
+    auto pick = [](double v, double dflt) { return v != 0 ? v : dflt; };
+    return Xapian::BM25Weight(pick(o->bm25_k1, 1.0), pick(o->bm25_k2, 0.0), pick(o->bm25_k3, 1.0),
+                              pick(o->bm25_b, 0.5), pick(o->bm25_min_normlen, 0.5));
+}
+
+/* Counts, per value of one slot, the distinct values of another slot among the matching
+ * documents (spies see documents before collapsing): ärenden per kommun rather than documents. */
+class DistinctCountSpy : public Xapian::MatchSpy
+{
+  public:
+    DistinctCountSpy(Xapian::valueno slot, Xapian::valueno distinct)
+        : slot_(slot), distinct_(distinct)
+    {
+    }
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        std::string value = doc.get_value(slot_);
+        if (!value.empty())
+            seen_[value].insert(doc.get_value(distinct_));
+    }
+    const std::map<std::string, std::set<std::string>> &seen() const
+    {
+        return seen_;
+    }
+
+  private:
+    Xapian::valueno slot_, distinct_;
+    std::map<std::string, std::set<std::string>> seen_;
+};
+
+void sort_facet(std::vector<ps_store_facet_value> &values);
+
+void collect_facet(ps_store_results *res, const Xapian::MatchSpy &any)
+{
+    std::vector<ps_store_facet_value> values;
+    if (auto *spy = dynamic_cast<const Xapian::ValueCountMatchSpy *>(&any)) {
+        for (auto it = spy->values_begin(); it != spy->values_end(); ++it) {
+            res->strings.emplace_back(*it);
+            values.push_back({res->strings.back().c_str(), it.get_termfreq()});
+        }
+    } else {
+        for (const auto &kv : static_cast<const DistinctCountSpy &>(any).seen()) {
+            res->strings.emplace_back(kv.first);
+            values.push_back(
+                {res->strings.back().c_str(), static_cast<uint32_t>(kv.second.size())});
+        }
+    }
+    sort_facet(values);
+    res->facets.push_back(std::move(values));
+}
+
+void sort_facet(std::vector<ps_store_facet_value> &values)
+{
+    std::stable_sort(values.begin(), values.end(),
+                     [](const ps_store_facet_value &a, const ps_store_facet_value &b) {
+                         if (a.count != b.count)
+                             return a.count > b.count;
+                         return strcmp(a.value, b.value) < 0;
+                     });
+}
+
+} // namespace
+
+extern "C" ps_status ps_store_search(ps_store *store, const ps_store_query *query,
+                                     const ps_store_search_opts *opts, ps_store_results **out,
+                                     ps_error *err)
+{
+    if (out)
+        *out = nullptr;
+    if (!store || !query || !out)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_search: missing argument");
+    ps_store_search_opts defaults;
+    if (!opts) {
+        ps_store_search_opts_init(&defaults);
+        opts = &defaults;
+    }
+    if (opts->nfacets && !opts->facet_slots)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_search: facet slots missing");
+    return guard(store, err, [&] {
+        /* The spies must outlive the Enquire that points at them: declared first. */
+        std::vector<std::unique_ptr<Xapian::MatchSpy>> spies;
+        Xapian::Enquire enquire(store->db);
+        enquire.set_query(query->q);
+        enquire.set_weighting_scheme(bm25_from(opts));
+        if (opts->collapse_slot >= 0)
+            enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->collapse_slot));
+        if (opts->sort == PS_SORT_RELEVANCE)
+            enquire.set_sort_by_relevance();
+        else
+            enquire.set_sort_by_value_then_relevance(opts->sort_slot,
+                                                     opts->sort == PS_SORT_VALUE_DESC);
+        if (opts->time_limit > 0)
+            enquire.set_time_limit(opts->time_limit);
+        for (size_t i = 0; i < opts->nfacets; i++) {
+            if (opts->facet_distinct_slot >= 0)
+                spies.emplace_back(new DistinctCountSpy(
+                    opts->facet_slots[i], static_cast<Xapian::valueno>(opts->facet_distinct_slot)));
+            else
+                spies.emplace_back(new Xapian::ValueCountMatchSpy(opts->facet_slots[i]));
+            enquire.add_matchspy(spies.back().get());
+        }
+        /* Facets count over the whole match set only if Xapian looks at every match. */
+        Xapian::doccount check = opts->check_at_least;
+        if (opts->nfacets)
+            check = std::max(check, store->db.get_doccount());
+        Xapian::MSet mset = enquire.get_mset(opts->offset, opts->limit, check);
+
+        std::unique_ptr<ps_store_results> res(new ps_store_results);
+        res->estimate = mset.get_matches_estimated();
+        res->lower = mset.get_matches_lower_bound();
+        res->upper = mset.get_matches_upper_bound();
+        res->hits.reserve(mset.size());
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            res->strings.emplace_back(it.get_document().get_data());
+            const std::string &data = res->strings.back();
+            res->strings.emplace_back(opts->collapse_slot >= 0 ? it.get_collapse_key()
+                                                               : std::string());
+            const std::string &key = res->strings.back();
+            ps_store_hit hit;
+            hit.docid = *it;
+            hit.rank = it.get_rank();
+            hit.weight = it.get_weight();
+            hit.percent = it.get_percent();
+            hit.collapse_count = it.get_collapse_count();
+            hit.data = data.c_str();
+            hit.data_len = data.size();
+            hit.collapse_key = key.c_str();
+            res->hits.push_back(hit);
+        }
+        for (const auto &spy : spies)
+            collect_facet(res.get(), *spy);
+        *out = res.release();
+        return PS_OK;
+    });
+}
+
+extern "C" void ps_store_results_free(ps_store_results *res)
+{
+    delete res;
+}
+
+extern "C" size_t ps_store_results_count(const ps_store_results *res)
+{
+    return res ? res->hits.size() : 0;
+}
+
+extern "C" const ps_store_hit *ps_store_results_hit(const ps_store_results *res, size_t i)
+{
+    if (!res || i >= res->hits.size())
+        return nullptr;
+    return &res->hits[i];
+}
+
+extern "C" uint32_t ps_store_results_estimate(const ps_store_results *res)
+{
+    return res ? res->estimate : 0;
+}
+
+extern "C" uint32_t ps_store_results_lower_bound(const ps_store_results *res)
+{
+    return res ? res->lower : 0;
+}
+
+extern "C" uint32_t ps_store_results_upper_bound(const ps_store_results *res)
+{
+    return res ? res->upper : 0;
+}
+
+extern "C" size_t ps_store_results_facet_count(const ps_store_results *res, size_t i)
+{
+    if (!res || i >= res->facets.size())
+        return 0;
+    return res->facets[i].size();
+}
+
+extern "C" const ps_store_facet_value *ps_store_results_facet(const ps_store_results *res, size_t i,
+                                                              size_t j)
+{
+    if (!res || i >= res->facets.size() || j >= res->facets[i].size())
+        return nullptr;
+    return &res->facets[i][j];
+}
