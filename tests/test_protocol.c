@@ -830,9 +830,34 @@ static void test_kallelse_agenda(void **state)
     ps_protocol_doc_free(d);
 }
 
+/* An ärende without a dnr is keyed by the whole source name (the indexer's path relative to
+ * its root), and names whose slugs coincide still get different keys. */
+static void test_key_from_source_path(void **state)
+{
+    (void)state;
+    const char *text = "# Lagrådsremiss\n\nFörslag om vattenbruk.\n";
+    const char *names[] = {"2019/lagradsremiss.md", "2021/lagradsremiss.md", "Möte 1.md",
+                           "mote-1.md", "mote/1.md"};
+    char *keys[5];
+    for (size_t i = 0; i < 5; i++) {
+        ps_protocol_opts o = {.source_name = names[i]};
+        ps_protocol_doc *d = parse_text(text, strlen(text), &o);
+        assert_true(d->narenden >= 1);
+        keys[i] = strdup(d->arenden[0].key);
+        ps_protocol_doc_free(d);
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(keys[i], keys[j]);
+    }
+    assert_string_equal(keys[4], "okand:mote-1.md-1"); /* only '/' → '-': no hash needed */
+    assert_non_null(strstr(keys[0], "okand:2019-lagradsremiss.md-")); /* '-' and '/': hashed */
+    for (size_t i = 0; i < 5; i++)
+        free(keys[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_key_from_source_path),
         cmocka_unit_test(test_dnr_forms),
         cmocka_unit_test(test_dnr_in_paragraph_heading),
         cmocka_unit_test(test_seed_000_001_same_arende),

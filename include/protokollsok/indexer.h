@@ -56,6 +56,7 @@ char *ps_indexer_path_term(const char *path);
 typedef struct {
     char *path;     /* root + "/" + relative path, normalized (the root itself for a file root) */
     char *relpath;  /* path relative to its root (base name for a file root) */
+    bool relpath_shared; /* another root has a file with the same relpath */
     uint64_t size;
     int64_t mtime_ns;
     uint64_t dev, ino;

@@ -73,9 +73,12 @@ typedef struct {
 typedef struct {
     char *key;          /* stable ASCII key, [a-z0-9._-] and ':' only. With a dnr:
                            "<kommun-slug>:<dnr-slug>" ("alingsas:2023.076-sn"); without one:
-                           "<kommun-slug or okand>:<source-name-slug>-<n>", the slug of
-                           opts->source_name as given (a leading "./" dropped) and n the
-                           1-based position of the ärende in the document */
+                           "<kommun-slug or okand>:<source-name-slug>[-<hash>]-<n>", the slug
+                           of opts->source_name as given (a leading "./" dropped; the indexer
+                           gives the path relative to the indexed root), 8 hex digits of the
+                           name's FNV-1a hash when the slug could stand for another name (it
+                           holds more than [a-z0-9._/]), and n the 1-based position of the
+                           ärende in the document */
     ps_field dnr;       /* normalized: "2023.076 SN", "KS 2023/123", "2023/45-1", "2021.012" */
     ps_field paragraf;  /* "243" (digits only) for protocol paragraphs */
     ps_field title;

@@ -261,8 +261,10 @@ static ps_status stage_build(pipeline *pl, ps_analyzer *an, job *j, const char *
                              const ps_pdf_meta *meta, ps_error *err)
 {
     const ps_indexer_file *f = j->file;
-    const char *base = strrchr(f->path, '/');
-    ps_protocol_opts popts = {.source_name = base ? base + 1 : f->path, .max_bytes = pl->max_bytes};
+    /* keys of ärenden without a dnr come from the path relative to the root: unique, and the
+     * same in every run (see ps_arende.key) */
+    ps_protocol_opts popts = {.source_name = f->relpath_shared ? f->path : f->relpath,
+                              .max_bytes = pl->max_bytes};
     if (j->meta) {
         popts.kommun = j->meta->kommun;
         popts.namnd = j->meta->namnd;

@@ -124,6 +124,7 @@ static ps_status add_file(walker *w, const char *path, const char *relpath, cons
         free(f->relpath);
         return oom(w);
     }
+    f->relpath_shared = false;
     f->size = (uint64_t)sb->st_size;
     f->mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
     f->dev = (uint64_t)sb->st_dev;
@@ -252,6 +253,30 @@ static ps_status walk_entry(walker *w, const char *path, const char *relpath)
     return warn(w, path, "not a regular file (device, pipe or socket): skipped");
 }
 
+static int cmp_relpath(const void *a, const void *b)
+{
+    const ps_indexer_file *const *x = a, *const *y = b;
+    return strcmp((*x)->relpath, (*y)->relpath);
+}
+
+/* With several roots, two files may have the same path relative to their roots (a/x.txt and
+ * b/x.txt): flag them, so that their ärende keys come from their whole paths. */
+static ps_status mark_shared_relpaths(walker *w)
+{
+    ps_indexer_walk_result *out = w->out;
+    ps_indexer_file **v = malloc((out->nfiles + 1) * sizeof *v);
+    if (!v)
+        return oom(w);
+    for (size_t i = 0; i < out->nfiles; i++)
+        v[i] = &out->files[i];
+    qsort(v, out->nfiles, sizeof *v, cmp_relpath);
+    for (size_t i = 1; i < out->nfiles; i++)
+        if (strcmp(v[i - 1]->relpath, v[i]->relpath) == 0)
+            v[i - 1]->relpath_shared = v[i]->relpath_shared = true;
+    free(v);
+    return PS_OK;
+}
+
 ps_status ps_indexer_walk(const char *const *roots, size_t nroots, ps_indexer_walk_result *out,
                           ps_error *err)
 {
@@ -279,6 +304,8 @@ ps_status ps_indexer_walk(const char *const *roots, size_t nroots, ps_indexer_wa
         }
         free(root);
     }
+    if (st == PS_OK && nroots > 1)
+        st = mark_shared_relpaths(&w);
     free(w.dirs.keys);
     free(w.files.keys);
     free(w.stack);

@@ -652,7 +652,21 @@ static ps_status add_warning(ps_protocol_doc *doc, const char *msg)
     return PS_OK;
 }
 
-/* The key: "<kommun>:<dnr>" or "<kommun>:<source>-<n>". */
+/* True when the slug of name (ps_text_slug) tells it apart from every other name: it holds
+ * only lower-case ASCII letters, digits, '.', '_' and '/', so only '/' turns into '-' and back. */
+static bool slug_is_lossless(const char *name)
+{
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
+              (*c == '/' && c[1] != '/' && c != name)))
+            return false;
+    return true;
+}
+
+/* The key: "<kommun>:<dnr>" or "<kommun>:<source>-<n>", where <source> is the slug of the
+ * whole source name (the indexer passes the path relative to its root: base names repeat
+ * across directories, "lagradsremiss.md") and, when that slug could stand for another name too
+ * ("Möte 1.md" and "mote-1.md"), "-" and 8 hex digits of the name's FNV-1a hash. */
 static char *make_key(const ps_arende *a, const char *source_name, size_t n)
 {
     const char *k = a->kommun.value;
@@ -669,14 +683,19 @@ static char *make_key(const ps_arende *a, const char *source_name, size_t n)
     if (a->dnr.value) {
         rest = ps_text_slug(a->dnr.value, strlen(a->dnr.value));
     } else {
-        /* The whole name as given (the indexer passes a path relative to its root): base
-         * names repeat across directories ("protokoll.txt"). */
         const char *base = source_name ? source_name : "dokument";
         while (base[0] == '.' && base[1] == '/')
             base += 2;
         char *bs = ps_text_slug(base, strlen(base));
         ps_buf b = PS_BUF_INIT;
-        ps_buf_printf(&b, "%s-%zu", bs && *bs ? bs : "dokument", n);
+        ps_buf_puts(&b, bs && *bs ? bs : "dokument");
+        if (!slug_is_lossless(base)) {
+            uint32_t h = 2166136261u;
+            for (const unsigned char *c = (const unsigned char *)base; *c; c++)
+                h = (h ^ *c) * 16777619u;
+            ps_buf_printf(&b, "-%08x", (unsigned)h);
+        }
+        ps_buf_printf(&b, "-%zu", n);
         free(bs);
         rest = ps_buf_steal(&b, NULL);
     }

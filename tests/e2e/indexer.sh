@@ -106,6 +106,23 @@ if command -v xapian-delve >/dev/null; then
     check "url = prefix + relative path" sh -c "xapian-delve -r '$docid' -d '$db' | grep -q '\"url\":\"https://example.org/protokoll/sub/new.txt\"'"
 fi
 
+step "files without a dnr: keyed by their path relative to the root, never by base name"
+same=$WORK/same
+mkdir -p "$same/2019" "$same/2021" "$WORK/same2/2019"
+printf '# Lagrådsremiss\n\nFörslag om ändrade regler för vattenbruk i insjöar.\n' >"$same/2019/lagradsremiss.md"
+printf '# Lagrådsremiss\n\nFörslag om vattenbruk och fiske i havet.\n' >"$same/2021/lagradsremiss.md"
+printf '# Lagrådsremiss\n\nEtt tredje förslag om vattenbruk.\n' >"$WORK/same2/2019/lagradsremiss.md"
+keys() { "$BIN" search --db "$1" --json --limit 10 vattenbruk | grep -o '"key": *"[^"]*"' | sort -u; }
+run_index 0 outs1 --db "$WORK/samedb" same
+check "two files, two ärenden" test "$(keys "$WORK/samedb" | wc -l)" = 2
+check "the key holds the folder" sh -c "'$BIN' search --db '$WORK/samedb' --json vattenbruk | grep -q '\"key\": *\"okand:2019-lagradsremiss.md-1\"'"
+keys "$WORK/samedb" >keys1
+run_index 0 outs2 --db "$WORK/samedb" --full same
+keys "$WORK/samedb" >keys2
+check "the same keys in another run" cmp -s keys1 keys2
+run_index 0 outs3 --db "$WORK/samedb2" same same2
+check "two roots with the same relative path: three ärenden" test "$(keys "$WORK/samedb2" | wc -l)" = 3
+
 step "one writer at a time"
 flock "$db.lock" sleep 3 &
 holder=$!
