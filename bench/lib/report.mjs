@@ -66,7 +66,21 @@ function targets(R) {
     const best = Math.max(...Object.values(h).map((x) => x.rps));
     t.push(`- HTTP ≥ 5,000 req/s on ${R.machine.cpus} cores: best ${best.toFixed(0)} req/s — ${best >= 5000 ? 'met' : 'not met'}`);
   }
+  const beside = sphinxRatios(R);
+  if (beside.length) t.push(`- beside Sphinx, the fastest indexer we can install (no target; protokollsok ÷ Sphinx): ${beside.join(', ')}`);
   return t;
+}
+
+// protokollsok against Sphinx on each measured axis, as "what: ratio (higher is better|worse)".
+function sphinxRatios(R) {
+  const out = [];
+  const i = R.index || {}, q = R.query || {}, h = R.http || {};
+  if (i.protokollsok?.docs_per_s && i.sphinx?.docs_per_s) out.push(`index docs/s ${ratio(i.protokollsok.docs_per_s, i.sphinx.docs_per_s)}`);
+  if (i.protokollsok?.index_mb && i.sphinx?.index_mb) out.push(`index size ${ratio(i.protokollsok.index_mb, i.sphinx.index_mb)}`);
+  if (q.protokollsok?.p50_ms && q.sphinx?.p50_ms) out.push(`query p50 ${ratio(q.protokollsok.p50_ms, q.sphinx.p50_ms)}, p99 ${ratio(q.protokollsok.p99_ms, q.sphinx.p99_ms)}`);
+  const best = (r) => (r && !r.error ? Math.max(...Object.values(r).map((x) => x.rps)) : null);
+  if (best(h.protokollsok) && best(h.sphinx)) out.push(`best throughput ${ratio(best(h.protokollsok), best(h.sphinx))} (HTTP against SphinxQL)`);
+  return out;
 }
 
 export function writeReport(R, outDir, stem) {
@@ -88,11 +102,11 @@ export function writeReport(R, outDir, stem) {
     L.push('');
   }
   if (R.query) {
-    L.push('## Query', '', `${R.query_mix.count} queries (${R.query_mix.kinds}), warm cache, one client, time inside one process per system (PostgreSQL: psql \\timing in one session, includes the socket round trip). The Xapian row runs what \`quest --stemmer=swedish --default-op=and\` runs, in one process (bench/tools/xapquery). Mix: \`${R.query_mix.file}\`.`, '', ...queryTable(R.query, order), '');
+    L.push('## Query', '', `${R.query_mix.count} queries (${R.query_mix.kinds}), warm cache, one client, time inside one process per system (PostgreSQL: psql \\timing in one session, includes the socket round trip; Sphinx: bench/tools/sphinxquery over one persistent SphinxQL connection to searchd on loopback, includes that round trip). The Xapian row runs what \`quest --stemmer=swedish --default-op=and\` runs, in one process (bench/tools/xapquery). Mix: \`${R.query_mix.file}\`.`, '', ...queryTable(R.query, order), '');
     const qc = R.query.omega?.quest_cli;
     if (qc && !qc.error) L.push(`The \`quest\` command itself, one process per query (${qc.queries} queries of the mix): ${f(qc.per_process_ms, 2)} ms per call, of which ${f(qc.noop_ms, 2)} ms is start-up and opening the database (the same call with an empty query); the difference, ${f(qc.net_p50_ms, 3)} ms at the median, is the query.`, '');
   }
-  if (R.http) L.push('## HTTP', '', `wrk, ${R.http_seconds} s per level, the query mix cycled; protokollsok \`serve --quiet --max-connections 1024 --max-per-ip 1024\` (/api/search, default threads = CPUs) vs Omega's CGI under lighttpd mod_cgi, loopback.`, '', ...httpTable(R.http, order), '');
+  if (R.http) L.push('## HTTP', '', `wrk, ${R.http_seconds} s per level, the query mix cycled; protokollsok \`serve --quiet --max-connections 1024 --max-per-ip 1024\` (/api/search, default threads = CPUs) vs Omega's CGI under lighttpd mod_cgi, loopback. Sphinx 2.2 has no HTTP search API: its rows are SphinxQL (MySQL protocol) from bench/tools/sphinxquery, one C client thread and connection per level's connection, the same mix cycled — what a Sphinx-backed site's backend could get out of searchd, before any HTTP layer of its own.`, '', ...httpTable(R.http, order), '');
   if (R.analyzer) {
     const a = R.analyzer;
     if (a.error) L.push('## Analyzer', '', err(a.error), '');
@@ -106,8 +120,8 @@ export function writeReport(R, outDir, stem) {
     L.push('');
   }
   if (R.scaling?.length) {
-    L.push('## Scaling', '', '| ärenden | MB | protokollsok index s | omindex s | protokollsok MB | Omega MB | protokollsok p99 ms | quest p99 ms |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const s of R.scaling) L.push(`| ${s.arenden} | ${f(s.bytes / 1e6, 0)} | ${f(s.protokollsok_index_s, 1)} | ${f(s.omega_index_s, 1)} | ${f(s.protokollsok_mb, 0)} | ${f(s.omega_mb, 0)} | ${f(s.protokollsok_p99_ms, 2)} | ${f(s.omega_p99_ms, 2)} |`);
+    L.push('## Scaling', '', '| ärenden | MB | protokollsok index s | omindex s | Sphinx index s | protokollsok MB | Omega MB | Sphinx MB | protokollsok p99 ms | quest p99 ms | Sphinx p99 ms |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const s of R.scaling) L.push(`| ${s.arenden} | ${f(s.bytes / 1e6, 0)} | ${f(s.protokollsok_index_s, 1)} | ${f(s.omega_index_s, 1)} | ${f(s.sphinx_index_s, 1)} | ${f(s.protokollsok_mb, 0)} | ${f(s.omega_mb, 0)} | ${f(s.sphinx_mb, 0)} | ${f(s.protokollsok_p99_ms, 2)} | ${f(s.omega_p99_ms, 2)} | ${f(s.sphinx_p99_ms, 2)} |`);
     if (R.scaling_plot) L.push('', `![scaling](${R.scaling_plot})`);
     L.push('');
   }
@@ -127,11 +141,12 @@ export function writeReport(R, outDir, stem) {
 }
 
 export function plotScaling(scaling, outDir, stem) {
-  const rows = scaling.filter((s) => s.protokollsok_index_s || s.omega_index_s);
+  const rows = scaling.filter((s) => s.protokollsok_index_s || s.omega_index_s || s.sphinx_index_s);
   if (rows.length < 2) return null;
   fs.mkdirSync(outDir, { recursive: true });
   const dat = path.join(outDir, `${stem}-scaling.dat`);
-  fs.writeFileSync(dat, rows.map((s) => [s.arenden, s.protokollsok_index_s ?? 'NaN', s.omega_index_s ?? 'NaN', s.protokollsok_mb ?? 'NaN', s.omega_mb ?? 'NaN', s.protokollsok_p99_ms ?? 'NaN', s.omega_p99_ms ?? 'NaN'].join(' ')).join('\n') + '\n');
+  const cols = ['arenden', 'protokollsok_index_s', 'omega_index_s', 'protokollsok_mb', 'omega_mb', 'protokollsok_p99_ms', 'omega_p99_ms', 'sphinx_index_s', 'sphinx_mb', 'sphinx_p99_ms'];
+  fs.writeFileSync(dat, rows.map((s) => cols.map((c) => s[c] ?? 'NaN').join(' ')).join('\n') + '\n');
   const svg = `${stem}-scaling.svg`;
   const panels = `set multiplot layout 1,3
 set logscale xy
@@ -139,11 +154,11 @@ set key top left
 set grid
 set xlabel 'ärenden'
 set title 'index time (s)'
-plot '${dat}' u 1:2 w lp lw 2 t 'protokollsok', '' u 1:3 w lp lw 2 t 'omindex'
+plot '${dat}' u 1:2 w lp lw 2 t 'protokollsok', '' u 1:3 w lp lw 2 t 'omindex', '' u 1:8 w lp lw 2 t 'Sphinx indexer'
 set title 'index size (MB)'
-plot '${dat}' u 1:4 w lp lw 2 t 'protokollsok', '' u 1:5 w lp lw 2 t 'Omega'
+plot '${dat}' u 1:4 w lp lw 2 t 'protokollsok', '' u 1:5 w lp lw 2 t 'Omega', '' u 1:9 w lp lw 2 t 'Sphinx'
 set title 'query p99 (ms)'
-plot '${dat}' u 1:6 w lp lw 2 t 'protokollsok', '' u 1:7 w lp lw 2 t 'quest (Xapian)'
+plot '${dat}' u 1:6 w lp lw 2 t 'protokollsok', '' u 1:7 w lp lw 2 t 'quest (Xapian)', '' u 1:10 w lp lw 2 t 'Sphinx (SphinxQL)'
 unset multiplot
 `;
   const gp = `set terminal svg size 1100,360 dynamic font "DejaVu Sans,11"

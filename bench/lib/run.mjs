@@ -1,4 +1,4 @@
-// bench/run — protokollsok against Omega, PostgreSQL and SQLite FTS5 on one corpus, in one run.
+// bench/run — protokollsok against Omega, PostgreSQL, SQLite FTS5 and Sphinx on one corpus, in one run.
 // See bench/README.md; `bench/run --help` for the options.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BenchError, log, run, newer, duBytes, stopBackground } from './util.mjs';
 import { Protokollsok, Omega, Sqlite, Postgres } from './systems.mjs';
+import { Sphinx } from './sphinx.mjs';
 import { httpProtokollsok, httpOmega } from './http.mjs';
 import { writeReport, plotScaling } from './report.mjs';
 import { readQueryMix } from './querymix.mjs';
@@ -76,8 +77,16 @@ function build(opt) {
     run('c++', ['-O2', '-std=c++17', '-o', xap, xsrc, ...flags]);
   }
   if (!newer(sq, ssrc)) run('cc', ['-O2', '-std=c11', '-D_POSIX_C_SOURCE=200809L', '-o', sq, ssrc, '-lsqlite3']);
+  const sx = path.join(tools, 'sphinxquery'), sxsrc = path.join(ROOT, 'bench', 'tools', 'sphinxquery.c');
+  let sphinxquery = sx;
+  if (!newer(sx, sxsrc)) {
+    try {
+      const flags = run('pkg-config', ['--cflags', '--libs', 'libmariadb']).stdout.trim().split(/\s+/);
+      run('cc', ['-O2', '-std=c11', '-D_POSIX_C_SOURCE=200809L', '-pthread', '-o', sx, sxsrc, ...flags]);
+    } catch (e) { if (!(e instanceof BenchError)) throw e; log(`sphinxquery: ${e.message}`); sphinxquery = null; }
+  }
   return { dir, protokollsok: path.join(dir, 'protokollsok'), psquery: opt2(path.join(dir, 'bench', 'psquery')),
-    anbench: opt2(path.join(dir, 'bench', 'anbench')), pdfgen: opt2(path.join(dir, 'bench', 'pdfgen')), xapquery: xap, sqlquery: sq };
+    anbench: opt2(path.join(dir, 'bench', 'anbench')), pdfgen: opt2(path.join(dir, 'bench', 'pdfgen')), xapquery: xap, sqlquery: sq, sphinxquery };
 }
 
 function corpusArgs(name) {
@@ -197,7 +206,7 @@ async function main() {
   const workRoot = opt.smoke ? path.join(opt.out, 'work') : path.join(opt.data, 'work', corpus.name);
   fs.mkdirSync(workRoot, { recursive: true });
   const { file: mixFile, mix } = queryMix(opt, corpus);
-  const ours = new Protokollsok(bins), omega = new Omega(bins), sqlite = new Sqlite(bins);
+  const ours = new Protokollsok(bins), omega = new Omega(bins), sqlite = new Sqlite(bins), sphinx = new Sphinx(bins);
   let pg = null;
   const R = { date: new Date().toISOString().slice(0, 10), command: 'bench/run ' + process.argv.slice(2).join(' '), source: source(), machine: machine(),
     corpus: { name: corpus.name, files: corpus.files, bytes: corpus.bytes, arenden: corpus.arenden }, notes: [], labels: {} };
@@ -208,8 +217,9 @@ async function main() {
     R.labels.postgresql = pg.label();
   } catch (e) { if (!(e instanceof BenchError)) throw e; R.notes.push(e.message); R.labels.postgresql = 'PostgreSQL'; }
   R.labels.sqlite = sqlite.label();
+  R.labels.sphinx = sphinx.label();
   const need = (p) => opt.only.has(p);
-  const cleanup = () => { stopBackground(); pg?.stop(); };
+  const cleanup = () => { stopBackground(); pg?.stop(); }; // stopBackground also ends searchd
   process.on('exit', cleanup);
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { cleanup(); process.exit(130); });
 
@@ -221,8 +231,12 @@ async function main() {
     R.index.omega = attempt('index omega', () => omega.index(corpus, workRoot));
     R.index.postgresql = pg?.running ? attempt('index postgresql', () => pg.index(corpus, workRoot)) : { error: 'PostgreSQL did not start' };
     R.index.sqlite = attempt('index sqlite', () => sqlite.index(corpus, workRoot));
+    R.index.sphinx = attempt('index sphinx', () => sphinx.index(corpus, workRoot));
     for (const [k, v] of Object.entries(R.index)) if (!v.error) log(`index ${k}: ${v.docs_per_s.toFixed(0)} docs/s, ${v.index_mb.toFixed(1)} MB`);
   }
+  const sphinxUp = (need('query') || need('http')) && !R.index.sphinx.error &&
+    !(await attemptAsync('searchd start', () => sphinx.start(corpus, workRoot)))?.error;
+  const sphinxDown = { error: R.index?.sphinx?.error ? 'no Sphinx index' : 'searchd did not start' };
   if (need('query')) {
     R.query_mix = { file: path.relative(ROOT, mixFile), count: mix.length, kinds: [...new Set(mix.map((m) => m.kind))].join(', ') };
     R.query = {};
@@ -231,6 +245,7 @@ async function main() {
     if (!R.query.omega.error) R.query.omega.quest_cli = attempt('quest CLI', () => omega.questCli(mix, workRoot, opt.smoke ? 6 : 60));
     R.query.postgresql = pg?.running ? attempt('query postgresql', () => pg.query(mix)) : { error: 'PostgreSQL did not start' };
     R.query.sqlite = attempt('query sqlite', () => sqlite.query(mix, workRoot));
+    R.query.sphinx = sphinxUp ? attempt('query sphinx', () => sphinx.query(mix)) : sphinxDown;
     for (const [k, v] of Object.entries(R.query)) if (!v.error) log(`query ${k}: p50 ${v.p50_ms.toFixed(3)} ms, p99 ${v.p99_ms.toFixed(3)} ms`);
   }
   pg?.stop();
@@ -239,7 +254,10 @@ async function main() {
     R.http = {};
     R.http.protokollsok = await attemptAsync('http protokollsok', () => httpProtokollsok(ours, mix, workRoot, opt.conns, opt.httpSeconds));
     R.http.omega = await attemptAsync('http omega', () => httpOmega(omega, mix, workRoot, opt.conns, opt.httpSeconds));
+    R.http.sphinx = sphinxUp ? attempt('http sphinx', () => sphinx.throughput(mix, opt.conns, opt.httpSeconds,
+      (c, x) => log(`sphinxql c=${c}: ${x.rps.toFixed(0)} queries/s, p99 ${x.p99_ms.toFixed(1)} ms, ${x.errors} errors`))) : sphinxDown;
   }
+  await sphinx.stop();
   if (need('analyzer')) {
     const src = opt.smoke ? corpus : makeCorpus(opt, 'sv-prose');
     R.analyzer = attempt('analyzer', () => {
@@ -278,9 +296,17 @@ async function main() {
       const m = c === corpus ? mix : queryMix(opt, c).mix;
       const pq = c === corpus && R.query ? R.query.protokollsok : attempt(`scaling ${n} query`, () => ours.query(m, w));
       const oq = c === corpus && R.query ? R.query.omega : attempt(`scaling ${n} quest`, () => omega.query(m, w));
+      const si = reuse ? R.index.sphinx : attempt(`scaling ${n} sphinx`, () => sphinx.index(c, w));
+      let sq = c === corpus && R.query ? R.query.sphinx : null;
+      if (!sq) {
+        sq = si.error ? si : await attemptAsync(`scaling ${n} searchd`, () => sphinx.start(c, w));
+        if (!sq?.error) sq = attempt(`scaling ${n} sphinx query`, () => sphinx.query(m));
+        await sphinx.stop();
+      }
       R.scaling.push({ arenden: c.arenden, files: c.files, bytes: c.bytes, protokollsok_index_s: pi.wall_s, omega_index_s: oi.wall_s,
-        protokollsok_mb: pi.index_mb, omega_mb: oi.index_mb, protokollsok_p99_ms: pq.p99_ms, omega_p99_ms: oq.p99_ms });
-      log(`scaling ${n}: protokollsok ${secs(pi)}, omindex ${secs(oi)}`);
+        sphinx_index_s: si.wall_s, protokollsok_mb: pi.index_mb, omega_mb: oi.index_mb, sphinx_mb: si.index_mb,
+        protokollsok_p99_ms: pq.p99_ms, omega_p99_ms: oq.p99_ms, sphinx_p99_ms: sq.p99_ms });
+      log(`scaling ${n}: protokollsok ${secs(pi)}, omindex ${secs(oi)}, sphinx ${secs(si)}`);
     }
     R.scaling_plot = attempt('plot', () => plotScaling(R.scaling, opt.out, stem));
     if (R.scaling_plot?.error) R.scaling_plot = null;

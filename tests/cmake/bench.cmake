@@ -13,6 +13,6 @@ if(PS_BENCH_HAVE_SEARCH AND PS_BENCH_HAVE_ANALYZER AND PS_BENCH_CLI_READY)
   set(out ${CMAKE_BINARY_DIR}/bench-smoke)
   add_test(NAME bench_smoke
     COMMAND ${CMAKE_COMMAND} -E env PROTOKOLLSOK_LEXICON=${CMAKE_BINARY_DIR}/share/lexicon.bin
-      sh -c "rm -rf '${out}' && '${CMAKE_SOURCE_DIR}/bench/run' --smoke --build-dir '${CMAKE_BINARY_DIR}' --out '${out}' >/dev/null && for row in '| protokollsok |' '| Omega ' '| PostgreSQL ' '| SQLite FTS5 '; do grep -qF \"$row\" '${out}/smoke-seeds.md' || { echo \"no row $row\"; exit 1; }; done")
+      sh -c "rm -rf '${out}' && '${CMAKE_SOURCE_DIR}/bench/run' --smoke --build-dir '${CMAKE_BINARY_DIR}' --out '${out}' >/dev/null && for row in '| protokollsok |' '| Omega ' '| PostgreSQL ' '| SQLite FTS5 ' '| Sphinx '; do grep -qF \"$row\" '${out}/smoke-seeds.md' || { echo \"no row $row\"; exit 1; }; done")
   set_tests_properties(bench_smoke PROPERTIES TIMEOUT 300 LABELS bench)
 endif()
