@@ -167,6 +167,10 @@ typedef struct {
     int facet_distinct_slot;    /* -1: a facet count is a number of documents; else the number of
                                    distinct values of this slot (e.g. ärende keys) among the
                                    documents with that facet value — in the same single pass */
+    const unsigned *facet_value_bytes; /* NULL, or per facet slot: count by the first N bytes of
+                                          the value (0: the whole value), e.g. 7 of a date
+                                          "YYYY-MM-DD" counts months; only with
+                                          facet_distinct_slot >= 0 */
     uint32_t check_at_least;    /* 0: Xapian's default */
     double time_limit;          /* seconds; 0 = none. When it runs out Xapian stops looking past
                                    offset+limit (check_at_least is dropped): no error, the

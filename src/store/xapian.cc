@@ -907,13 +907,15 @@ Xapian::BM25Weight bm25_from(const ps_store_search_opts *o)
 class DistinctCountSpy : public Xapian::MatchSpy
 {
   public:
-    DistinctCountSpy(Xapian::valueno slot, Xapian::valueno distinct)
-        : slot_(slot), distinct_(distinct)
+    DistinctCountSpy(Xapian::valueno slot, Xapian::valueno distinct, size_t bytes)
+        : slot_(slot), distinct_(distinct), bytes_(bytes)
     {
     }
     void operator()(const Xapian::Document &doc, double) override
     {
         std::string value = doc.get_value(slot_);
+        if (bytes_ && value.size() > bytes_)
+            value.resize(bytes_);
         if (!value.empty())
             seen_[value].insert(doc.get_value(distinct_));
     }
@@ -924,6 +926,7 @@ class DistinctCountSpy : public Xapian::MatchSpy
 
   private:
     Xapian::valueno slot_, distinct_;
+    size_t bytes_; /* count by this prefix of the value; 0: all of it */
     std::map<std::string, std::set<std::string>> seen_;
 };
 
@@ -993,7 +996,8 @@ extern "C" ps_status ps_store_search(ps_store *store, const ps_store_query *quer
         for (size_t i = 0; i < opts->nfacets; i++) {
             if (opts->facet_distinct_slot >= 0)
                 spies.emplace_back(new DistinctCountSpy(
-                    opts->facet_slots[i], static_cast<Xapian::valueno>(opts->facet_distinct_slot)));
+                    opts->facet_slots[i], static_cast<Xapian::valueno>(opts->facet_distinct_slot),
+                    opts->facet_value_bytes ? opts->facet_value_bytes[i] : 0));
             else
                 spies.emplace_back(new Xapian::ValueCountMatchSpy(opts->facet_slots[i]));
             enquire.add_matchspy(spies.back().get());
