@@ -16,7 +16,11 @@
  *                 "excerpts": [ { "text": "...", "html": "...<mark>..</mark>...",
  *                                 "matches": [[start, end], ...] } ],   (byte offsets in text)
  *                 "documents": [ { "path", "type", "date", "url", "pages": [4, 5] } ] } ],
- *     "facets": { "kommun": [{"value","count"}], "namnd": [...], "year": [...], "type": [...] } }
+ *     "facets": { "kommun": [{"value","count"}], "namnd": [...], "year": [...], "type": [...] },
+ *     "histogram": { "unit": "year" | "month", "bars": [ { "period": "2023" | "2023-05",
+ *                    "label": "2023" | "maj 2023", "from", "to", "count" } ] } }
+ *     (histogram: matching ärenden per year in time order, gaps as 0, per month when the
+ *      request's from..to is a year or less; null unless facets are asked for)
  *     (added: "ignored": [stop words left out], "dnr": the diarienummer the whole query is or
  *      null; per hit "title_matches"; per excerpt "start"/"end" in the body; per document
  *      "paragraf", "dnr"; "facets" is null unless asked for; counts and totals are ärenden)
@@ -60,12 +64,25 @@ typedef struct {
     unsigned limit;     /* 1..100, 0 = 10 */
     bool facets;        /* count facets */
     unsigned excerpts;  /* excerpts per hit, 0 = 3 */
+    bool export_rows;   /* an export (CSV): limit may be up to PS_SEARCH_EXPORT_MAX, 0 = all
+                           of them; no excerpts are made */
 } ps_search_request;
+
+#define PS_SEARCH_EXPORT_MAX 5000
 
 void ps_search_request_init(ps_search_request *req);
 
 /* Run a search; *out is the result object described above. */
 ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **out,
+                        ps_error *err);
+
+/* The hits of a result of ps_search_run as CSV (RFC 4180: comma-separated, fields with a
+ * comma, quote or line break quoted, quotes doubled, CRLF line ends), UTF-8 with a byte-order
+ * mark so spreadsheet programs read å/ä/ö right. One row per ärende under the header
+ * Diarienummer,Paragraf,Rubrik,Nämnd,Kommun,Datum,Typ,Länk. The link is link_prefix followed by
+ * the URL-encoded ärende key (e.g. "https://sok.example/arende.html?key="); with link_prefix
+ * NULL, the key itself. *out is malloc'd (caller frees), *len its length without the final NUL. */
+ps_status ps_search_csv(const json_t *result, const char *link_prefix, char **out, size_t *len,
                         ps_error *err);
 
 /* One ärende by key: its metadata, "sections": [{"name","start","end"}], "body" with

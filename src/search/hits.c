@@ -153,6 +153,8 @@ static ps_status excerpts_json(ps_searcher *s, const json_t *data, const ps_qbui
     *out = json_array();
     if (!*out)
         return ps_search_nomem(err);
+    if (max == 0) /* an export: no excerpts */
+        return PS_OK;
     const char *body = json_string_value(json_object_get(data, "body"));
     size_t len = body ? json_string_length(json_object_get(data, "body")) : 0;
     if (!body || len == 0)

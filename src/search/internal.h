@@ -108,4 +108,14 @@ json_t *ps_search_facets_new(void);
 void ps_search_facets_add(json_t *facets, const ps_store_results *res);
 void ps_search_facets_sort(json_t *facets);
 
+/* ---- search/histogram.c: matching ärenden over time --------------------------------------- */
+
+/* Whether [from, to] (ISO dates, NULL = open) is at most a year: then count per month. */
+bool ps_search_histogram_by_month(const char *from, const char *to);
+/* {"unit": "year"|"month", "bars": [{"period","label","from","to","count"}]} in time order from
+ * the year facet (index 2) or the month counts (index PS_SEARCH_NFACETS + 1) of dres (may be
+ * NULL) and res; NULL on out-of-memory. */
+json_t *ps_search_histogram_json(const ps_store_results *dres, const ps_store_results *res,
+                                 bool months, const char *from, const char *to);
+
 #endif

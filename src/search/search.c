@@ -174,7 +174,31 @@ typedef struct {
     ps_qnode *filters[4]; /* the request's own filters */
     size_t nfilters;
     ps_qbuild qb;
+    bool months; /* the histogram counts months (the date range is a year or less) */
+    char from[11], to[11]; /* the date range searched ("" when open), for the histogram */
 } run_state;
+
+/* The date range of the search: the request's, else a datum: or år: filter the whole query
+ * must meet (the root, or a kid of a top-level AND). */
+static void date_range(run_state *r)
+{
+    snprintf(r->from, sizeof r->from, "%s", r->req->from ? r->req->from : "");
+    snprintf(r->to, sizeof r->to, "%s", r->req->to ? r->req->to : "");
+    const ps_qnode *root = r->query ? r->query->root : NULL;
+    size_t n = root && root->kind == PS_QNODE_AND ? root->nkids : root ? 1 : 0;
+    for (size_t i = 0; i < n && !r->from[0] && !r->to[0]; i++) {
+        const ps_qnode *k = root->kind == PS_QNODE_AND ? root->kids[i] : root;
+        if (k->kind != PS_QNODE_FILTER)
+            continue;
+        if (k->field == PS_QFIELD_DATUM) {
+            snprintf(r->from, sizeof r->from, "%s", k->text ? k->text : "");
+            snprintf(r->to, sizeof r->to, "%s", k->text2 ? k->text2 : "");
+        } else if (k->field == PS_QFIELD_AR) {
+            snprintf(r->from, sizeof r->from, "%.4s-01-01", k->text);
+            snprintf(r->to, sizeof r->to, "%.4s-12-31", k->text2);
+        }
+    }
+}
 
 static void run_free(run_state *r)
 {
@@ -270,8 +294,13 @@ static void search_opts(const run_state *r, ps_store_search_opts *o, uint32_t of
         o->sort_slot = PS_SLOT_DATE;
     }
     if (count == COUNT_FACETS) {
-        o->facet_slots = ps_search_facet_slots;
-        o->nfacets = PS_SEARCH_NFACETS + 1;
+        /* the facets, the ärende key (the exact total), the date cut to its month (histogram) */
+        static const unsigned with_months[] = {PS_SLOT_KOMMUN, PS_SLOT_NAMND, PS_SLOT_YEAR,
+                                               PS_SLOT_TYPE,   PS_SLOT_KEY,   PS_SLOT_DATE};
+        static const unsigned month_bytes[] = {0, 0, 0, 0, 0, 7};
+        o->facet_slots = r->months ? with_months : ps_search_facet_slots;
+        o->facet_value_bytes = r->months ? month_bytes : NULL;
+        o->nfacets = PS_SEARCH_NFACETS + 1 + r->months;
         o->facet_distinct_slot = PS_SLOT_KEY;
     } else if (count == COUNT_EXACT) {
         o->facet_slots = ps_search_facet_slots + PS_SEARCH_NFACETS;
@@ -417,7 +446,10 @@ static ps_status run_pages(run_state *r, unsigned mode, const char *also, uint32
 
 static ps_status validate(const ps_search_request *req, ps_error *err)
 {
-    if (req->limit > 100)
+    if (req->export_rows && req->limit > PS_SEARCH_EXPORT_MAX)
+        return ps_error_set(err, PS_ERR_INVALID, "limit %u is out of range: 1..%u", req->limit,
+                            PS_SEARCH_EXPORT_MAX);
+    if (!req->export_rows && req->limit > 100)
         return ps_error_set(err, PS_ERR_INVALID, "limit %u is out of range: 1..100", req->limit);
     if (req->offset > 10000)
         return ps_error_set(err, PS_ERR_INVALID, "offset %u is out of range: 0..10000",
@@ -428,7 +460,7 @@ static ps_status validate(const ps_search_request *req, ps_error *err)
 static ps_status hits_append(run_state *r, json_t *hits, const ps_store_results *res, size_t from,
                              size_t count, unsigned rank0, ps_error *err)
 {
-    unsigned nexc = r->req->excerpts ? r->req->excerpts : 3;
+    unsigned nexc = r->req->export_rows ? 0 : r->req->excerpts ? r->req->excerpts : 3;
     if (nexc > 10)
         nexc = 10;
     for (size_t i = from; i < from + count && i < ps_store_results_count(res); i++) {
@@ -529,10 +561,16 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
     ps_status st = validate(req, err);
     if (st)
         return st;
-    unsigned limit = req->limit ? req->limit : 10;
+    unsigned limit = req->limit          ? req->limit
+                     : req->export_rows ? PS_SEARCH_EXPORT_MAX
+                                        : 10;
     const char *q = req->q ? req->q : "";
     run_state r = {.s = s, .req = req, .qb = {.s = s, .text = q}};
     st = ps_query_parse(q, strlen(q), &r.query, err);
+    if (st == PS_OK) {
+        date_range(&r);
+        r.months = req->facets && ps_search_histogram_by_month(r.from, r.to);
+    }
     if (st == PS_OK)
         st = add_request_filters(&r, req, err);
 
@@ -570,9 +608,11 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
             pages_free(&c);
         }
     }
-    json_t *facets = NULL;
-    if (st == PS_OK && req->facets)
-        st = facets_json(&p, &facets, err);
+    json_t *facets = NULL, *histogram = NULL;
+    if (st == PS_OK && req->facets) {
+        histogram = ps_search_histogram_json(p.dres, p.res, r.months, r.from, r.to);
+        st = histogram ? facets_json(&p, &facets, err) : ps_search_nomem(err);
+    }
 
     json_t *hits = json_array();
     if (st == PS_OK && !hits)
@@ -589,7 +629,7 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
         if (mode & PS_QB_OR)
             r.query->root->kind = PS_QNODE_OR;
         char *parsed = ps_query_describe(r.query);
-        *out = json_pack("{s:s,s:s?,s:s?,s:o,s:I,s:b,s:I,s:I,s:f,s:s,s:s,s:o,s:O,s:O,s:s?}",
+        *out = json_pack("{s:s,s:s?,s:s?,s:o,s:I,s:b,s:I,s:I,s:f,s:s,s:s,s:o,s:O,s:O,s:O,s:s?}",
                          "query", q, "parsed", parsed, "fallback", fallback_name(mode), "note",
                          mode ? fallback_note(&r, mode) : json_null(), "total", (json_int_t)total,
                          "total_exact", exact, "offset", (json_int_t)req->offset, "limit",
@@ -597,13 +637,15 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
                          by_date(&r) ? "datum" : "relevans", "order",
                          by_date(&r) && req->ascending ? "asc" : "desc", "ignored",
                          ps_search_strv_json(&r.qb.ignored), "hits", hits, "facets",
-                         facets ? facets : json_null(), "dnr", r.query->dnr);
+                         facets ? facets : json_null(), "histogram",
+                         histogram ? histogram : json_null(), "dnr", r.query->dnr);
         free(parsed);
         if (!*out)
             st = ps_search_nomem(err);
     }
     json_decref(hits);
     json_decref(facets);
+    json_decref(histogram);
     pages_free(&p);
     run_free(&r);
     return st;
