@@ -27,11 +27,15 @@ static void usage(FILE *out)
         "Options:\n"
         "  --db DIR             the index (default: $PROTOKOLLSOK_DB, else ./index)\n"
         "  --json               print the result as JSON (the schema of GET /api/search)\n"
-        "  --limit N            hits per page, 1..100 (default 10)\n"
+        "  --csv                print the hits as CSV for a spreadsheet (UTF-8 with BOM; one\n"
+        "                       row per ärende: dnr, §, title, nämnd, kommun, date, type, key);\n"
+        "                       all hits up to 5000 unless --limit says fewer\n"
+        "  --limit N            hits per page, 1..100 (default 10; with --csv 1..5000)\n"
         "  --offset N           skip the first N hits, 0..10000 (default 0)\n"
         "  --sort relevans|datum  order by relevance (default) or by date\n"
         "  --order desc|asc     with --sort datum: newest (default) or oldest first\n"
-        "  --facets             also count hits per kommun, nämnd, year and document type\n"
+        "  --facets             also count hits per kommun, nämnd, year and document type, and\n"
+        "                       per year (per month within a year: datum:2023) over time\n"
         "  --show KEY           print the full text of one ärende (KEY as in the hit list);\n"
         "                       the words of QUERY, if given, are marked\n"
         "  --marks ansi|stars|none  how matched words are marked (see below)\n"
@@ -192,6 +196,24 @@ static void print_facets(const json_t *facets)
     }
 }
 
+/* "Över tid: 2020 (1), 2021 (0), 2023 (3)" */
+static void print_histogram(const json_t *histogram)
+{
+    const json_t *bars = json_object_get(histogram, "bars");
+    if (!json_array_size(bars))
+        return;
+    fputs(strcmp(str(histogram, "unit") ? str(histogram, "unit") : "", "month") == 0
+              ? "Per månad:"
+              : "Per år:",
+          stdout);
+    size_t i;
+    json_t *b;
+    json_array_foreach(bars, i, b)
+        printf("%s %s (%lld)", i ? "," : "", str(b, "period"),
+               (long long)json_integer_value(json_object_get(b, "count")));
+    putchar('\n');
+}
+
 static void print_result(const json_t *res, marks_style marks)
 {
     if (str(res, "note"))
@@ -220,6 +242,7 @@ static void print_result(const json_t *res, marks_style marks)
     if (json_is_object(json_object_get(res, "facets"))) {
         putchar('\n');
         print_facets(json_object_get(res, "facets"));
+        print_histogram(json_object_get(res, "histogram"));
     }
 }
 
@@ -281,6 +304,7 @@ static char *join_args(int argc, char **argv)
 static const struct option search_opts[] = {
     {"db", required_argument, NULL, 'd'},
     {"json", no_argument, NULL, 'j'},
+    {"csv", no_argument, NULL, 'c'},
     {"limit", required_argument, NULL, 'l'},
     {"offset", required_argument, NULL, 'o'},
     {"sort", required_argument, NULL, 's'},
@@ -294,7 +318,7 @@ static const struct option search_opts[] = {
 
 typedef struct {
     const char *db, *show;
-    bool json;
+    bool json, csv, limit_given;
     marks_style marks;
     ps_search_request req;
 } cli_opts;
@@ -345,6 +369,9 @@ static int parse_options(int argc, char **argv, cli_opts *o)
         case 'j':
             o->json = true;
             break;
+        case 'c':
+            o->csv = true;
+            break;
         case 'f':
             o->req.facets = true;
             break;
@@ -352,9 +379,10 @@ static int parse_options(int argc, char **argv, cli_opts *o)
             o->show = optarg;
             break;
         case 'l':
-            if (!parse_uint(optarg, 100, &o->req.limit) || o->req.limit == 0)
+            if (!parse_uint(optarg, PS_SEARCH_EXPORT_MAX, &o->req.limit) || o->req.limit == 0)
                 return ps_cli_usage_error("search", "--limit wants a number 1..100, not '%s'",
                                           optarg);
+            o->limit_given = true;
             break;
         case 'o':
             if (!parse_uint(optarg, 10000, &o->req.offset))
@@ -393,6 +421,14 @@ static int parse_options(int argc, char **argv, cli_opts *o)
             return ps_cli_usage_error("search", "unknown option");
         }
     }
+    if (o->csv && o->json)
+        return ps_cli_usage_error("search", "--csv and --json exclude each other");
+    if (!o->csv && o->req.limit > 100)
+        return ps_cli_usage_error("search", "--limit wants a number 1..100 (1..%d with --csv)",
+                                  PS_SEARCH_EXPORT_MAX);
+    o->req.export_rows = o->csv;
+    if (o->csv && !o->limit_given)
+        o->req.limit = 0; /* all of them */
     return -1;
 }
 
@@ -427,6 +463,14 @@ static int run(cli_opts *o, const char *q)
             if (text)
                 puts(text);
             free(text);
+        } else if (o->csv && !o->show) {
+            char *csv = NULL;
+            size_t len = 0;
+            if ((st = ps_search_csv(res, NULL, &csv, &len, &err)) == PS_OK)
+                fwrite(csv, 1, len, stdout);
+            else
+                ps_cli_print_error("search", &err);
+            free(csv);
         } else if (o->show) {
             print_arende(res, o->marks);
         } else {
