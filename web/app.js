@@ -120,7 +120,8 @@ document.addEventListener('click', (ev) => {
   if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
   const a = ev.target.closest('a[href]');
   if (!a || !(results.contains(a) || facets.contains(a))) return;
-  const url = new URL(a.href, location.href);
+  // getAttribute: an SVG link's .href (a bar of the chart) is not a string
+  const url = new URL(a.getAttribute('href'), location.href);
   if (url.origin !== location.origin || url.pathname !== '/sok') return;
   ev.preventDefault();
   const s = stateFromUrl(url);

@@ -150,18 +150,77 @@ export function feedHref(state) {
   return `/feed.atom?${p}`;
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svgEl(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function ärendenText(n) {
+  return `${n} ${n === 1 ? 'ärende' : 'ärenden'}`;
+}
+
+// The same chart the server draws for the page without JavaScript (histogram_html in page.c).
+export function histogram(h, state) {
+  const bars = (h && Array.isArray(h.bars)) ? h.bars : [];
+  if (bars.length < 2) return null;
+  const months = h.unit === 'month';
+  const max = Math.max(1, ...bars.map((b) => b.count || 0));
+  const slot = 40; const top = 16; const height = 70; const base = top + height;
+  const every = Math.ceil(bars.length / 12);
+  const svg = svgEl('svg', { class: 'stapeldiagram', viewBox: `0 0 ${bars.length * slot} ${base + 20}`, 'aria-labelledby': 'tid-rubrik', focusable: 'false' });
+  bars.forEach((b, i) => {
+    const v = b.count || 0;
+    const x = i * slot;
+    if (v > 0) {
+      const hgt = Math.max(3, Math.floor((v * height) / max));
+      const a = svgEl('a', { href: searchHref(state, { from: b.from, to: b.to, offset: '' }), 'aria-label': `${b.label}: ${ärendenText(v)}` },
+        svgEl('title', {}, `${b.label}: ${ärendenText(v)}`),
+        svgEl('rect', { class: 'stapel', x: x + 4, y: base - hgt, width: slot - 8, height: hgt }),
+        svgEl('text', { class: 'stapelantal', 'aria-hidden': 'true', x: x + slot / 2, y: base - hgt - 4, 'text-anchor': 'middle' }, String(v)));
+      if (state.from === b.from && state.to === b.to) a.setAttribute('aria-current', 'true');
+      svg.append(a);
+    } else {
+      svg.append(svgEl('g', { role: 'img', 'aria-label': `${b.label}: inga ärenden` },
+        svgEl('rect', { class: 'noll', x: x + 4, y: base - 1, width: slot - 8, height: 1 })));
+    }
+    if (i % every === 0) {
+      svg.append(svgEl('text', { class: 'stapeletikett', 'aria-hidden': 'true', x: x + slot / 2, y: base + 15, 'text-anchor': 'middle' },
+        months ? String(b.label).slice(0, 3) : String(b.period)));
+    }
+  });
+  return el('figure', { class: 'tidslinje' },
+    el('figcaption', { id: 'tid-rubrik' }, `Ärenden per ${months ? 'månad' : 'år'}`), svg);
+}
+
+const EXPORT_MAX = 5000;
+
+export function csvLink(state, total) {
+  const p = new URLSearchParams(queryString(state, { offset: '', limit: '' }));
+  p.set('format', 'csv');
+  return el('p', { class: 'export' },
+    el('a', { href: `/api/search?${p}`, download: true }, 'Ladda ner som CSV'),
+    ` (kalkylark, ${total > EXPORT_MAX ? 'de första ' : ''}${ärendenText(Math.min(total, EXPORT_MAX))})`);
+}
+
 export function renderResults(container, data, state) {
   const nodes = [el('h2', { id: 'resultat-rubrik', class: 'visually-hidden', tabindex: '-1' }, 'Sökresultat')];
   if (data.note) nodes.push(el('p', { class: 'notis' }, data.note));
   if (!data.total) {
     nodes.push(emptyState());
   } else {
+    const chart = histogram(data.histogram, state);
+    if (chart) nodes.push(chart);
     nodes.push(el('p', { class: 'till-filter' }, el('a', { href: '#filter' }, 'Avgränsa sökningen ↓')));
     const ol = el('ol', { class: 'traffar', start: String((data.offset || 0) + 1) });
     for (const hit of data.hits || []) ol.append(card(hit, state.q));
     nodes.push(ol);
     const nav = pagination(data, state);
     if (nav) nodes.push(nav);
+    nodes.push(csvLink(state, data.total));
   }
   nodes.push(el('p', { class: 'bevaka' },
     el('a', { href: feedHref(state) }, 'Prenumerera på denna sökning'),

@@ -138,8 +138,14 @@ bool ps_srv_search_params(ps_srv_ctx *c, ps_search_request *req, ps_srv_dates *d
             return bad_param(c, "order", "'asc' eller 'desc'", "'asc' or 'desc'", result);
         req->ascending = strcmp(order, "asc") == 0;
     }
-    unsigned limit = 10, offset = 0, excerpts = 3;
-    if (!uint_param(c, "limit", 1, PS_SRV_MAX_LIMIT, &limit, result) ||
+    const char *format = ps_srv_param(c, "format");
+    if (format && *format && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
+        return bad_param(c, "format", "'json' eller 'csv'", "'json' or 'csv'", result);
+    /* a CSV export: every hit (up to PS_SEARCH_EXPORT_MAX) unless limit says fewer */
+    req->export_rows = format && strcmp(format, "csv") == 0;
+    unsigned limit = req->export_rows ? 0 : 10, offset = 0, excerpts = 3;
+    if (!uint_param(c, "limit", 1, req->export_rows ? PS_SEARCH_EXPORT_MAX : PS_SRV_MAX_LIMIT,
+                    &limit, result) ||
         !uint_param(c, "offset", 0, PS_SRV_MAX_OFFSET, &offset, result) ||
         !uint_param(c, "excerpts", 1, 10, &excerpts, result))
         return false;
@@ -147,7 +153,8 @@ bool ps_srv_search_params(ps_srv_ctx *c, ps_search_request *req, ps_srv_dates *d
     req->offset = offset;
     req->excerpts = excerpts;
     const char *facets = ps_srv_param(c, "facets");
-    req->facets = !(facets && (strcmp(facets, "0") == 0 || strcmp(facets, "false") == 0));
+    req->facets = !req->export_rows &&
+                   !(facets && (strcmp(facets, "0") == 0 || strcmp(facets, "false") == 0));
     return true;
 }
 
@@ -235,6 +242,29 @@ ps_status ps_srv_get_arende(ps_srv_ctx *c, const char *key, const char *q, json_
     return st;
 }
 
+/* The hits as a CSV download, each linked to its ärende page on this server. */
+static enum MHD_Result csv_reply(ps_srv_ctx *c, const json_t *out)
+{
+    ps_buf prefix = PS_BUF_INIT;
+    ps_srv_base_url(c, &prefix);
+    ps_buf_puts(&prefix, "/arende.html?key=");
+    char *csv = NULL;
+    size_t len = 0;
+    ps_error err;
+    ps_error_clear(&err);
+    enum MHD_Result result;
+    if (prefix.failed || ps_search_csv(out, prefix.data, &csv, &len, &err) != PS_OK) {
+        result = ps_srv_error(c, 500, "internal", "Internt fel.", "Internal error.");
+    } else {
+        static const char *const headers[] = {
+            "Content-Disposition", "attachment; filename=\"protokollsok.csv\"", NULL};
+        result = ps_srv_reply(c, 200, "text/csv; charset=utf-8", csv, len, headers);
+    }
+    free(csv);
+    ps_buf_free(&prefix);
+    return result;
+}
+
 static enum MHD_Result api_search(ps_srv_ctx *c)
 {
     ps_search_request req;
@@ -248,7 +278,7 @@ static enum MHD_Result api_search(ps_srv_ctx *c)
     ps_error_clear(&err);
     if (ps_srv_run_search(c, &req, &out, &err) != PS_OK)
         return ps_srv_error_from(c, &err, false);
-    result = ps_srv_json(c, 200, out, NULL);
+    result = req.export_rows ? csv_reply(c, out) : ps_srv_json(c, 200, out, NULL);
     json_decref(out);
     return result;
 }

@@ -335,6 +335,98 @@ static void pagination(ps_srv_ctx *c, ps_buf *b, long long total, unsigned offse
     ps_buf_puts(b, "</nav>");
 }
 
+/* "Över tid": the histogram as an SVG bar chart drawn here (no script needed). Every bar with
+ * hits is a link to that period's results, named "2023: 4 ärenden" for screen readers (the
+ * drawn numbers and period labels are hidden from them, so nothing is read twice); a period
+ * without hits is an image named "2021: inga ärenden". */
+static void histogram_html(ps_srv_ctx *c, ps_buf *b, const json_t *histogram)
+{
+    const json_t *bars = json_object_get(histogram, "bars");
+    size_t n = json_array_size(bars);
+    if (n < 2)
+        return;
+    bool months = str(histogram, "unit") && strcmp(str(histogram, "unit"), "month") == 0;
+    long long max = 1;
+    size_t i;
+    json_t *bar;
+    json_array_foreach(bars, i, bar)
+    {
+        long long v = json_integer_value(json_object_get(bar, "count"));
+        max = v > max ? v : max;
+    }
+    const int slot = 40, top = 16, height = 70, base = top + height;
+    size_t every = (n + 11) / 12; /* at most about 12 period labels */
+    ps_buf_printf(b,
+                  "<figure class=\"tidslinje\"><figcaption id=\"tid-rubrik\">Ärenden per %s"
+                  "</figcaption><svg class=\"stapeldiagram\" viewBox=\"0 0 %zu %d\" "
+                  "aria-labelledby=\"tid-rubrik\" focusable=\"false\">",
+                  months ? "månad" : "år", n * slot, base + 20);
+    const char *cur_from = ps_srv_param(c, "from"), *cur_to = ps_srv_param(c, "to");
+    json_array_foreach(bars, i, bar)
+    {
+        long long v = json_integer_value(json_object_get(bar, "count"));
+        const char *label = str(bar, "label"), *period = str(bar, "period");
+        const char *from = str(bar, "from"), *to = str(bar, "to");
+        if (!label || !period || !from || !to)
+            continue;
+        int h = v > 0 ? (int)(v * height / max) : 1;
+        h = v > 0 && h < 3 ? 3 : h;
+        size_t x = i * slot;
+        if (v > 0) {
+            bool selected = cur_from && cur_to && strcmp(cur_from, from) == 0 &&
+                            strcmp(cur_to, to) == 0;
+            const char *on[] = {"from", from, "to", to, "offset", NULL, NULL};
+            ps_buf_puts(b, "<a href=\"");
+            search_link(c, b, on);
+            ps_buf_printf(b, "\"%s aria-label=\"", selected ? " aria-current=\"true\"" : "");
+            ps_srv_escape(b, label);
+            ps_buf_printf(b, ": %lld %s\"><title>", v, v == 1 ? "ärende" : "ärenden");
+            ps_srv_escape(b, label);
+            ps_buf_printf(b, ": %lld %s</title>", v, v == 1 ? "ärende" : "ärenden");
+            ps_buf_printf(b,
+                          "<rect class=\"stapel\" x=\"%zu\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
+                          "<text class=\"stapelantal\" aria-hidden=\"true\" x=\"%zu\" y=\"%d\" "
+                          "text-anchor=\"middle\">%lld</text></a>",
+                          x + 4, base - h, slot - 8, h, x + slot / 2, base - h - 4, v);
+        } else {
+            ps_buf_puts(b, "<g role=\"img\" aria-label=\"");
+            ps_srv_escape(b, label);
+            ps_buf_printf(b, ": inga ärenden\"><rect class=\"noll\" x=\"%zu\" y=\"%d\" "
+                             "width=\"%d\" height=\"1\"/></g>",
+                          x + 4, base - 1, slot - 8);
+        }
+        if (i % every == 0) {
+            /* "2023", or the month's first three letters ("maj") */
+            ps_buf_printf(b,
+                          "<text class=\"stapeletikett\" aria-hidden=\"true\" x=\"%zu\" y=\"%d\" "
+                          "text-anchor=\"middle\">",
+                          x + slot / 2, base + 15);
+            if (months)
+                ps_buf_append(b, label, strlen(label) >= 3 ? 3 : strlen(label));
+            else
+                ps_srv_escape(b, period);
+            ps_buf_puts(b, "</text>");
+        }
+    }
+    ps_buf_puts(b, "</svg></figure>");
+}
+
+/* The "Ladda ner som CSV" link: this search as /api/search?...&format=csv, every hit. */
+static void csv_link(ps_srv_ctx *c, ps_buf *b, long long total)
+{
+    static const char *const all[] = {"offset", NULL, "limit", NULL, NULL};
+    ps_buf qs = PS_BUF_INIT;
+    ps_srv_query_string(c, &qs, all);
+    ps_buf_puts(&qs, qs.len ? "&format=csv" : "format=csv");
+    ps_buf_puts(b, "<p class=\"export\"><a href=\"/api/search?");
+    ps_srv_escape(b, qs.data ? qs.data : "");
+    ps_buf_printf(b, "\" download>Ladda ner som CSV</a> (kalkylark, %s%lld %s)</p>",
+                  total > PS_SEARCH_EXPORT_MAX ? "de första " : "",
+                  total > PS_SEARCH_EXPORT_MAX ? PS_SEARCH_EXPORT_MAX : total,
+                  total == 1 ? "ärende" : "ärenden");
+    ps_buf_free(&qs);
+}
+
 static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *out,
                          const ps_search_request *req)
 {
@@ -370,6 +462,7 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
                "<li>Sök på en del av ett diarienummer, t.ex. <kbd>2023.076</kbd>.</li></ul></div>");
         return;
     }
+    histogram_html(c, b, json_object_get(out, "histogram"));
     ps_buf_puts(b, "<p class=\"till-filter\"><a href=\"#filter\">Avgränsa sökningen ↓</a></p>");
     ps_buf_printf(b, "<ol class=\"traffar\" start=\"%u\">", req->offset + 1);
     size_t i;
@@ -377,6 +470,7 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
     json_array_foreach(hits, i, hit) card(b, hit, q);
     ps_buf_puts(b, "</ol>");
     pagination(c, b, total, req->offset, req->limit ? req->limit : 10);
+    csv_link(c, b, total);
 }
 
 static void error_box(ps_buf *b, ps_buf *count, const char *message, const char *detail)
