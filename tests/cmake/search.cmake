@@ -20,6 +20,15 @@ set_tests_properties(test_search PROPERTIES
   FIXTURES_REQUIRED search_seeds
   ENVIRONMENT "${PS_SEARCH_ENV};PS_SEARCH_DB=${PS_SEARCH_DB};PS_SEARCH_ACCENTS_DB=${PS_SEARCH_ACCENTS_DB}")
 
+set_tests_properties(test_journalist PROPERTIES
+  FIXTURES_REQUIRED search_seeds
+  ENVIRONMENT "${PS_SEARCH_ENV};PS_SEARCH_DB=${PS_SEARCH_DB}")
+add_test(NAME journalist_cli
+  COMMAND sh ${CMAKE_SOURCE_DIR}/tests/journalist_cli.sh $<TARGET_FILE:protokollsok> ${PS_SEARCH_DB})
+set_tests_properties(journalist_cli PROPERTIES
+  FIXTURES_REQUIRED search_seeds ENVIRONMENT "${PS_SEARCH_ENV};TMPDIR=${CMAKE_BINARY_DIR}/testtmp"
+  TIMEOUT 120)
+
 add_executable(ps_relevance ${CMAKE_SOURCE_DIR}/tests/relevance.c)
 target_link_libraries(ps_relevance PRIVATE protokollsok_core)
 add_test(NAME search_relevance

@@ -25,6 +25,10 @@ add_test(NAME server_http
   COMMAND ${CMAKE_COMMAND} -E env ${ps_server_test_env} PS_TEST_TMP=${CMAKE_BINARY_DIR}/testtmp/server_http
     ${PS_NODE} --test --test-reporter=spec ${CMAKE_SOURCE_DIR}/tests/http/server.test.mjs)
 set_tests_properties(server_http PROPERTIES TIMEOUT 180 LABELS http)
+add_test(NAME journalist_http
+  COMMAND ${CMAKE_COMMAND} -E env ${ps_server_test_env} PS_TEST_TMP=${CMAKE_BINARY_DIR}/testtmp/journalist_http
+    ${PS_NODE} --test --test-reporter=spec ${CMAKE_SOURCE_DIR}/tests/http/journalist.test.mjs)
+set_tests_properties(journalist_http PROPERTIES TIMEOUT 180 LABELS http)
 
 if(PS_BROWSER_TESTS)
   if(NOT EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/node_modules/playwright-core)
@@ -36,5 +40,10 @@ if(PS_BROWSER_TESTS)
         PS_SCREENSHOT_DIR=${CMAKE_BINARY_DIR}/screenshots
         ${PS_NODE} --test --test-reporter=spec ${CMAKE_SOURCE_DIR}/tests/browser/ui.test.mjs)
     set_tests_properties(server_browser PROPERTIES TIMEOUT 240 LABELS browser)
+    add_test(NAME journalist_browser
+      COMMAND ${CMAKE_COMMAND} -E env ${ps_server_test_env}
+        PS_TEST_TMP=${CMAKE_BINARY_DIR}/testtmp/journalist_browser
+        ${PS_NODE} --test --test-reporter=spec ${CMAKE_SOURCE_DIR}/tests/browser/journalist.test.mjs)
+    set_tests_properties(journalist_browser PROPERTIES TIMEOUT 240 LABELS browser)
   endif()
 endif()

@@ -1,0 +1,115 @@
+// journalist.test.mjs — the journalist's tools in the system chromium (playwright-core) at
+// 1280 and 360 px: the histogram chart and its bar links (with and without JavaScript), the
+// "Ladda ner som CSV" link; axe-core with zero violations and no horizontal scroll on every
+// page state tested.
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+import { buildIndex, freshDir, startServer } from '../http/harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const AXE = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
+const Q = 'förbund';
+const SIZES = [['desktop', { width: 1280, height: 900 }], ['360', { width: 360, height: 780 }]];
+
+let srv;
+let browser;
+
+before(async () => {
+  const db = path.join(freshDir('journalist-ui-db'), 'index');
+  buildIndex(db);
+  srv = await startServer(['--db', db, '--quiet']);
+  browser = await chromium.launch({
+    executablePath: process.env.PS_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+async function newPage(opts = {}) {
+  const ctx = await browser.newContext({ locale: 'sv-SE', viewport: SIZES[0][1], ...opts });
+  const page = await ctx.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  return page;
+}
+
+async function waitFor(page, fn, arg, timeoutMs = 10000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(fn, arg)) return;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${fn}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// axe with zero violations and no sideways scroll, at both sizes.
+async function checkPage(url, what) {
+  for (const [size, viewport] of SIZES) {
+    const page = await newPage({ viewport, bypassCSP: true });
+    await page.goto(srv.base + url);
+    await page.addScriptTag({ path: AXE });
+    const res = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+    const violations = res.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    assert.deepEqual(violations, [], `${what} at ${size}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${what} at ${size} scrolls sideways by ${overflow}px`);
+    await page.context().close();
+  }
+}
+
+test('the chart: a bar per year, its link narrows to that year and shows months', async () => {
+  for (const js of [true, false]) {
+    const page = await newPage({ javaScriptEnabled: js });
+    await page.goto(`${srv.base}/sok?q=${encodeURIComponent(Q)}`);
+    const labels = await page.$$eval('.tidslinje svg a', (as) => as.map((a) => a.getAttribute('aria-label')));
+    assert.ok(labels.includes('2023: 2 ärenden') || labels.some((l) => l.startsWith('2023: ')), labels.join());
+    assert.ok(labels.some((l) => l.startsWith('2020: ')));
+    const bar = await page.$('.tidslinje svg a[aria-label^="2023: "]');
+    if (js) {
+      await bar.click();
+      await waitFor(page, () => /Ärenden per månad/.test(document.querySelector('.tidslinje figcaption')?.textContent || ''));
+    } else {
+      await Promise.all([page.waitForNavigation(), bar.click()]);
+      assert.match(await page.textContent('.tidslinje figcaption'), /Ärenden per månad/);
+    }
+    const u = new URL(page.url());
+    assert.equal(u.searchParams.get('from'), '2023-01-01');
+    assert.equal(u.searchParams.get('to'), '2023-12-31');
+    assert.equal(await page.$$eval('.tidslinje svg a', (as) => as.some((a) => a.getAttribute('aria-label').startsWith('november 2023: '))), true);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
+
+test('the CSV link downloads this search as CSV, with JavaScript and without', async () => {
+  for (const js of [true, false]) {
+    const page = await newPage({ javaScriptEnabled: js, acceptDownloads: true });
+    await page.goto(`${srv.base}/`);
+    await page.fill('#q', Q);
+    await page.press('#q', 'Enter');
+    await page.waitForSelector('.export a');
+    const href = await page.getAttribute('.export a', 'href');
+    const u = new URL(href, srv.base);
+    assert.equal(u.searchParams.get('format'), 'csv');
+    assert.equal(u.searchParams.get('q'), Q);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.export a')]);
+    assert.equal(download.suggestedFilename(), 'protokollsok.csv');
+    await page.context().close();
+  }
+});
+
+test('axe-core: no violations, no sideways scroll (chart by year and by month)', async () => {
+  await checkPage(`/sok?q=${encodeURIComponent(Q)}`, 'results with the chart by year');
+  await checkPage(`/sok?q=${encodeURIComponent(Q)}&from=2023-01-01&to=2023-12-31`, 'chart by month');
+});

@@ -1,0 +1,123 @@
+// journalist.test.mjs — HTTP tests of the journalist's tools against a fresh index of seeds/:
+// the CSV export (format=csv: BOM, header, quoting, one row per ärende, parsed by Python's csv
+// module) and the histogram (JSON "histogram", the server-drawn SVG chart in /sok, bars that
+// link to their period, per month within a year).
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { buildIndex, freshDir, startServer } from './harness.mjs';
+
+let srv;
+
+before(async () => {
+  const db = path.join(freshDir('journalist-db'), 'index');
+  buildIndex(db);
+  srv = await startServer(['--db', db, '--quiet']);
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+const get = (p) => fetch(srv.base + p);
+const json = async (p) => (await get(p)).json();
+const Q = encodeURIComponent('förbund');
+
+describe('CSV export', () => {
+  test('format=csv: a download, UTF-8 with BOM, one row per ärende with a link', async () => {
+    const r = await get(`/api/search?q=${Q}&format=csv`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'text/csv; charset=utf-8');
+    assert.match(r.headers.get('content-disposition'), /^attachment; filename="protokollsok\.csv"$/);
+    const bytes = Buffer.from(await r.arrayBuffer());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    const api = await json(`/api/search?q=${Q}&limit=100`);
+    // Python's csv module reads it back: same ärenden in the same order, å/ä/ö intact
+    const py = spawnSync('python3', ['-c', `
+import csv, io, json, sys
+rows = list(csv.reader(io.StringIO(sys.stdin.buffer.read().decode('utf-8-sig'), newline='')))
+print(json.dumps(rows))`], { input: bytes, encoding: 'utf8' });
+    if (py.error) return; // no python3: the CLI test covers the module when it is there
+    assert.equal(py.status, 0, py.stderr);
+    const rows = JSON.parse(py.stdout);
+    assert.deepEqual(rows[0], ['Diarienummer', 'Paragraf', 'Rubrik', 'Nämnd', 'Kommun', 'Datum', 'Typ', 'Länk']);
+    assert.equal(rows.length - 1, api.total);
+    rows.slice(1).forEach((row, i) => {
+      const h = api.hits[i];
+      assert.equal(row[2], (h.title || '').replace(/\n/g, ' '));
+      assert.equal(row[3], h.namnd || '');
+      const link = new URL(row[7]);
+      assert.equal(link.pathname, '/arende.html');
+      assert.equal(link.searchParams.get('key'), h.key);
+    });
+    assert.ok(rows.some((r2) => /[åäö]/.test(r2[2] + r2[3] + r2[4])), 'å/ä/ö round-trip');
+  });
+
+  test('limit may go up to 5000 for CSV only; bad format is 400', async () => {
+    assert.equal((await get(`/api/search?q=${Q}&format=csv&limit=2`)).status, 200);
+    const two = await (await get(`/api/search?q=${Q}&format=csv&limit=2`)).text();
+    assert.equal(two.trim().split('\r\n').length, 3);
+    assert.equal((await get(`/api/search?q=${Q}&format=csv&limit=5000`)).status, 200);
+    assert.equal((await get(`/api/search?q=${Q}&format=csv&limit=5001`)).status, 400);
+    assert.equal((await get(`/api/search?q=${Q}&limit=200`)).status, 400);
+    const bad = await get(`/api/search?q=${Q}&format=xml`);
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json()).error.message_sv, /format/);
+  });
+
+  test('the results page links to the CSV of the same search', async () => {
+    const html = await (await get(`/sok?q=${Q}&kommun=Alings%C3%A5s&offset=0`)).text();
+    const m = /<p class="export"><a href="([^"]+)" download>Ladda ner som CSV<\/a>/.exec(html);
+    assert.ok(m, 'CSV link');
+    const href = m[1].replace(/&amp;/g, '&');
+    const u = new URL(href, srv.base);
+    assert.equal(u.pathname, '/api/search');
+    assert.equal(u.searchParams.get('format'), 'csv');
+    assert.equal(u.searchParams.get('kommun'), 'Alingsås');
+    assert.equal(u.searchParams.get('q'), 'förbund');
+    assert.equal((await get(href)).status, 200);
+  });
+});
+
+describe('histogram', () => {
+  test('JSON: per year in time order, gaps as 0; förbund has 2020 and 2023', async () => {
+    const { histogram } = await json(`/api/search?q=${Q}`);
+    assert.equal(histogram.unit, 'year');
+    const by = Object.fromEntries(histogram.bars.map((b) => [b.period, b]));
+    assert.ok(by['2020'].count >= 1 && by['2023'].count >= 1);
+    assert.equal(by['2021'].count, 0);
+    assert.deepEqual(histogram.bars.map((b) => b.period), [...histogram.bars.map((b) => b.period)].sort());
+    assert.equal(by['2023'].from, '2023-01-01');
+    assert.equal(by['2023'].to, '2023-12-31');
+  });
+
+  test('JSON: per month when from..to is a year or less', async () => {
+    const { histogram } = await json(`/api/search?q=${Q}&from=2023&to=2023`);
+    assert.equal(histogram.unit, 'month');
+    assert.equal(histogram.bars.length, 12);
+    assert.equal(histogram.bars[10].period, '2023-11');
+    assert.ok(histogram.bars[10].count >= 1);
+    assert.equal(histogram.bars[10].label, 'november 2023');
+  });
+
+  test('/sok draws the chart as SVG; each bar links to its period and says its count', async () => {
+    const html = await (await get(`/sok?q=${Q}`)).text();
+    const fig = /<figure class="tidslinje">([\s\S]*?)<\/figure>/.exec(html);
+    assert.ok(fig, 'the chart is in the page without JavaScript');
+    assert.match(fig[1], /<figcaption id="tid-rubrik">Ärenden per år<\/figcaption>/);
+    assert.match(fig[1], /<svg class="stapeldiagram"/);
+    const bars = [...fig[1].matchAll(/<a href="([^"]+)" aria-label="(\d{4}): (\d+) ärenden?">/g)];
+    assert.ok(bars.length >= 2);
+    for (const [, href, year, count] of bars) {
+      const u = new URL(href.replace(/&amp;/g, '&'), srv.base);
+      assert.equal(u.searchParams.get('from'), `${year}-01-01`);
+      assert.equal(u.searchParams.get('to'), `${year}-12-31`);
+      const sub = await json(`/api/search?${u.searchParams}`);
+      assert.equal(sub.total, Number(count), `the ${year} bar's count is that period's total`);
+    }
+    assert.match(fig[1], /<g role="img" aria-label="2021: inga ärenden">/);
+  });
+});

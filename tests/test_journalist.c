@@ -1,0 +1,260 @@
+/*
+ * test_journalist.c — the journalist's tools end to end on the index of seeds/ ($PS_SEARCH_DB,
+ * built by the search_index_seeds fixture): the histogram over time (per year, per month
+ * within a year, gaps as 0, counts that add up to the year facet) and the CSV export (BOM,
+ * header, one row per ärende, quoting, formula guard, links).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "protokollsok/search.h"
+
+static ps_searcher *searcher;
+
+static int open_index(void **state)
+{
+    (void)state;
+    const char *db = getenv("PS_SEARCH_DB");
+    ps_error err;
+    if (!db || ps_searcher_open(db, &searcher, &err) != PS_OK) {
+        fprintf(stderr, "PS_SEARCH_DB (%s) does not open (run through ctest)\n", db ? db : "unset");
+        return -1;
+    }
+    return 0;
+}
+
+static int close_index(void **state)
+{
+    (void)state;
+    ps_searcher_close(searcher);
+    return 0;
+}
+
+static json_t *run(ps_search_request *req)
+{
+    json_t *res = NULL;
+    ps_error err;
+    if (ps_search_run(searcher, req, &res, &err) != PS_OK)
+        fail_msg("query [%s] failed: %s", req->q ? req->q : "", err.message);
+    return res;
+}
+
+static json_t *run_q(const char *q, bool facets)
+{
+    ps_search_request req;
+    ps_search_request_init(&req);
+    req.q = q;
+    req.facets = facets;
+    return run(&req);
+}
+
+static long long bar_count(const json_t *bars, const char *period)
+{
+    size_t i;
+    json_t *b;
+    json_array_foreach(bars, i, b)
+    {
+        if (strcmp(json_string_value(json_object_get(b, "period")), period) == 0)
+            return json_integer_value(json_object_get(b, "count"));
+    }
+    return -1;
+}
+
+static void test_histogram_years(void **state)
+{
+    (void)state;
+    json_t *res = run_q("förbund", true);
+    json_t *h = json_object_get(res, "histogram");
+    assert_non_null(h);
+    assert_string_equal(json_string_value(json_object_get(h, "unit")), "year");
+    json_t *bars = json_object_get(h, "bars");
+    /* 2020 and 2023 have förbund ärenden, the years between are there with 0 */
+    assert_true(bar_count(bars, "2020") >= 1);
+    assert_true(bar_count(bars, "2023") >= 1);
+    assert_int_equal(bar_count(bars, "2021"), 0);
+    assert_int_equal(bar_count(bars, "2022"), 0);
+    /* time order, and each year's count is the year facet's */
+    const char *prev = "";
+    size_t i;
+    json_t *b;
+    json_array_foreach(bars, i, b)
+    {
+        const char *p = json_string_value(json_object_get(b, "period"));
+        assert_true(strcmp(prev, p) < 0);
+        prev = p;
+        char from[16];
+        snprintf(from, sizeof from, "%s-01-01", p);
+        assert_string_equal(json_string_value(json_object_get(b, "from")), from);
+    }
+    json_t *year;
+    json_array_foreach(json_object_get(json_object_get(res, "facets"), "year"), i, year)
+        assert_int_equal(bar_count(bars, json_string_value(json_object_get(year, "value"))),
+                         json_integer_value(json_object_get(year, "count")));
+    json_decref(res);
+
+    /* no facets asked for: no histogram */
+    res = run_q("förbund", false);
+    assert_true(json_is_null(json_object_get(res, "histogram")));
+    json_decref(res);
+}
+
+static void test_histogram_months(void **state)
+{
+    (void)state;
+    /* a range of a year or less counts months: by the request's from/to ... */
+    ps_search_request req;
+    ps_search_request_init(&req);
+    req.q = "förbund";
+    req.facets = true;
+    req.from = "2023-01-01";
+    req.to = "2023-12-31";
+    json_t *res = run(&req);
+    json_t *h = json_object_get(res, "histogram");
+    assert_string_equal(json_string_value(json_object_get(h, "unit")), "month");
+    json_t *bars = json_object_get(h, "bars");
+    assert_int_equal(json_array_size(bars), 12);
+    long long sum = 0;
+    size_t i;
+    json_t *b;
+    json_array_foreach(bars, i, b) sum += json_integer_value(json_object_get(b, "count"));
+    assert_true(bar_count(bars, "2023-11") >= 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(bars, 4), "label")),
+                        "maj 2023");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(bars, 1), "to")),
+                        "2023-02-31");
+    json_decref(res);
+    /* ... and by a datum: filter in the query; the counts are those of the year filter */
+    res = run_q("förbund datum:2023", true);
+    h = json_object_get(res, "histogram");
+    assert_string_equal(json_string_value(json_object_get(h, "unit")), "month");
+    long long sum2 = 0;
+    json_array_foreach(json_object_get(h, "bars"), i, b)
+        sum2 += json_integer_value(json_object_get(b, "count"));
+    assert_int_equal(sum, sum2);
+    assert_true(sum >= json_integer_value(json_object_get(res, "total")) - 1);
+    json_decref(res);
+    /* two years: per year again */
+    res = run_q("förbund år:2020..2023", true);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(res, "histogram"), "unit")), "year");
+    json_decref(res);
+}
+
+/* Split one CSV line (no embedded line breaks: the export has none) into fields. */
+static size_t csv_split(const char *line, char fields[][512], size_t max)
+{
+    size_t n = 0;
+    const char *p = line;
+    while (n < max) {
+        size_t len = 0;
+        if (*p == '"') {
+            for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+                if (*p == '"')
+                    p++;
+                if (len < 511)
+                    fields[n][len++] = *p;
+            }
+            if (*p == '"')
+                p++;
+        } else {
+            for (; *p && *p != ',' && *p != '\r'; p++)
+                if (len < 511)
+                    fields[n][len++] = *p;
+        }
+        fields[n++][len] = '\0';
+        if (*p != ',')
+            break;
+        p++;
+    }
+    return n;
+}
+
+static void test_csv(void **state)
+{
+    (void)state;
+    ps_search_request req;
+    ps_search_request_init(&req);
+    req.q = "förbund";
+    req.export_rows = true;
+    req.limit = 0;
+    json_t *res = run(&req);
+    size_t nhits = json_array_size(json_object_get(res, "hits"));
+    assert_true(nhits >= 3);
+    /* an export makes no excerpts */
+    assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(res, "hits"), 0),
+                                                     "excerpts")),
+                     0);
+    char *csv = NULL;
+    size_t len = 0;
+    ps_error err;
+    assert_int_equal(ps_search_csv(res, "https://sok.example/arende.html?key=", &csv, &len, &err),
+                     PS_OK);
+    assert_int_equal(strlen(csv), len);
+    assert_memory_equal(csv, "\xEF\xBB\xBF", 3);
+    const char *header = "Diarienummer,Paragraf,Rubrik,Nämnd,Kommun,Datum,Typ,Länk\r\n";
+    assert_memory_equal(csv + 3, header, strlen(header));
+    size_t lines = 0;
+    for (const char *p = csv; (p = strstr(p, "\r\n")) != NULL; p += 2)
+        lines++;
+    assert_int_equal(lines, nhits + 1);
+    for (size_t i = 1; i < len; i++) /* every line break is CRLF: a title's own became spaces */
+        if (csv[i] == '\n')
+            assert_int_equal(csv[i - 1], '\r');
+    /* the first row is the first hit, its link the ärende page with the key URL-encoded */
+    const char *row = strstr(csv, "\r\n") + 2;
+    char fields[8][512];
+    assert_int_equal(csv_split(row, fields, 8), 8);
+    json_t *hit = json_array_get(json_object_get(res, "hits"), 0);
+    assert_string_equal(fields[2], json_string_value(json_object_get(hit, "title")));
+    assert_string_equal(fields[4], json_string_value(json_object_get(hit, "kommun")));
+    assert_non_null(strstr(fields[7], "https://sok.example/arende.html?key="));
+    assert_non_null(strstr(fields[7], "%3A")); /* the ':' of the key */
+    free(csv);
+    json_decref(res);
+
+    /* quoting and the formula guard, on a made-up result */
+    json_t *fake = json_pack("{s:[{s:s,s:s,s:s,s:n,s:s,s:s,s:s}]}", "hits", "key", "k:1", "dnr",
+                             "=HYPERLINK(\"x\")", "title", "Vård, \"omsorg\"\noch skola",
+                             "paragraf", "namnd", "Nämnd", "kommun", "Åre", "date", "2023-01-02");
+    assert_int_equal(ps_search_csv(fake, NULL, &csv, &len, &err), PS_OK);
+    row = strstr(csv, "\r\n") + 2;
+    assert_string_equal(row, "\"'=HYPERLINK(\"\"x\"\")\",,\"Vård, \"\"omsorg\"\" och skola\","
+                             "Nämnd,Åre,2023-01-02,,k:1\r\n");
+    free(csv);
+    json_decref(fake);
+}
+
+static void test_export_limit(void **state)
+{
+    (void)state;
+    ps_search_request req;
+    ps_search_request_init(&req);
+    req.q = "förbund";
+    req.limit = 200; /* over 100: only for exports */
+    json_t *res = NULL;
+    ps_error err;
+    assert_int_equal(ps_search_run(searcher, &req, &res, &err), PS_ERR_INVALID);
+    req.export_rows = true;
+    assert_int_equal(ps_search_run(searcher, &req, &res, &err), PS_OK);
+    json_decref(res);
+    req.limit = PS_SEARCH_EXPORT_MAX + 1;
+    assert_int_equal(ps_search_run(searcher, &req, &res, &err), PS_ERR_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_histogram_years),
+        cmocka_unit_test(test_histogram_months),
+        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_export_limit),
+    };
+    return cmocka_run_group_tests(tests, open_index, close_index);
+}
