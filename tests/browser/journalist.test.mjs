@@ -6,14 +6,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-import { chromium } from 'playwright-core';
 
 import { buildIndex, freshDir, startServer } from '../http/harness.mjs';
+import { axeScan, launch, newPage as openPage, waitFor } from './browser.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const AXE = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
 const Q = 'förbund';
 const SIZES = [['desktop', { width: 1280, height: 900 }], ['360', { width: 360, height: 780 }]];
 
@@ -24,11 +20,7 @@ before(async () => {
   const db = path.join(freshDir('journalist-ui-db'), 'index');
   buildIndex(db);
   srv = await startServer(['--db', db, '--quiet']);
-  browser = await chromium.launch({
-    executablePath: process.env.PS_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -36,21 +28,8 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function newPage(opts = {}) {
-  const ctx = await browser.newContext({ locale: 'sv-SE', viewport: SIZES[0][1], ...opts });
-  const page = await ctx.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  return page;
-}
-
-async function waitFor(page, fn, arg, timeoutMs = 10000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (await page.evaluate(fn, arg)) return;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${fn}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function newPage(opts = {}) {
+  return openPage(browser, { viewport: SIZES[0][1], ...opts });
 }
 
 // axe with zero violations and no sideways scroll, at both sizes.
@@ -58,10 +37,7 @@ async function checkPage(url, what) {
   for (const [size, viewport] of SIZES) {
     const page = await newPage({ viewport, bypassCSP: true });
     await page.goto(srv.base + url);
-    await page.addScriptTag({ path: AXE });
-    const res = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
-    const violations = res.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    assert.deepEqual(violations, [], `${what} at ${size}`);
+    assert.deepEqual(await axeScan(page), [], `${what} at ${size}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${what} at ${size} scrolls sideways by ${overflow}px`);
     await page.context().close();

@@ -7,14 +7,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-import { chromium } from 'playwright-core';
 
 import { SEEDS, buildIndex, freshDir, startServer } from '../http/harness.mjs';
+import { axeScan, launch, newPage as openPage, waitFor } from './browser.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const AXE = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
 const SHOTS = process.env.PS_SCREENSHOT_DIR || path.join(process.env.PS_TEST_TMP, 'screenshots');
 const Q = 'förbund';
 
@@ -26,11 +22,7 @@ before(async () => {
   const db = path.join(freshDir('ui-db'), 'index');
   buildIndex(db);
   srv = await startServer(['--db', db, '--serve-sources', SEEDS, '--quiet']);
-  browser = await chromium.launch({
-    executablePath: process.env.PS_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launch();
   api = await (await fetch(`${srv.base}/api/search?q=${encodeURIComponent(Q)}&limit=100`)).json();
   assert.ok(api.total >= 3, 'the seeds give at least three ärenden for the test query');
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -41,35 +33,12 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function newPage(opts = {}) {
-  const ctx = await browser.newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 900 }, ...opts });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.errors = errors;
-  return page;
-}
-
-// Like page.waitForFunction, but polling through evaluate: waitForFunction's polling evaluates
-// strings, which the page's CSP (no 'unsafe-eval') rightly refuses.
-async function waitFor(page, fn, arg, timeoutMs = 10000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (await page.evaluate(fn, arg)) return;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${fn}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function newPage(opts = {}) {
+  return openPage(browser, opts);
 }
 
 async function cardKeys(page) {
   return page.$$eval('#resultat .kort h3 a', (as) => as.map((a) => new URL(a.href).searchParams.get('key')));
-}
-
-async function axeScan(page) {
-  await page.addScriptTag({ path: AXE });
-  const res = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
-  return res.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 test('search from the start page, with the URL holding the query', async () => {
