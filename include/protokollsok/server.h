@@ -36,8 +36,15 @@ typedef struct {
     bool log_queries;         /* access log includes the query string (default true) */
     FILE *log;                /* access log and warnings; NULL = no logging */
     unsigned timeout_s;       /* idle connection timeout, seconds (default 15) */
-    unsigned max_connections; /* total connection limit (default 256) */
-    unsigned max_per_ip;      /* connections per client address (default 64) */
+    unsigned header_timeout_s; /* a whole request head must arrive within this, counted from
+                                  the connect or the end of the previous response (default 10;
+                                  1 s while three quarters of the connections are in use) */
+    unsigned max_connections; /* total connection limit (default 1024) */
+    unsigned max_per_ip;      /* connections per client address (default 32) */
+    unsigned max_requests;    /* requests per kept-alive connection (default 100) */
+    const char *trust_proxy;  /* numeric address of a reverse proxy: its connections are not
+                                 capped per address and its X-Forwarded-For names the client;
+                                 NULL = none (X-Forwarded-For is ignored) */
 } ps_server_config;
 
 /* Fill c with the defaults above (db_path "index"). */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "protokollsok/server.h"
 
@@ -31,10 +32,17 @@ static void usage(FILE *out)
           "                        (default: from the request's Host header)\n"
           "  --no-log-queries      leave the query text out of the access log\n"
           "  --quiet               no access log\n"
-          "  --timeout SECONDS     close idle or slow connections after this (default 15)\n"
-          "  --max-connections N   connections at once (default 256)\n"
-          "  --max-per-ip N        connections at once per client address (default 64;\n"
-          "                        behind a reverse proxy all come from one address)\n"
+          "  --timeout SECONDS     close connections idle this long (default 15)\n"
+          "  --header-timeout SECONDS\n"
+          "                        a whole request head must arrive within this, from the\n"
+          "                        connect or the previous answer (default 10; 1 while three\n"
+          "                        quarters of the connections are in use)\n"
+          "  --max-connections N   connections at once (default 1024)\n"
+          "  --max-per-ip N        connections at once per client address (default 32)\n"
+          "  --max-requests N      requests per kept-alive connection (default 100)\n"
+          "  --trust-proxy ADDR    the numeric address of a reverse proxy in front: its\n"
+          "                        connections are not capped per address and the client\n"
+          "                        address is its last X-Forwarded-For entry (from nobody else)\n"
           "  -h, --help            show this help\n"
           "\n"
           "Prints 'Listening on http://HOST:PORT/' once ready. Exit status: 0 after a clean\n"
@@ -52,6 +60,29 @@ static bool parse_uint(const char *s, unsigned max, unsigned *out)
     return true;
 }
 
+/* Every connection is a descriptor, and the index and web files need some more: raise the soft
+ * limit as far as allowed and fit --max-connections under it. */
+static void fit_descriptors(ps_server_config *cfg)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    const rlim_t spare = 64;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)cfg->max_connections + spare) {
+        unsigned fit = rl.rlim_cur > spare * 2 ? (unsigned)(rl.rlim_cur - spare) : 16;
+        fprintf(stderr,
+                "protokollsok serve: warning: only %llu file descriptors (ulimit -n): "
+                "--max-connections lowered from %u to %u\n",
+                (unsigned long long)rl.rlim_cur, cfg->max_connections, fit);
+        cfg->max_connections = fit;
+    }
+}
+
 int ps_cli_serve(int argc, char **argv)
 {
     enum {
@@ -66,7 +97,10 @@ int ps_cli_serve(int argc, char **argv)
         OPT_QUIET,
         OPT_TIMEOUT,
         OPT_MAXCONN,
-        OPT_MAXIP
+        OPT_MAXIP,
+        OPT_HEADER_TIMEOUT,
+        OPT_MAXREQ,
+        OPT_TRUST_PROXY
     };
     static const struct option opts[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -81,6 +115,9 @@ int ps_cli_serve(int argc, char **argv)
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"max-connections", required_argument, NULL, OPT_MAXCONN},
         {"max-per-ip", required_argument, NULL, OPT_MAXIP},
+        {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+        {"max-requests", required_argument, NULL, OPT_MAXREQ},
+        {"trust-proxy", required_argument, NULL, OPT_TRUST_PROXY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -134,6 +171,17 @@ int ps_cli_serve(int argc, char **argv)
             if (!parse_uint(optarg, 100000, &cfg.max_per_ip) || cfg.max_per_ip == 0)
                 return ps_cli_usage_error("serve", "--max-per-ip wants 1 to 100000");
             break;
+        case OPT_HEADER_TIMEOUT:
+            if (!parse_uint(optarg, 3600, &cfg.header_timeout_s) || cfg.header_timeout_s == 0)
+                return ps_cli_usage_error("serve", "--header-timeout wants 1 to 3600 seconds");
+            break;
+        case OPT_MAXREQ:
+            if (!parse_uint(optarg, 1000000, &cfg.max_requests) || cfg.max_requests == 0)
+                return ps_cli_usage_error("serve", "--max-requests wants 1 to 1000000");
+            break;
+        case OPT_TRUST_PROXY:
+            cfg.trust_proxy = optarg;
+            break;
         case 'h':
             usage(stdout);
             return PS_EXIT_OK;
@@ -144,6 +192,7 @@ int ps_cli_serve(int argc, char **argv)
     if (optind < argc)
         return ps_cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
     cfg.db_path = ps_cli_db_path(db);
+    fit_descriptors(&cfg);
 
     /* Block the stop signals before the worker threads start, so they inherit the mask and
      * only sigwait() below sees them. */

@@ -331,6 +331,14 @@ static enum MHD_Result api_simple(ps_srv_ctx *c, call_kind kind)
                             json_integer((json_int_t)(ps_srv_now() - c->srv->started)));
         json_object_set_new(out, "threads", json_integer(c->srv->threads));
         json_object_set_new(out, "serves_sources", json_boolean(c->srv->sources_real != NULL));
+        ps_srv_guard_stats g;
+        ps_srv_guard_counts(c->srv, &g);
+        json_object_set_new(out, "connections",
+                            json_pack("{s:I,s:I,s:I,s:I,s:I}", "open", (json_int_t)g.connections,
+                                      "waiting", (json_int_t)g.waiting, "max",
+                                      (json_int_t)c->srv->max_connections, "cut_slow",
+                                      (json_int_t)g.cut_slow, "cut_address",
+                                      (json_int_t)g.cut_address));
     }
     enum MHD_Result result = ps_srv_json(c, 200, out, NULL);
     json_decref(out);

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <zlib.h>
 
+static void utc_now(char *out, size_t n);
+
 /* No inline script or style anywhere: the web UI loads its modules and CSS from 'self'. */
 static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
                           "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -117,9 +119,17 @@ enum MHD_Result ps_srv_reply(ps_srv_ctx *c, unsigned status, const char *content
     if (may_gzip)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
     add_default_headers(resp, content_type);
+    return ps_srv_queue(c, status, resp, gz ? gz_len : len);
+}
+
+enum MHD_Result ps_srv_queue(ps_srv_ctx *c, unsigned status, struct MHD_Response *resp,
+                             size_t bytes)
+{
+    if (c->req->last)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result res = MHD_queue_response(c->conn, status, resp);
     MHD_destroy_response(resp);
-    ps_srv_log_access(c, status, gz ? gz_len : len);
+    ps_srv_log_access(c, status, bytes);
     return res;
 }
 
@@ -135,11 +145,40 @@ enum MHD_Result ps_srv_json(ps_srv_ctx *c, unsigned status, const json_t *v,
     return res;
 }
 
+/* An error on /feed.atom is an Atom feed too, so that a feed reader shows the message: the
+ * feed's title says what went wrong, in Swedish, the subtitle in English. */
+static enum MHD_Result atom_error(ps_srv_ctx *c, unsigned status, const char *code,
+                                  const char *message_sv, const char *message_en,
+                                  const char *const *extra_headers)
+{
+    char when[32];
+    utc_now(when, sizeof when);
+    ps_buf b = PS_BUF_INIT;
+    ps_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                    "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"sv\">\n<title>Fel: ");
+    ps_srv_escape(&b, message_sv);
+    ps_buf_puts(&b, "</title>\n<subtitle>");
+    ps_srv_escape(&b, message_en);
+    ps_buf_printf(&b, "</subtitle>\n<id>urn:protokollsok:error:%u:", status);
+    ps_srv_escape(&b, code);
+    ps_buf_printf(&b, "</id>\n<updated>%s</updated>\n<author><name>protokollsok</name></author>\n"
+                      "</feed>\n",
+                  when);
+    enum MHD_Result res =
+        b.failed ? MHD_NO
+                 : ps_srv_reply(c, status, "application/atom+xml; charset=utf-8", b.data, b.len,
+                                extra_headers);
+    ps_buf_free(&b);
+    return res;
+}
+
 /* offset: the character of the query at fault, or -1 (left out). */
 static enum MHD_Result error_reply(ps_srv_ctx *c, unsigned status, const char *code,
                                    const char *message_sv, const char *message_en, long offset,
                                    const char *const *extra_headers)
 {
+    if (c->atom)
+        return atom_error(c, status, code, message_sv, message_en, extra_headers);
     json_t *e = json_pack("{s:{s:i,s:s,s:s,s:s}}", "error", "status", (int)status, "code", code,
                           "message_sv", message_sv, "message_en", message_en);
     if (e && offset >= 0)
@@ -202,18 +241,6 @@ enum MHD_Result ps_srv_error_from(ps_srv_ctx *c, const ps_error *err, bool missi
 
 /* --- logging ---------------------------------------------------------------------------------- */
 
-static void client_address(struct MHD_Connection *conn, char *out, size_t n)
-{
-    snprintf(out, n, "-");
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (!ci || !ci->client_addr)
-        return;
-    socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                           : sizeof(struct sockaddr_in);
-    getnameinfo(ci->client_addr, len, out, (socklen_t)n, NULL, 0, NI_NUMERICHOST);
-}
-
 static void utc_now(char *out, size_t n)
 {
     time_t t = time(NULL);
@@ -226,8 +253,8 @@ void ps_srv_log_access(ps_srv_ctx *c, unsigned status, size_t bytes)
 {
     if (!c->srv->log)
         return;
-    char addr[64], when[32];
-    client_address(c->conn, addr, sizeof addr);
+    char when[32];
+    const char *addr = c->req->client[0] ? c->req->client : "-";
     utc_now(when, sizeof when);
     const char *uri = c->req->raw_uri;
     int uri_len = (int)strlen(uri);

@@ -6,6 +6,7 @@
  *   server/api.c     /api/... JSON endpoints and request-parameter validation
  *   server/page.c    server-rendered HTML pages (work without JavaScript) from web/ templates
  *   server/feed.c    /feed.atom and /opensearch.xml
+ *   server/guard.c   one record per connection; head deadline, per-address cap, trusted proxy
  */
 #ifndef PROTOKOLLSOK_SERVER_INTERNAL_H
 #define PROTOKOLLSOK_SERVER_INTERNAL_H
@@ -22,6 +23,11 @@
 #include "protokollsok/server.h"
 
 #define PS_SRV_MAX_URI 4096   /* raw request target, bytes (longer: 414) */
+#define PS_SRV_MAX_PARAMS 64  /* query parameters (more: 400) */
+/* libmicrohttpd's memory per connection: the request head, every parsed parameter (about 64
+ * bytes each: a 4 KB target of "a&a&..." holds 2048) and the response head must fit, else it
+ * cannot answer at all. Pages are touched only as used. */
+#define PS_SRV_CONN_MEMORY ((size_t)256 * 1024)
 #define PS_SRV_MAX_QUERY 1000 /* q parameter, bytes (longer: 400) */
 #define PS_SRV_MAX_PARAM 200  /* any other parameter, bytes */
 #define PS_SRV_MAX_LIMIT 100
@@ -44,6 +50,21 @@ typedef struct {
     size_t n;
 } ps_srv_pool;
 
+typedef struct ps_srv_conn ps_srv_conn;
+
+/* The connections (server/guard.c), under mu. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t wake; /* the guard thread sleeps on it between sweeps */
+    pthread_t thread;
+    bool initialized, running, stop;
+    bool draining;     /* shutting down: idle connections are closed, answers say close */
+    ps_srv_conn *head; /* every open connection */
+    size_t n;
+    unsigned long cut_slow;    /* closed for a late request head */
+    unsigned long cut_address; /* refused: too many from one address */
+} ps_srv_guard;
+
 struct ps_server {
     char *db_path;
     char *host;
@@ -57,15 +78,26 @@ struct ps_server {
     double started; /* monotonic seconds */
     ps_srv_pool pool;
     struct MHD_Daemon *daemon;
+    char *trust_proxy;       /* numeric address of the trusted reverse proxy, or NULL */
+    unsigned max_connections;
+    unsigned max_per_ip;
+    unsigned max_requests;   /* per connection, then Connection: close */
+    double header_timeout;   /* seconds for a whole request head */
+    ps_srv_guard guard;
 };
 
-/* Per-request state, made from the raw request target before MHD decodes it. */
+/* Per-request state, made from the raw request target before MHD decodes it. It lives in its
+ * connection's record (server/guard.c) and is reset for each request on that connection. */
 typedef struct {
-    char *raw_uri; /* as received: path?query, not decoded */
+    ps_srv_conn *conn;
+    char *raw_uri; /* as received: path?query, not decoded; owned, freed with the connection */
     size_t raw_len;
     double start;    /* monotonic seconds */
     bool head;       /* HEAD request: log no body bytes */
+    bool head_seen;  /* the whole request head has arrived (first handler call done) */
+    bool last;       /* the last request this connection may make: answer Connection: close */
     char method[16]; /* for the access log, truncated */
+    char client[64]; /* client address (X-Forwarded-For from the trusted proxy), for the log */
 } ps_srv_request;
 
 typedef struct {
@@ -73,6 +105,7 @@ typedef struct {
     struct MHD_Connection *conn;
     ps_srv_request *req;
     const char *path; /* decoded path (NUL-free, checked) */
+    bool atom;        /* errors as an Atom feed (/feed.atom), else JSON */
 } ps_srv_ctx;
 
 double ps_srv_now(void);
@@ -88,6 +121,10 @@ char *ps_srv_checked_path(const char *raw, size_t n);
  * copied. extra_headers: NULL or a NULL-terminated list of name, value pairs. */
 enum MHD_Result ps_srv_reply(ps_srv_ctx *c, unsigned status, const char *content_type,
                              const char *body, size_t len, const char *const *extra_headers);
+/* Queue resp (adding Connection: close on a connection's last request), destroy it and log
+ * the request with bytes sent. */
+enum MHD_Result ps_srv_queue(ps_srv_ctx *c, unsigned status, struct MHD_Response *resp,
+                             size_t bytes);
 /* Reply with an error object {"error":{"status","code","message_sv","message_en"}}. */
 enum MHD_Result ps_srv_error(ps_srv_ctx *c, unsigned status, const char *code,
                              const char *message_sv, const char *message_en);
@@ -127,6 +164,28 @@ ps_srv_slot *ps_srv_searcher_acquire(ps_server *s, ps_error *err);
 void ps_srv_searcher_release(ps_server *s, ps_srv_slot *slot);
 /* Force a revision check now (after a failed call). */
 void ps_srv_searcher_refresh(ps_server *s, ps_srv_slot *slot);
+
+/* --- server/guard.c: the connections -------------------------------------------------------- */
+
+/* MHD_OPTION_NOTIFY_CONNECTION: make / free the record of a connection (cls: the server). */
+void ps_srv_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                         enum MHD_ConnectionNotificationCode code);
+/* The request record of conn (owned by its connection), or NULL when it has none. */
+ps_srv_request *ps_srv_guard_request(struct MHD_Connection *conn);
+/* The request head is complete: stop its deadline, find the client address. */
+void ps_srv_guard_head_received(ps_server *s, ps_srv_request *r, struct MHD_Connection *conn);
+/* The response went out: the deadline for the next head starts now. */
+void ps_srv_guard_request_done(ps_server *s, ps_srv_request *r);
+/* Shutting down: close the idle connections now and every other one after its answer. */
+void ps_srv_guard_drain(ps_server *s);
+/* Start the guard thread / stop it (after the daemon is stopped). */
+ps_status ps_srv_guard_init(ps_server *s, ps_error *err);
+void ps_srv_guard_stop(ps_server *s);
+typedef struct {
+    size_t connections, waiting;
+    unsigned long cut_slow, cut_address;
+} ps_srv_guard_stats;
+void ps_srv_guard_counts(ps_server *s, ps_srv_guard_stats *out);
 
 /* --- server/api.c ----------------------------------------------------------------------------- */
 

@@ -36,8 +36,10 @@ void ps_server_config_init(ps_server_config *c)
     c->log_queries = true;
     c->log = stderr;
     c->timeout_s = 15;
-    c->max_connections = 256;
-    c->max_per_ip = 64;
+    c->header_timeout_s = 10;
+    c->max_connections = 1024;
+    c->max_per_ip = 32;
+    c->max_requests = 100;
 }
 
 /* --- the searcher pool ------------------------------------------------------------------------ */
@@ -130,22 +132,25 @@ void ps_srv_searcher_release(ps_server *s, ps_srv_slot *slot)
 
 /* --- request checks and routing --------------------------------------------------------------- */
 
+/* The request record lives in the connection's (server/guard.c), so no completion path can
+ * leak it: it is reset here for each request and freed when the connection closes. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     (void)cls;
-    (void)conn;
-    ps_srv_request *r = calloc(1, sizeof *r);
+    ps_srv_request *r = ps_srv_guard_request(conn);
     if (!r)
         return NULL;
+    ps_srv_conn *k = r->conn;
+    free(r->raw_uri);
+    memset(r, 0, sizeof *r);
+    r->conn = k;
     r->start = ps_srv_now();
     r->raw_len = strlen(uri);
     /* Keep at most one byte over the limit: enough to know it is too long. */
     size_t keep = r->raw_len > PS_SRV_MAX_URI ? PS_SRV_MAX_URI + 1 : r->raw_len;
     r->raw_uri = malloc(keep + 1);
-    if (!r->raw_uri) {
-        free(r);
+    if (!r->raw_uri)
         return NULL;
-    }
     memcpy(r->raw_uri, uri, keep);
     r->raw_uri[keep] = '\0';
     return r;
@@ -154,15 +159,12 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
     (void)conn;
     (void)toe;
     ps_srv_request *r = *req_cls;
-    if (r) {
-        free(r->raw_uri);
-        free(r);
-        *req_cls = NULL;
-    }
+    if (r)
+        ps_srv_guard_request_done(cls, r);
+    *req_cls = NULL;
 }
 
 char *ps_srv_checked_path(const char *raw, size_t n)
@@ -228,33 +230,89 @@ static enum MHD_Result route(ps_srv_ctx *c)
     return ps_srv_static(c);
 }
 
+/* The checks that need only the request head. They run when it is complete (the handler's
+ * first call); an error answered then also closes the connection, since the client may still
+ * be sending a body nobody reads. *answered false when the request may go on. */
+static enum MHD_Result check_head(ps_srv_ctx *c, const char *method, const char *version,
+                                  bool *answered)
+{
+    *answered = true;
+    ps_srv_request *r = c->req;
+    bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
+    r->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+    snprintf(r->method, sizeof r->method, "%s", method);
+    c->path = "";
+    if (!get && !r->head) {
+        static const char *const allow[] = {"Allow", "GET, HEAD", NULL};
+        return ps_srv_error_headers(c, 405, "method_not_allowed", "Endast GET och HEAD stöds.",
+                                    "Only GET and HEAD are supported.", allow);
+    }
+    const char *len = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Content-Length");
+    if ((len && strcmp(len, "0") != 0) ||
+        MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Transfer-Encoding"))
+        return ps_srv_error(c, 413, "body_not_allowed", "En förfrågan får inte ha en kropp.",
+                            "A request must not have a body.");
+    if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+        !MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Host"))
+        return ps_srv_error(c, 400, "no_host", "Rubriken Host saknas.",
+                            "The Host header is missing (required in HTTP/1.1).");
+    *answered = false;
+    return MHD_YES;
+}
+
+/* The query string's parameter count and whether one holds an encoded NUL (which libmicrohttpd
+ * would decode into the end of the value: "a%00b" would silently become "a"). */
+static bool query_ok(const char *q, size_t *count)
+{
+    *count = 0;
+    bool nul = false;
+    for (const char *p = q; p && *p;) {
+        const char *end = strchr(p, '&');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n > 0)
+            (*count)++;
+        for (size_t i = 0; i + 2 < n; i++)
+            if (p[i] == '%' && p[i + 1] == '0' && p[i + 2] == '0')
+                nul = true;
+        p = end ? end + 1 : NULL;
+    }
+    return !nul;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
 {
     (void)url;
-    (void)version;
     (void)upload_data;
     ps_server *s = cls;
     ps_srv_request *r = *req_cls;
     if (!r)
         return MHD_NO; /* out of memory in on_uri: drop the connection */
-    ps_srv_ctx c = {s, conn, r, NULL};
-    bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
-    r->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-    snprintf(r->method, sizeof r->method, "%s", method);
-    if (!get && !r->head) {
-        *upload_data_size = 0; /* a body is never read */
-        static const char *const allow[] = {"Allow", "GET, HEAD", NULL};
-        c.path = "";
-        return ps_srv_error_headers(&c, 405, "method_not_allowed", "Endast GET och HEAD stöds.",
-                                    "Only GET and HEAD are supported.", allow);
+    ps_srv_ctx c = {s, conn, r, NULL, strncmp(r->raw_uri, "/feed.atom", 10) == 0};
+    if (!r->head_seen) {
+        /* Answering in this first call would make libmicrohttpd close the connection; the
+         * answer comes in the next call, so connections stay alive and pipelined requests are
+         * answered in turn. */
+        r->head_seen = true;
+        ps_srv_guard_head_received(s, r, conn);
+        bool answered;
+        enum MHD_Result res = check_head(&c, method, version, &answered);
+        return answered ? res : MHD_YES;
     }
+    *upload_data_size = 0; /* a body is refused in check_head, never read */
     if (r->raw_len > PS_SRV_MAX_URI)
         return ps_srv_error(&c, 414, "uri_too_long", "Adressen är för lång.",
                             "The request URI is too long.");
 
     const char *q = strchr(r->raw_uri, '?');
+    size_t nparams;
+    if (!query_ok(q ? q + 1 : NULL, &nparams))
+        return ps_srv_error(&c, 400, "bad_parameter", "En parameter innehåller ett NUL-tecken.",
+                            "A parameter contains a NUL character.");
+    if (nparams > PS_SRV_MAX_PARAMS)
+        return ps_srv_error(&c, 400, "too_many_parameters", "För många parametrar i adressen.",
+                            "Too many query parameters.");
     size_t path_len = q ? (size_t)(q - r->raw_uri) : r->raw_len;
     if (is_api_arende(r->raw_uri)) {
         c.path = "/api/arende/";
@@ -287,7 +345,9 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 static void server_free(ps_server *s)
 {
+    ps_srv_guard_stop(s);
     pool_free(&s->pool);
+    free(s->trust_proxy);
     free(s->db_path);
     free(s->host);
     free(s->web_real);
@@ -304,6 +364,23 @@ static ps_status resolve_dir(const char *dir, const char *what, char **out, ps_e
                             strerror(errno));
     *out = real;
     return PS_OK;
+}
+
+/* The proxy address in the form the peer addresses are printed in (getnameinfo, numeric). */
+static ps_status numeric_address(const char *addr, char **out, ps_error *err)
+{
+    struct addrinfo hints = {0}, *ai = NULL;
+    hints.ai_flags = AI_NUMERICHOST;
+    if (getaddrinfo(addr, NULL, &hints, &ai) != 0)
+        return ps_error_set(err, PS_ERR_INVALID,
+                            "trusted proxy '%s' is not a numeric IPv4 or IPv6 address", addr);
+    char buf[64];
+    int rc = getnameinfo(ai->ai_addr, ai->ai_addrlen, buf, sizeof buf, NULL, 0, NI_NUMERICHOST);
+    freeaddrinfo(ai);
+    if (rc != 0)
+        return ps_error_set(err, PS_ERR_INVALID, "trusted proxy '%s': %s", addr, gai_strerror(rc));
+    *out = strdup(buf);
+    return *out ? PS_OK : ps_error_set(err, PS_ERR_NOMEM, "out of memory");
 }
 
 static ps_status start_daemon(ps_server *s, const ps_server_config *c, ps_error *err)
@@ -327,9 +404,9 @@ static ps_status start_daemon(ps_server *s, const ps_server_config *c, ps_error 
         flags, (uint16_t)c->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
         s, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)c->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)c->max_per_ip,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_URI_LOG_CALLBACK,
-        on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned)s->max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT, PS_SRV_CONN_MEMORY,
+        MHD_OPTION_NOTIFY_CONNECTION, ps_srv_guard_notify, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+        s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_LISTENING_ADDRESS_REUSE,
         (unsigned)1, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!s->daemon)
@@ -352,6 +429,10 @@ ps_status ps_server_start(const ps_server_config *c, ps_server **out, ps_error *
     s->log = c->log;
     s->log_queries = c->log_queries;
     s->started = ps_srv_now();
+    s->max_connections = c->max_connections ? c->max_connections : 1024;
+    s->max_per_ip = c->max_per_ip ? c->max_per_ip : 32;
+    s->max_requests = c->max_requests ? c->max_requests : 100;
+    s->header_timeout = c->header_timeout_s ? c->header_timeout_s : 10;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     s->threads = c->threads ? c->threads : (unsigned)(cores > 0 ? cores : 1);
     if (c->public_url && *c->public_url) {
@@ -369,6 +450,8 @@ ps_status ps_server_start(const ps_server_config *c, ps_server **out, ps_error *
         st = resolve_dir(c->web_dir ? c->web_dir : PS_WEB_DIR, "web", &s->web_real, err);
     if (st == PS_OK && c->sources_dir)
         st = resolve_dir(c->sources_dir, "sources", &s->sources_real, err);
+    if (st == PS_OK && c->trust_proxy)
+        st = numeric_address(c->trust_proxy, &s->trust_proxy, err);
     if (st == PS_OK && pool_init(&s->pool, s->threads) != PS_OK)
         st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
     if (st == PS_OK) {
@@ -376,6 +459,8 @@ ps_status ps_server_start(const ps_server_config *c, ps_server **out, ps_error *
         st = ps_searcher_open(s->db_path, &s->pool.slots[0].searcher, err);
         s->pool.slots[0].last_check = ps_srv_now();
     }
+    if (st == PS_OK)
+        st = ps_srv_guard_init(s, err);
     if (st == PS_OK)
         st = start_daemon(s, c, err);
     if (st != PS_OK) {
@@ -399,6 +484,7 @@ void ps_server_stop(ps_server *s, unsigned grace_ms)
         MHD_socket lsock = MHD_quiesce_daemon(s->daemon);
         if (lsock != MHD_INVALID_SOCKET)
             close(lsock);
+        ps_srv_guard_drain(s);
         double until = ps_srv_now() + grace_ms / 1000.0;
         while (ps_srv_now() < until) {
             const union MHD_DaemonInfo *info =

@@ -114,10 +114,7 @@ static enum MHD_Result not_modified(ps_srv_ctx *c, const char *etag, const char 
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    enum MHD_Result res = MHD_queue_response(c->conn, MHD_HTTP_NOT_MODIFIED, resp);
-    MHD_destroy_response(resp);
-    ps_srv_log_access(c, MHD_HTTP_NOT_MODIFIED, 0);
-    return res;
+    return ps_srv_queue(c, MHD_HTTP_NOT_MODIFIED, resp, 0);
 }
 
 static enum MHD_Result not_found(ps_srv_ctx *c)
@@ -235,10 +232,7 @@ enum MHD_Result ps_srv_source(ps_srv_ctx *c)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    enum MHD_Result res = MHD_queue_response(c->conn, 200, resp);
-    MHD_destroy_response(resp);
-    ps_srv_log_access(c, 200, (size_t)st.st_size);
-    return res;
+    return ps_srv_queue(c, 200, resp, (size_t)st.st_size);
 }
 
 /* The part of real below root, or NULL. */

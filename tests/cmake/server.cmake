@@ -30,6 +30,12 @@ add_test(NAME journalist_http
     ${PS_NODE} --test --test-reporter=spec ${CMAKE_SOURCE_DIR}/tests/http/journalist.test.mjs)
 set_tests_properties(journalist_http PROPERTIES TIMEOUT 180 LABELS http)
 
+# Hostile clients (tests/http/hostile.test.mjs): floods, slowloris, bad heads, keep-alive.
+add_test(NAME server_hostile
+  COMMAND ${CMAKE_COMMAND} -E env ${ps_server_test_env} PS_TEST_TMP=${CMAKE_BINARY_DIR}/testtmp/server_hostile
+    ${PS_NODE} --test --test-reporter=spec ${CMAKE_SOURCE_DIR}/tests/http/hostile.test.mjs)
+set_tests_properties(server_hostile PROPERTIES TIMEOUT 180 LABELS http)
+
 if(PS_BROWSER_TESTS)
   if(NOT EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/node_modules/playwright-core)
     message(WARNING "tests/browser/node_modules missing: run scripts/install-deps (npm ci) for the browser tests")
