@@ -2,7 +2,7 @@
 // innerHTML, so nothing from the index can become markup). The classes match what the server
 // renders for the page without JavaScript (src/server/page.c).
 
-export const STATE_KEYS = ['q', 'kommun', 'namnd', 'typ', 'from', 'to', 'sort', 'limit', 'offset'];
+export const STATE_KEYS = ['q', 'kommun', 'namnd', 'typ', 'from', 'to', 'sort', 'limit', 'offset', 'stava'];
 
 const MONTHS = ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti',
   'september', 'oktober', 'november', 'december'];
@@ -111,7 +111,26 @@ export function card(hit, q) {
   return el('li', { class: 'kort' }, art);
 }
 
+// The words the results are for: the suggestion's when it was searched instead.
+export function shownQuery(data, q) {
+  return data.suggestion && data.suggestion.applied ? data.suggestion.query : q;
+}
+
+// "Menade du …?" (suggestion_html in page.c).
+function suggestion(data, state) {
+  const s = data.suggestion;
+  if (!s || typeof s.query !== 'string') return null;
+  if (s.applied) {
+    return el('p', { class: 'stavning' }, 'Visar resultat för ', el('strong', {}, s.query),
+      '. Inga träffar på det du skrev; sök ändå på ',
+      el('a', { href: searchHref(state, { offset: '', stava: '0' }) }, state.q || ''), '.');
+  }
+  return el('p', { class: 'stavning' }, 'Menade du ',
+    el('a', { href: searchHref(state, { q: s.query, offset: '', stava: '' }) }, s.query), '?');
+}
+
 export function countText(data, q) {
+  q = shownQuery(data, q);
   const total = data.total || 0;
   let s = total === 0 ? 'Inga ärenden hittades'
     : `${data.total_exact === false ? 'Cirka ' : ''}${total} ${total === 1 ? 'ärende' : 'ärenden'}`;
@@ -208,6 +227,8 @@ export function csvLink(state, total) {
 
 export function renderResults(container, data, state) {
   const nodes = [el('h2', { id: 'resultat-rubrik', class: 'visually-hidden', tabindex: '-1' }, 'Sökresultat')];
+  const sugg = suggestion(data, state);
+  if (sugg) nodes.push(sugg);
   if (data.note) nodes.push(el('p', { class: 'notis' }, data.note));
   if (!data.total) {
     nodes.push(emptyState());
@@ -216,7 +237,7 @@ export function renderResults(container, data, state) {
     if (chart) nodes.push(chart);
     nodes.push(el('p', { class: 'till-filter' }, el('a', { href: '#filter' }, 'Avgränsa sökningen ↓')));
     const ol = el('ol', { class: 'traffar', start: String((data.offset || 0) + 1) });
-    for (const hit of data.hits || []) ol.append(card(hit, state.q));
+    for (const hit of data.hits || []) ol.append(card(hit, shownQuery(data, state.q)));
     nodes.push(ol);
     const nav = pagination(data, state);
     if (nav) nodes.push(nav);

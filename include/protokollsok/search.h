@@ -19,6 +19,11 @@
  *     "facets": { "kommun": [{"value","count"}], "namnd": [...], "year": [...], "type": [...] },
  *     "histogram": { "unit": "year" | "month", "bars": [ { "period": "2023" | "2023-05",
  *                    "label": "2023" | "maj 2023", "from", "to", "count" } ] } }
+ *     "suggestion": null | { "query": "förbundet", "applied": bool, "message": "..." }
+ *     (a better spelling from the index's words when the query found little: missing
+ *      diacritics, typos. applied: the results are those of the suggestion, because the query
+ *      as typed found nothing (or only by falling back), "query" stays what was typed and the
+ *      message says "Visar resultat för …"; else the message is "Menade du …?")
  *     (histogram: matching ärenden per year in time order, gaps as 0, per month when the
  *      request's from..to is a year or less; null unless facets are asked for)
  *     (added: "ignored": [stop words left out], "dnr": the diarienummer the whole query is or
@@ -64,6 +69,7 @@ typedef struct {
     unsigned limit;     /* 1..100, 0 = 10 */
     bool facets;        /* count facets */
     unsigned excerpts;  /* excerpts per hit, 0 = 3 */
+    bool no_spelling;   /* no "Menade du …?": search exactly what was typed */
     bool export_rows;   /* an export (CSV): limit may be up to PS_SEARCH_EXPORT_MAX, 0 = all
                            of them; no excerpts are made */
 } ps_search_request;

@@ -106,6 +106,9 @@ typedef bool (*ps_store_term_fn)(void *ctx, const char *term, size_t len, uint32
 ps_status ps_store_each_term(ps_store *store, const char *prefix, ps_store_term_fn fn, void *ctx,
                              ps_error *err);
 
+/* *out = how many documents have term (0 for the empty term or one not in the database). */
+ps_status ps_store_termfreq(ps_store *store, const char *term, uint32_t *out, ps_error *err);
+
 /* For each document indexed by term, call fn with each of that document's terms that start
  * with prefix (termfreq: the term's frequency in the database), e.g. the "P" path term of
  * every document having a word. fn returns false to stop early. */

@@ -39,6 +39,7 @@ static void usage(FILE *out)
         "  --show KEY           print the full text of one ärende (KEY as in the hit list);\n"
         "                       the words of QUERY, if given, are marked\n"
         "  --marks ansi|stars|none  how matched words are marked (see below)\n"
+        "  --exact              no spelling help: search exactly the words typed\n"
         "  -h, --help           this help\n"
         "\n"
         "Query language:\n"
@@ -59,6 +60,11 @@ static void usage(FILE *out)
         "                       the word, \"phrase\" or (group) must occur in that part\n"
         "  2023.076 SN          a query that is a diarienummer lists that ärende first\n"
         "  Upper/lower case never matters; é and e are the same. Quote a value with spaces.\n"
+        "\n"
+        "Spelling: when a query finds little, a better spelling from the index's own words is\n"
+        "suggested (\"Menade du förbundet?\"): missing å/ä/ö (forbund, Alingsas) and typos\n"
+        "(förbudnet); when the query as typed finds nothing, the suggestion is searched instead\n"
+        "and the output says so (\"Visar resultat för …\"). --exact turns this off.\n"
         "\n"
         "Output: numbered hits with title; dnr, §, nämnd, kommun, date and document type; up to\n"
         "three excerpts with the matched words marked; the documents; total and time taken.\n"
@@ -216,6 +222,9 @@ static void print_histogram(const json_t *histogram)
 
 static void print_result(const json_t *res, marks_style marks)
 {
+    const json_t *sugg = json_object_get(res, "suggestion");
+    if (str(sugg, "message"))
+        printf("%s\n\n", str(sugg, "message"));
     if (str(res, "note"))
         printf("Obs: %s\n\n", str(res, "note"));
     const json_t *ignored = json_object_get(res, "ignored");
@@ -312,6 +321,7 @@ static const struct option search_opts[] = {
     {"facets", no_argument, NULL, 'f'},
     {"show", required_argument, NULL, 'S'},
     {"marks", required_argument, NULL, 'm'},
+    {"exact", no_argument, NULL, 'x'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -371,6 +381,9 @@ static int parse_options(int argc, char **argv, cli_opts *o)
             break;
         case 'c':
             o->csv = true;
+            break;
+        case 'x':
+            o->req.no_spelling = true;
             break;
         case 'f':
             o->req.facets = true;

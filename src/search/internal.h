@@ -108,6 +108,13 @@ json_t *ps_search_facets_new(void);
 void ps_search_facets_add(json_t *facets, const ps_store_results *res);
 void ps_search_facets_sort(json_t *facets);
 
+/* ---- search/spell.c: "Menade du …?" ------------------------------------------------------ */
+
+/* The query text q (parsed as query) with its misspelt words replaced by the index's own
+ * words (missing diacritics, typos); *out malloc'd, NULL when nothing is better. */
+ps_status ps_search_spell(ps_searcher *s, const ps_query *query, const char *q, char **out,
+                          ps_error *err);
+
 /* ---- search/histogram.c: matching ärenden over time --------------------------------------- */
 
 /* Whether [from, to] (ISO dates, NULL = open) is at most a year: then count per month. */

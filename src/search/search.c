@@ -24,6 +24,7 @@
 
 #define DNR_HITS_MAX 100
 #define FACET_VALUES_MAX 12
+#define SPELL_FEW 3 /* ärenden: this few (or a fallback) and a better spelling is looked for */
 #define EXACT_COUNT_MAX 20000 /* documents: up to this many matches, count ärenden exactly */
 
 /* ---- open / close ------------------------------------------------------------------------ */
@@ -553,11 +554,10 @@ static ps_status add_request_filters(run_state *r, const ps_search_request *req,
     return st;
 }
 
-ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **out, ps_error *err)
+static ps_status run_once(ps_searcher *s, const ps_search_request *req, double t0, json_t **out,
+                          ps_error *err)
 {
     *out = NULL;
-    ps_error_clear(err);
-    double t0 = now_ms();
     ps_status st = validate(req, err);
     if (st)
         return st;
@@ -648,5 +648,82 @@ ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **o
     json_decref(histogram);
     pages_free(&p);
     run_free(&r);
+    return st;
+}
+
+/* Whether a result found so little that a better spelling is worth looking for. */
+static bool found_little(const json_t *res)
+{
+    return json_integer_value(json_object_get(res, "total")) <= SPELL_FEW ||
+           json_is_string(json_object_get(res, "fallback"));
+}
+
+/* "Menade du …?": a better spelling of the query, tried; its results replace the typed
+ * query's when that found nothing (or only by falling back) and the suggestion finds more
+ * properly. Takes *res, may replace it. */
+static ps_status spelling(ps_searcher *s, const ps_search_request *req, double t0, json_t **res,
+                          ps_error *err)
+{
+    const char *q = req->q ? req->q : "";
+    ps_query *query = NULL;
+    char *fix = NULL;
+    ps_status st = ps_query_parse(q, strlen(q), &query, err);
+    if (st == PS_OK)
+        st = ps_search_spell(s, query, q, &fix, err);
+    ps_query_free(query);
+    json_t *alt = NULL;
+    if (st == PS_OK && fix) {
+        ps_search_request again = *req;
+        again.q = fix;
+        again.no_spelling = true;
+        st = run_once(s, &again, t0, &alt, err);
+    }
+    json_int_t total = json_integer_value(json_object_get(*res, "total"));
+    json_int_t alt_total = alt ? json_integer_value(json_object_get(alt, "total")) : 0;
+    bool fell_back = json_is_string(json_object_get(*res, "fallback"));
+    bool alt_fell_back = alt && json_is_string(json_object_get(alt, "fallback"));
+    if (st == PS_OK && alt && alt_total > 0 && (alt_total > total || fell_back)) {
+        bool applied = total == 0 || (fell_back && !alt_fell_back);
+        ps_buf msg = PS_BUF_INIT;
+        if (applied)
+            ps_buf_printf(&msg, "Visar resultat för ”%s” (inga träffar på ”%s”)", fix, q);
+        else
+            ps_buf_printf(&msg, "Menade du ”%s”?", fix);
+        json_t *sugg = json_pack("{s:s,s:b,s:s}", "query", fix, "applied", applied, "message",
+                                 msg.data ? msg.data : "");
+        ps_buf_free(&msg);
+        if (!sugg) {
+            st = ps_search_nomem(err);
+        } else if (applied) {
+            json_object_set_new(alt, "query", json_string(q));
+            json_object_set_new(alt, "suggestion", sugg);
+            json_decref(*res);
+            *res = alt;
+            alt = NULL;
+        } else {
+            json_object_set_new(*res, "suggestion", sugg);
+        }
+    }
+    json_decref(alt);
+    free(fix);
+    return st;
+}
+
+ps_status ps_search_run(ps_searcher *s, const ps_search_request *req, json_t **out, ps_error *err)
+{
+    *out = NULL;
+    ps_error_clear(err);
+    double t0 = now_ms();
+    ps_status st = run_once(s, req, t0, out, err);
+    if (st == PS_OK && json_object_set_new(*out, "suggestion", json_null()) != 0)
+        st = ps_search_nomem(err);
+    if (st == PS_OK && !req->no_spelling && req->q && *req->q && found_little(*out))
+        st = spelling(s, req, t0, out, err);
+    if (st == PS_OK)
+        json_object_set_new(*out, "took_ms", json_real(now_ms() - t0));
+    if (st) {
+        json_decref(*out);
+        *out = NULL;
+    }
     return st;
 }

@@ -153,6 +153,8 @@ bool ps_srv_search_params(ps_srv_ctx *c, ps_search_request *req, ps_srv_dates *d
     req->offset = offset;
     req->excerpts = excerpts;
     const char *facets = ps_srv_param(c, "facets");
+    const char *stava = ps_srv_param(c, "stava"); /* stava=0: no "Menade du …?" */
+    req->no_spelling = stava && strcmp(stava, "0") == 0;
     req->facets = !req->export_rows &&
                    !(facets && (strcmp(facets, "0") == 0 || strcmp(facets, "false") == 0));
     return true;

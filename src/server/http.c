@@ -382,8 +382,8 @@ const char *ps_srv_param(ps_srv_ctx *c, const char *name)
 
 void ps_srv_query_string(ps_srv_ctx *c, ps_buf *b, const char *const *override)
 {
-    static const char *const names[] = {"q",  "kommun", "namnd", "typ",   "from",
-                                        "to", "sort",   "order", "limit", "offset"};
+    static const char *const names[] = {"q",    "kommun", "namnd", "typ",    "from", "to",
+                                        "sort", "order",  "limit", "offset", "stava"};
     bool first = true;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *v = ps_srv_param(c, names[i]);

@@ -152,7 +152,7 @@ bool ps_srv_text_ok(const char *s);
 /* The value of query parameter name, or NULL. */
 const char *ps_srv_param(ps_srv_ctx *c, const char *name);
 /* Append the search state of this request as "q=..&kommun=.." to b: the parameters q, kommun,
- * namnd, typ, from, to, sort, order, limit, offset that are set. override: NULL or a
+ * namnd, typ, from, to, sort, order, limit, offset, stava that are set. override: NULL or a
  * NULL-terminated list of name, value pairs replacing them (value NULL or "" drops it). */
 void ps_srv_query_string(ps_srv_ctx *c, ps_buf *b, const char *const *override);
 

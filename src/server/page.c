@@ -427,12 +427,43 @@ static void csv_link(ps_srv_ctx *c, ps_buf *b, long long total)
     ps_buf_free(&qs);
 }
 
+/* "Menade du förbundet?" with a link, or "Visar resultat för förbundet" with a link back to
+ * exactly what was typed (stava=0). */
+static void suggestion_html(ps_srv_ctx *c, ps_buf *b, const json_t *sugg, const char *typed)
+{
+    const char *fix = str(sugg, "query");
+    if (!fix)
+        return;
+    bool applied = json_is_true(json_object_get(sugg, "applied"));
+    const char *to_fix[] = {"q", fix, "offset", NULL, "stava", NULL, NULL};
+    const char *to_typed[] = {"q", typed, "offset", NULL, "stava", "0", NULL};
+    ps_buf_puts(b, "<p class=\"stavning\">");
+    if (applied) {
+        ps_buf_puts(b, "Visar resultat för <strong>");
+        ps_srv_escape(b, fix);
+        ps_buf_puts(b, "</strong>. Inga träffar på det du skrev; sök ändå på <a href=\"");
+        search_link(c, b, to_typed);
+        ps_buf_puts(b, "\">");
+        ps_srv_escape(b, typed ? typed : "");
+        ps_buf_puts(b, "</a>.");
+    } else {
+        ps_buf_puts(b, "Menade du <a href=\"");
+        search_link(c, b, to_fix);
+        ps_buf_puts(b, "\">");
+        ps_srv_escape(b, fix);
+        ps_buf_puts(b, "</a>?");
+    }
+    ps_buf_puts(b, "</p>");
+}
+
 static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *out,
                          const ps_search_request *req)
 {
     long long total = json_integer_value(json_object_get(out, "total"));
     const json_t *hits = json_object_get(out, "hits");
-    const char *q = req->q;
+    const json_t *sugg = json_object_get(out, "suggestion");
+    /* the words the results are for: the suggestion's when it was searched instead */
+    const char *q = json_is_true(json_object_get(sugg, "applied")) ? str(sugg, "query") : req->q;
     if (total == 0)
         ps_buf_puts(count, "Inga ärenden hittades");
     else
@@ -448,6 +479,7 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
         ps_buf_puts(count, ".");
     ps_buf_puts(
         b, "<h2 id=\"resultat-rubrik\" class=\"visually-hidden\" tabindex=\"-1\">Sökresultat</h2>");
+    suggestion_html(c, b, sugg, req->q);
     const char *note = str(out, "note");
     if (note) {
         ps_buf_puts(b, "<p class=\"notis\">");

@@ -730,6 +730,21 @@ extern "C" ps_status ps_store_each_term(ps_store *store, const char *prefix, ps_
     });
 }
 
+extern "C" ps_status ps_store_termfreq(ps_store *store, const char *term, uint32_t *out,
+                                       ps_error *err)
+{
+    if (out)
+        *out = 0;
+    if (!store || !term || !out)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_termfreq: missing argument");
+    if (!*term)
+        return PS_OK;
+    return guard(store, err, [&] {
+        *out = store->db.get_termfreq(term);
+        return PS_OK;
+    });
+}
+
 extern "C" ps_status ps_store_each_doc_term(ps_store *store, const char *term, const char *prefix,
                                             ps_store_term_fn fn, void *ctx, ps_error *err)
 {
