@@ -44,5 +44,14 @@ grep -q '^Per år: 2020 ([1-9][0-9]*), 2021 (0), 2022 (0), 2023 ([1-9][0-9]*)' "
 "$bin" search --db "$db" --facets förbund datum:2023 >"$tmp/out" || fail "search --facets datum:2023"
 grep -q '^Per månad: 2023-01 (0),.* 2023-11 ([1-9]' "$tmp/out" || fail "no per-month line: $(tail -2 "$tmp/out")"
 
+# "Menade du …?": the typed words find nothing, the index's spelling is searched and said
+"$bin" search --db "$db" forbundet >"$tmp/out" || fail "search forbundet exited $?"
+grep -q '^Visar resultat för ”förbundet” (inga träffar på ”forbundet”)$' "$tmp/out" || fail "no spelling line: $(head -2 "$tmp/out")"
+grep -q '2023.076 SN' "$tmp/out" || fail "forbundet does not find 2023.076 SN"
+"$bin" search --db "$db" --exact forbundet >"$tmp/out"
+[ $? -eq 1 ] || fail "--exact forbundet finds something"
+"$bin" search --db "$db" --json Alingsas >"$tmp/out" || fail "search --json Alingsas"
+grep -q '"query": "Alingsås"' "$tmp/out" || fail "no suggestion in the JSON: $(grep -A3 suggestion "$tmp/out")"
+
 [ "$fails" -eq 0 ] || exit 1
 echo "journalist_cli: all passed"

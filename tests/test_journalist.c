@@ -1,8 +1,9 @@
 /*
  * test_journalist.c — the journalist's tools end to end on the index of seeds/ ($PS_SEARCH_DB,
  * built by the search_index_seeds fixture): the histogram over time (per year, per month
- * within a year, gaps as 0, counts that add up to the year facet) and the CSV export (BOM,
- * header, one row per ärende, quoting, formula guard, links).
+ * within a year, gaps as 0, counts that add up to the year facet), the CSV export (BOM,
+ * header, one row per ärende, quoting, formula guard, links) and "Menade du …?" (missing
+ * diacritics and typos searched as the index spells them).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -248,9 +249,82 @@ static void test_export_limit(void **state)
     assert_int_equal(ps_search_run(searcher, &req, &res, &err), PS_ERR_INVALID);
 }
 
+static bool has_key(const json_t *res, const char *key)
+{
+    size_t i;
+    json_t *h;
+    json_array_foreach(json_object_get(res, "hits"), i, h)
+    {
+        if (strcmp(json_string_value(json_object_get(h, "key")), key) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A query typed without å/ä/ö (or with a typo) that finds nothing is searched as the index
+ * spells it, and the answer says so. */
+static void expect_applied(const char *typed, const char *fixed)
+{
+    json_t *res = run_q(typed, false);
+    json_t *sugg = json_object_get(res, "suggestion");
+    if (!json_is_object(sugg))
+        fail_msg("[%s]: no suggestion", typed);
+    assert_string_equal(json_string_value(json_object_get(sugg, "query")), fixed);
+    assert_true(json_is_true(json_object_get(sugg, "applied")));
+    assert_non_null(strstr(json_string_value(json_object_get(sugg, "message")), "Visar resultat för"));
+    assert_string_equal(json_string_value(json_object_get(res, "query")), typed);
+    /* the same hits as searching the fixed words */
+    json_t *direct = run_q(fixed, false);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")),
+                     json_integer_value(json_object_get(direct, "total")));
+    assert_true(json_is_null(json_object_get(direct, "suggestion")));
+    json_decref(direct);
+    json_decref(res);
+}
+
+static void test_spelling(void **state)
+{
+    (void)state;
+    expect_applied("forbundet", "förbundet");
+    expect_applied("forbund", "förbund");
+    expect_applied("arende", "ärende");
+    expect_applied("Alingsas", "Alingsås");
+    expect_applied("förbudnet", "förbundet");
+    expect_applied("utträde forbund", "utträde förbund");
+    /* forbundet finds the three förbund ärenden of Alingsås */
+    json_t *res = run_q("forbundet", false);
+    assert_true(has_key(res, "alingsas:2023.076-sn"));
+    assert_true(has_key(res, "alingsas:2020.096-sn"));
+    assert_true(json_integer_value(json_object_get(res, "total")) >= 3);
+    json_decref(res);
+    /* a word the index has is left alone; so are phrases, excluded words and dnr queries */
+    static const char *const kept[] = {"förbund", "\"forbundet\"", "utträde -forbund",
+                                       "2023.076 SN"};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        res = run_q(kept[i], false);
+        if (!json_is_null(json_object_get(res, "suggestion")))
+            fail_msg("[%s] got a suggestion", kept[i]);
+        json_decref(res);
+    }
+    /* no_spelling: exactly what was typed */
+    ps_search_request req;
+    ps_search_request_init(&req);
+    req.q = "forbundet";
+    req.no_spelling = true;
+    res = run(&req);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
+    assert_true(json_is_null(json_object_get(res, "suggestion")));
+    json_decref(res);
+    /* nonsense stays nonsense */
+    res = run_q("xqzvbnm", false);
+    assert_true(json_is_null(json_object_get(res, "suggestion")));
+    json_decref(res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_histogram_years),
         cmocka_unit_test(test_histogram_months),
         cmocka_unit_test(test_csv),

@@ -1,6 +1,6 @@
 // journalist.test.mjs — the journalist's tools in the system chromium (playwright-core) at
 // 1280 and 360 px: the histogram chart and its bar links (with and without JavaScript), the
-// "Ladda ner som CSV" link; axe-core with zero violations and no horizontal scroll on every
+// "Ladda ner som CSV" link, "Menade du …?"; axe-core with zero violations and no horizontal scroll on every
 // page state tested.
 
 import assert from 'node:assert/strict';
@@ -85,7 +85,37 @@ test('the CSV link downloads this search as CSV, with JavaScript and without', a
   }
 });
 
-test('axe-core: no violations, no sideways scroll (chart by year and by month)', async () => {
+test('Menade du …?: the suggestion is said and linked, with JavaScript and without', async () => {
+  for (const js of [true, false]) {
+    const page = await newPage({ javaScriptEnabled: js });
+    await page.goto(`${srv.base}/`);
+    await page.fill('#q', 'forbundet');
+    if (js) await page.press('#q', 'Enter');
+    else await Promise.all([page.waitForNavigation(), page.press('#q', 'Enter')]);
+    await page.waitForSelector('.stavning');
+    assert.match(await page.textContent('.stavning'), /^Visar resultat för förbundet\./);
+    assert.match(await page.textContent('#antal'), /ärenden? för ”förbundet”/);
+    assert.ok((await page.$$('#resultat .kort')).length >= 3);
+    // the typed words, exactly: nothing
+    if (js) {
+      await page.click('.stavning a');
+      await waitFor(page, () => /Inga ärenden/.test(document.getElementById('antal').textContent));
+    } else {
+      await Promise.all([page.waitForNavigation(), page.click('.stavning a')]);
+      assert.match(await page.textContent('#antal'), /Inga ärenden/);
+    }
+    assert.equal(new URL(page.url()).searchParams.get('stava'), '0');
+    // "Menade du": a link to the better spelling
+    await page.goto(`${srv.base}/sok?q=${encodeURIComponent('utträde OR forbund')}`);
+    assert.match(await page.textContent('.stavning'), /^Menade du utträde OR förbund\?$/);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
+
+test('axe-core: no violations, no sideways scroll (chart by year and by month, suggestion)', async () => {
   await checkPage(`/sok?q=${encodeURIComponent(Q)}`, 'results with the chart by year');
+  await checkPage('/sok?q=forbundet', 'the suggestion applied');
+  await checkPage(`/sok?q=${encodeURIComponent('utträde OR forbund')}`, 'Menade du');
   await checkPage(`/sok?q=${encodeURIComponent(Q)}&from=2023-01-01&to=2023-12-31`, 'chart by month');
 });

@@ -121,3 +121,38 @@ describe('histogram', () => {
     assert.match(fig[1], /<g role="img" aria-label="2021: inga ärenden">/);
   });
 });
+
+describe('Menade du …?', () => {
+  test('JSON: a word without its å/ä/ö is searched as the index spells it, and says so', async () => {
+    const body = await json('/api/search?q=forbundet');
+    assert.equal(body.query, 'forbundet');
+    assert.deepEqual({ ...body.suggestion, message: undefined }, { query: 'förbundet', applied: true, message: undefined });
+    assert.match(body.suggestion.message, /^Visar resultat för ”förbundet”/);
+    assert.ok(body.hits.some((h) => h.key === 'alingsas:2023.076-sn'));
+    const exact = await json('/api/search?q=forbundet&stava=0');
+    assert.equal(exact.total, 0);
+    assert.equal(exact.suggestion, null);
+    assert.equal((await json(`/api/search?q=${Q}`)).suggestion, null);
+  });
+
+  test('JSON: hits for the typed words and more for a better spelling: only a suggestion', async () => {
+    const body = await json(`/api/search?q=${encodeURIComponent('utträde OR forbund')}`);
+    assert.equal(body.suggestion.applied, false);
+    assert.equal(body.suggestion.query, 'utträde OR förbund');
+    assert.equal(body.suggestion.message, 'Menade du ”utträde OR förbund”?');
+  });
+
+  test('/sok says what it searched, links to the typed words and to the suggestion', async () => {
+    let html = await (await get('/sok?q=Alingsas')).text();
+    let m = /<p class="stavning">Visar resultat för <strong>Alingsås<\/strong>\. [^<]*<a href="([^"]+)">Alingsas<\/a>\.<\/p>/.exec(html);
+    assert.ok(m, 'the applied suggestion is said');
+    const typed = new URL(m[1].replace(/&amp;/g, '&'), srv.base);
+    assert.equal(typed.searchParams.get('stava'), '0');
+    assert.match(await (await get(typed.pathname + typed.search)).text(), /Inga ärenden hittades/);
+    assert.match(html, /<p id="antal"[^>]*>\d+ ärenden? för ”Alingsås”<\/p>/);
+    html = await (await get(`/sok?q=${encodeURIComponent('utträde OR forbund')}`)).text();
+    m = /<p class="stavning">Menade du <a href="([^"]+)">utträde OR förbund<\/a>\?<\/p>/.exec(html);
+    assert.ok(m, 'Menade du …? with a link');
+    assert.equal(new URL(m[1].replace(/&amp;/g, '&'), srv.base).searchParams.get('q'), 'utträde OR förbund');
+  });
+});
