@@ -1003,6 +1003,83 @@ static void test_each_term(void **state)
     ps_store_close(s);
 }
 
+typedef struct {
+    char seen[512];
+} kind_log;
+
+static void log_kind(void *ctx, const char *prefix, const ps_store_kind_counts *k)
+{
+    kind_log *l = ctx;
+    size_t n = strlen(l->seen);
+    snprintf(l->seen + n, sizeof l->seen - n, "%s%s:%llu/%llu/%llu/%llu", n ? " " : "",
+             *prefix ? prefix : "-", (unsigned long long)k->terms, (unsigned long long)k->postings,
+             (unsigned long long)k->wdf, (unsigned long long)k->positions);
+}
+
+static void log_file(void *ctx, const char *name, uint64_t bytes)
+{
+    if (strcmp(name, "postlist.glass") == 0 && bytes > 0)
+        ++*(int *)ctx;
+}
+
+static void test_term_kinds_and_compact(void **state)
+{
+    fixture *f = *state;
+    ps_store *s = open_write(f->db);
+    put(s, "1", "ett ett två", NULL, NULL, "vara");
+    put(s, "2", "två", NULL, NULL, "borås");
+    ps_store_doc *doc = ps_store_doc_new();
+    ps_store_doc_add_term(doc, "Etvå", 3); /* a term without positions */
+    ps_error err;
+    assert_int_equal(ps_store_replace(s, "Q3", doc, &err), PS_OK);
+    ps_store_doc_free(doc);
+    commit(s);
+    /* kinds by leading capitals: ett, två (3 postings, 4 positions), E, K, Q */
+    kind_log log = {""};
+    assert_int_equal(ps_store_term_kinds(s, true, log_kind, &log, &err), PS_OK);
+    assert_string_equal(log.seen, "-:2/3/4/4 E:1/1/3/0 K:2/2/0/0 Q:3/3/0/0");
+    kind_log quick = {""};
+    assert_int_equal(ps_store_term_kinds(s, false, log_kind, &quick, &err), PS_OK);
+    assert_string_equal(quick.seen, "-:2/3/4/0 E:1/1/3/0 K:2/2/0/0 Q:3/3/0/0");
+    int postlists = 0;
+    assert_int_equal(ps_store_each_file(s, log_file, &postlists, &err), PS_OK);
+    assert_int_equal(postlists, 1);
+    ps_store_close(s);
+
+    /* the compacted copy holds the same documents, terms and positions */
+    char to[600];
+    snprintf(to, sizeof to, "%s/compact", f->dir);
+    assert_int_equal(ps_store_compact(f->db, to, &err), PS_OK);
+    ps_store *c = open_read(to);
+    uint32_t docs = 0;
+    assert_int_equal(ps_store_doccount(c, &docs, &err), PS_OK);
+    assert_int_equal(docs, 3);
+    kind_log again = {""};
+    assert_int_equal(ps_store_term_kinds(c, true, log_kind, &again, &err), PS_OK);
+    assert_string_equal(again.seen, log.seen);
+    ps_store_close(c);
+    /* no database there: an error naming it, not a crash */
+    snprintf(to, sizeof to, "%s/compact2", f->dir);
+    assert_int_not_equal(ps_store_compact("/nonexistent/db", to, &err), PS_OK);
+    assert_non_null(strstr(err.message, "/nonexistent/db"));
+}
+
+static void test_open_write_no_sync(void **state)
+{
+    fixture *f = *state;
+    ps_store *s = NULL;
+    ps_error err;
+    assert_int_equal(ps_store_open_write_flags(f->db, PS_STORE_NO_SYNC, &s, &err), PS_OK);
+    put(s, "1", "ett", NULL, NULL, NULL);
+    commit(s);
+    ps_store_close(s);
+    ps_store *r = open_read(f->db);
+    uint32_t docs = 0;
+    assert_int_equal(ps_store_doccount(r, &docs, &err), PS_OK);
+    assert_int_equal(docs, 1);
+    ps_store_close(r);
+}
+
 static void test_get_data_by_term(void **state)
 {
     fixture *f = *state;
@@ -1158,6 +1235,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_term_kinds_and_compact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_write_no_sync, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replace_leaves_caller_doc_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transaction_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_visible_after_reopen, setup, teardown),

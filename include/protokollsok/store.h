@@ -40,6 +40,19 @@ ps_status ps_store_open_read(const char *path, ps_store **out, ps_error *err);
  * another writer holds it (in this process or another), PS_ERR_IO when it cannot be created. */
 ps_status ps_store_open_write(const char *path, ps_store **out, ps_error *err);
 
+/* Like ps_store_open_write, with flags: PS_STORE_NO_SYNC writes without fsync (for a database
+ * being built that nobody reads yet, e.g. `index --full`'s "<db>.new": a crash of the machine may
+ * then damage it, and it is built again; ps_store_compact syncs the finished copy). */
+#define PS_STORE_NO_SYNC 1u
+ps_status ps_store_open_write_flags(const char *path, unsigned flags, ps_store **out,
+                                    ps_error *err);
+
+/* Write a compacted copy of the committed database at from into the new directory to (which
+ * must not exist), then fsync every file of it and the directory. Same documents, ids, terms
+ * and metadata in full B-tree blocks: about half the size of a database built in batches.
+ * PS_ERR_XAPIAN / PS_ERR_IO with the path on failure (to may then hold a partial copy). */
+ps_status ps_store_compact(const char *from, const char *to, ps_error *err);
+
 /* Close and free; a writable store with an open transaction cancels it, changes made outside a
  * transaction are committed (Xapian's rule). NULL is ignored. */
 void ps_store_close(ps_store *store);
@@ -55,6 +68,23 @@ ps_status ps_store_revision(ps_store *store, uint64_t *out, ps_error *err);
 /* Number of distinct terms (walks the whole term list: O(terms), meant for `stats`); total size
  * of the regular files in the database directory, in bytes. Either pointer may be NULL. */
 ps_status ps_store_stats(ps_store *store, uint64_t *nterms, uint64_t *disk_bytes, ps_error *err);
+
+/* Terms by kind, for `stats --terms`: the kind of a term is its prefix (its leading capital
+ * ASCII letters, "" for the unprefixed word terms). fn is called once per kind in prefix order
+ * with the number of distinct terms, of postings (documents per term, summed), of wdf (summed)
+ * and, when with_positions, of stored positions (0 otherwise: counting them reads the whole
+ * position table). prefix is valid during the call only. */
+typedef struct {
+    uint64_t terms, postings, wdf, positions;
+} ps_store_kind_counts;
+typedef void (*ps_store_kind_fn)(void *ctx, const char *prefix, const ps_store_kind_counts *c);
+ps_status ps_store_term_kinds(ps_store *store, bool with_positions, ps_store_kind_fn fn, void *ctx,
+                              ps_error *err);
+/* The size of each file in the database directory (Xapian's tables: postlist, position,
+ * termlist, docdata; and any other file kept there), in directory order. name is valid during
+ * the call only. */
+typedef void (*ps_store_file_fn)(void *ctx, const char *name, uint64_t bytes);
+ps_status ps_store_each_file(ps_store *store, ps_store_file_fn fn, void *ctx, ps_error *err);
 
 /* ---- metadata (user metadata, committed with the transaction) ---------------------------- */
 

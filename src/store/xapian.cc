@@ -27,6 +27,7 @@ extern "C" {
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <errno.h>
 
@@ -401,6 +402,12 @@ extern "C" ps_status ps_store_open_read(const char *path, ps_store **out, ps_err
 
 extern "C" ps_status ps_store_open_write(const char *path, ps_store **out, ps_error *err)
 {
+    return ps_store_open_write_flags(path, 0, out, err);
+}
+
+extern "C" ps_status ps_store_open_write_flags(const char *path, unsigned flags, ps_store **out,
+                                               ps_error *err)
+{
     if (ps_status st = check_open_args(path, out, __func__, err); st != PS_OK)
         return st;
     try {
@@ -410,7 +417,8 @@ extern "C" ps_status ps_store_open_write(const char *path, ps_store **out, ps_er
         if (!create_whole(s->path))
             return ps_error_set(err, PS_ERR_IO, "cannot create the directory %s: %s", path,
                                 strerror(errno));
-        s->wdb = Xapian::WritableDatabase(s->path, Xapian::DB_CREATE_OR_OPEN);
+        s->wdb = Xapian::WritableDatabase(
+            s->path, Xapian::DB_CREATE_OR_OPEN | (flags & PS_STORE_NO_SYNC ? Xapian::DB_NO_SYNC : 0));
         s->db = s->wdb;
         s->writable = true;
         path_identity(s->path, &s->dev, &s->ino);
@@ -418,6 +426,53 @@ extern "C" ps_status ps_store_open_write(const char *path, ps_store **out, ps_er
         return PS_OK;
     } catch (...) {
         return translate_current(path, Doing::open_write, err);
+    }
+}
+
+namespace
+{
+/* fsync path (a file or a directory); false with errno set on failure. */
+bool sync_path(const std::string &path)
+{
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = fsync(fd) == 0;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return ok;
+}
+} // namespace
+
+extern "C" ps_status ps_store_compact(const char *from, const char *to, ps_error *err)
+{
+    if (!from || !to || !*from || !*to)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_compact: missing path");
+    try {
+        ps_error_clear(err);
+        {
+            Xapian::Database db(from);
+            db.compact(to, Xapian::DBCOMPACT_NO_RENUMBER);
+        }
+        /* the one sync of a build that ran without: every table, then the directory */
+        std::unique_ptr<DIR, int (*)(DIR *)> dir(opendir(to), closedir);
+        if (!dir)
+            return ps_error_set(err, PS_ERR_IO, "cannot list the compacted database %s: %s", to,
+                                strerror(errno));
+        std::string file;
+        for (struct dirent *e; (e = readdir(dir.get())) != nullptr;) {
+            struct stat st;
+            file = std::string(to) + "/" + e->d_name;
+            if (lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && !sync_path(file))
+                return ps_error_set(err, PS_ERR_IO, "cannot sync %s: %s", file.c_str(),
+                                    strerror(errno));
+        }
+        if (!sync_path(to))
+            return ps_error_set(err, PS_ERR_IO, "cannot sync %s: %s", to, strerror(errno));
+        return PS_OK;
+    } catch (...) {
+        return translate_current(from, Doing::other, err);
     }
 }
 
@@ -475,6 +530,26 @@ extern "C" ps_status ps_store_revision(ps_store *store, uint64_t *out, ps_error 
 }
 
 /* nterms walks the whole term list (O(number of terms)); fine for `stats`, not for queries. */
+namespace
+{
+/* Call fn(name, bytes) for each regular file in the database directory. */
+template <typename F> ps_status each_file(const ps_store *store, ps_error *err, F &&fn)
+{
+    std::unique_ptr<DIR, int (*)(DIR *)> dir(opendir(store->path.c_str()), closedir);
+    if (!dir)
+        return ps_error_set(err, PS_ERR_IO, "cannot list the database directory %s: %s",
+                            store->path.c_str(), strerror(errno));
+    std::string file;
+    for (struct dirent *e; (e = readdir(dir.get())) != nullptr;) {
+        struct stat st;
+        file = store->path + "/" + e->d_name;
+        if (lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+            fn(e->d_name, static_cast<uint64_t>(st.st_size));
+    }
+    return PS_OK;
+}
+} // namespace
+
 extern "C" ps_status ps_store_stats(ps_store *store, uint64_t *nterms, uint64_t *disk_bytes,
                                     ps_error *err)
 {
@@ -487,21 +562,52 @@ extern "C" ps_status ps_store_stats(ps_store *store, uint64_t *nterms, uint64_t 
                 n++;
             *nterms = n;
         }
-        if (disk_bytes) {
-            std::unique_ptr<DIR, int (*)(DIR *)> dir(opendir(store->path.c_str()), closedir);
-            if (!dir)
-                return ps_error_set(err, PS_ERR_IO, "cannot list the database directory %s: %s",
-                                    store->path.c_str(), strerror(errno));
-            uint64_t total = 0;
-            std::string file;
-            for (struct dirent *e; (e = readdir(dir.get())) != nullptr;) {
-                struct stat st;
-                file = store->path + "/" + e->d_name;
-                if (lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-                    total += static_cast<uint64_t>(st.st_size);
-            }
-            *disk_bytes = total;
+        if (!disk_bytes)
+            return PS_OK;
+        uint64_t total = 0;
+        ps_status st = each_file(store, err, [&](const char *, uint64_t bytes) { total += bytes; });
+        *disk_bytes = total;
+        return st;
+    });
+}
+
+extern "C" ps_status ps_store_each_file(ps_store *store, ps_store_file_fn fn, void *ctx,
+                                        ps_error *err)
+{
+    if (!store || !fn)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_each_file: missing argument");
+    return guard(store, err, [&] {
+        return each_file(store, err, [&](const char *name, uint64_t bytes) { fn(ctx, name, bytes); });
+    });
+}
+
+extern "C" ps_status ps_store_term_kinds(ps_store *store, bool with_positions, ps_store_kind_fn fn,
+                                         void *ctx, ps_error *err)
+{
+    if (!store || !fn)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_term_kinds: missing argument");
+    return guard(store, err, [&] {
+        std::map<std::string, ps_store_kind_counts> kinds;
+        auto kind_of = [&](const std::string &term) -> ps_store_kind_counts & {
+            size_t n = 0;
+            while (n < term.size() && term[n] >= 'A' && term[n] <= 'Z')
+                n++;
+            return kinds[term.substr(0, n)];
+        };
+        for (auto it = store->db.allterms_begin(); it != store->db.allterms_end(); ++it) {
+            ps_store_kind_counts &k = kind_of(*it);
+            k.terms++;
+            k.postings += it.get_termfreq();
+            k.wdf += store->db.get_collection_freq(*it);
         }
+        /* positions per document (Xapian 1.4's posting iterator cannot count them) */
+        const std::string all;
+        for (auto d = store->db.postlist_begin(all); with_positions && d != store->db.postlist_end(all);
+             ++d)
+            for (auto t = store->db.termlist_begin(*d); t != store->db.termlist_end(*d); ++t)
+                kind_of(*t).positions += t.positionlist_count();
+        for (const auto &k : kinds)
+            fn(ctx, k.first.c_str(), &k.second);
         return PS_OK;
     });
 }
