@@ -119,6 +119,67 @@ static void print_learned(json_t *learned)
         printf("  ... and %zu more (stats --json lists them all)\n", n - LEARNED_SHOWN_MAX);
 }
 
+/* What each term prefix of schema.h holds, for `stats --terms`. */
+static const char *kind_name(const char *prefix)
+{
+    static const char *const names[][2] = {
+        {"", "stems and compound parts"},   {PS_PREFIX_EXACT, "exact forms"},
+        {PS_PREFIX_TITLE, "title stems"},   {PS_PREFIX_BESLUT, "Beslut stems"},
+        {PS_PREFIX_FORSLAG, "Förslag stems"}, {PS_PREFIX_ARENDEBESKRIVNING, "Ärendebeskrivning stems"},
+        {PS_PREFIX_BAKGRUND, "Bakgrund stems"}, {PS_PREFIX_SAMMANFATTNING, "Sammanfattning stems"},
+        {PS_PREFIX_YTTRANDE, "Yttrande stems"}, {PS_PREFIX_KOMMUN, "kommun filter"},
+        {PS_PREFIX_NAMND, "nämnd filter"},  {PS_PREFIX_YEAR, "year filter"},
+        {PS_PREFIX_TYPE, "type filter"},    {PS_PREFIX_DNR, "dnr filter"},
+        {PS_PREFIX_KEY, "ärende key"},      {PS_PREFIX_PATH, "source path"},
+        {PS_PREFIX_ID, "document id"},      {PS_PREFIX_UNKNOWN, "unknown words (learning)"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i][0], prefix) == 0)
+            return names[i][1];
+    return "other";
+}
+
+static void add_kind(void *ctx, const char *prefix, const ps_store_kind_counts *k)
+{
+    json_array_append_new(ctx, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "prefix", prefix,
+                                         "kind", kind_name(prefix), "terms", (json_int_t)k->terms,
+                                         "postings", (json_int_t)k->postings, "wdf",
+                                         (json_int_t)k->wdf, "positions",
+                                         (json_int_t)k->positions));
+}
+
+static void add_file(void *ctx, const char *name, uint64_t bytes)
+{
+    json_object_set_new(ctx, name, json_integer((json_int_t)bytes));
+}
+
+/* The term kinds and database files of o (stats --terms) as two tables. */
+static void print_kinds(json_t *o)
+{
+    printf("terms by kind (prefix):\n  %-8s %-26s %10s %10s %10s %10s\n", "prefix", "kind",
+           "terms", "postings", "wdf", "positions");
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(o, "term_kinds"), i, k)
+    {
+        printf("  %-8s %-26s %10lld %10lld %10lld %10lld\n",
+               *json_string_value(json_object_get(k, "prefix"))
+                   ? json_string_value(json_object_get(k, "prefix"))
+                   : "\"\"",
+               json_string_value(json_object_get(k, "kind")),
+               (long long)json_integer_value(json_object_get(k, "terms")),
+               (long long)json_integer_value(json_object_get(k, "postings")),
+               (long long)json_integer_value(json_object_get(k, "wdf")),
+               (long long)json_integer_value(json_object_get(k, "positions")));
+    }
+    printf("database files:\n");
+    const char *name;
+    json_t *v;
+    json_object_foreach(json_object_get(o, "db_files"), name, v)
+    {
+        printf("  %-26s %10.1f MB\n", name, (double)json_integer_value(v) / 1e6);
+    }
+}
+
 static void print_counts(const char *title, json_t *counts)
 {
     printf("%s:\n", title);
@@ -134,7 +195,7 @@ static void print_counts(const char *title, json_t *counts)
 
 static void usage(FILE *out)
 {
-    fputs("Usage: protokollsok stats [--db DIR] [--json]\n"
+    fputs("Usage: protokollsok stats [--db DIR] [--json] [--terms]\n"
           "\n"
           "Show what the index holds: documents (one per ärende per source file), ärenden\n"
           "(distinct ärende keys), files, terms, size on disk, documents per kommun, nämnd,\n"
@@ -142,6 +203,9 @@ static void usage(FILE *out)
           "\n"
           "  --db DIR   the index (default: $PROTOKOLLSOK_DB, else ./index)\n"
           "  --json     print a JSON object\n"
+          "  --terms    also the terms by kind (distinct terms, postings, wdf and stored\n"
+          "             positions per prefix of schema.h) and the size of each database file;\n"
+          "             reads the whole index\n"
           "\n"
           "Exit status: 0 ok, 2 bad usage, 3 no index or unreadable.\n",
           out);
@@ -149,20 +213,22 @@ static void usage(FILE *out)
 
 int ps_cli_stats(int argc, char **argv)
 {
-    enum { O_DB = 256, O_JSON, O_HELP };
+    enum { O_DB = 256, O_JSON, O_TERMS, O_HELP };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"json", no_argument, NULL, O_JSON},
+        {"terms", no_argument, NULL, O_TERMS},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     const char *db_opt = NULL;
-    bool as_json = false;
+    bool as_json = false, by_kind = false;
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case O_DB: db_opt = optarg; break;
         case O_JSON: as_json = true; break;
+        case O_TERMS: by_kind = true; break;
         case O_HELP: usage(stdout); return PS_EXIT_OK;
         default: return ps_cli_usage_error("stats", "unknown option");
         }
@@ -225,6 +291,15 @@ int ps_cli_stats(int argc, char **argv)
     json_object_set_new(o, "year", year);
     json_object_set_new(o, "type", type);
     json_object_set_new(o, "shared_keys", shared);
+    if (by_kind) {
+        json_t *kinds = json_array(), *files_json = json_object();
+        if (st == PS_OK)
+            st = ps_store_term_kinds(store, true, add_kind, kinds, &err);
+        if (st == PS_OK)
+            st = ps_store_each_file(store, add_file, files_json, &err);
+        json_object_set_new(o, "term_kinds", kinds);
+        json_object_set_new(o, "db_files", files_json);
+    }
     ps_store_close(store);
     if (st != PS_OK) {
         json_decref(o);
@@ -258,6 +333,8 @@ int ps_cli_stats(int argc, char **argv)
         print_counts("documents per type", type);
         print_counts("ärenden found in several documents (key: documents)", shared);
         print_learned(json_object_get(o, "learned"));
+        if (by_kind)
+            print_kinds(o);
     }
     json_decref(o);
     return PS_EXIT_OK;
