@@ -192,6 +192,10 @@ typedef struct {
     const char *lexicon_path;      /* NULL: ps_lexicon_load's default */
     const char *source_url_prefix; /* NULL: url only from the manifest */
     bool full;                     /* rebuild into "<db>.new", then switch by rename */
+    bool lexicon_copy;             /* copy the lexicon file into the index (an index that
+                                      stands alone, e.g. shipped to a host with another
+                                      build); default: only its version (content hash) is
+                                      recorded, and search uses its own lexicon if it matches */
     bool no_delete;                /* keep the ärenden of vanished files */
     size_t batch_files;            /* files per transaction; 0: 200 */
     size_t max_bytes;              /* larger files are skipped; 0: 50 MB */

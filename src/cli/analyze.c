@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "protokollsok/analyzer.h"
@@ -240,7 +241,8 @@ out:
     return rc;
 }
 
-/* The lexicon of index db (its copy, unless lexicon_path is given) extended with the index's
+/* The lexicon of index db (its copy if it has one, else the built-in one, unless lexicon_path is
+ * given) extended with the index's
  * learned words: *base and *out are the caller's (free *out first; it is NULL when the index
  * learned nothing). */
 static ps_status load_index_lexicon(const char *db, const char *lexicon_path, ps_lexicon **base,
@@ -257,8 +259,12 @@ static ps_status load_index_lexicon(const char *db, const char *lexicon_path, ps
     ps_buf_printf(&copy, "%s/lexicon.bin", db);
     if (st == PS_OK && copy.failed)
         st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+    struct stat sb; /* an index keeps a lexicon copy only when built with --lexicon-copy */
     if (st == PS_OK)
-        st = ps_lexicon_load(lexicon_path ? lexicon_path : copy.data, base, err);
+        st = ps_lexicon_load(lexicon_path                     ? lexicon_path
+                             : stat(copy.data, &sb) == 0 ? copy.data
+                                                           : NULL,
+                             base, err);
     if (st == PS_OK && *list)
         st = ps_lexicon_with_learned(*base, list, strlen(list), out, err);
     ps_buf_free(&copy);

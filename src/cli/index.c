@@ -170,6 +170,9 @@ static void usage(FILE *out)
           "                            URL + path relative to the folder given\n"
           "  --threads N               parse/analyze threads (default: CPUs - 1, at least 1)\n"
           "  --lexicon FILE            lexicon (default: $PROTOKOLLSOK_LEXICON, else built-in)\n"
+          "  --lexicon-copy            keep a copy of the lexicon in the index, for an index\n"
+          "                            searched by another build (default: the index records\n"
+          "                            the lexicon's content hash; search refuses another one)\n"
           "  --quiet                   no progress or summary (warnings still shown)\n"
           "  --json                    print the summary as JSON\n"
           "  --help                    this text\n"
@@ -197,7 +200,7 @@ static bool names_argument(const ps_error *err, const ps_indexer_opts *opts, int
 int ps_cli_index(int argc, char **argv)
 {
     enum { O_DB = 256, O_MANIFEST, O_FULL, O_NODELETE, O_BATCH, O_MAXBYTES, O_URL, O_THREADS,
-           O_LEXICON, O_QUIET, O_JSON, O_HELP };
+           O_LEXICON, O_LEXICON_COPY, O_QUIET, O_JSON, O_HELP };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"manifest", required_argument, NULL, O_MANIFEST},
@@ -208,6 +211,7 @@ int ps_cli_index(int argc, char **argv)
         {"source-url-prefix", required_argument, NULL, O_URL},
         {"threads", required_argument, NULL, O_THREADS},
         {"lexicon", required_argument, NULL, O_LEXICON},
+        {"lexicon-copy", no_argument, NULL, O_LEXICON_COPY},
         {"quiet", no_argument, NULL, O_QUIET},
         {"json", no_argument, NULL, O_JSON},
         {"help", no_argument, NULL, O_HELP},
@@ -242,6 +246,7 @@ int ps_cli_index(int argc, char **argv)
             opts.threads = (unsigned)n;
             break;
         case O_LEXICON: opts.lexicon_path = optarg; break;
+        case O_LEXICON_COPY: opts.lexicon_copy = true; break;
         case O_QUIET: u.quiet = true; break;
         case O_JSON: json = true; break;
         case O_HELP: usage(stdout); return PS_EXIT_OK;

@@ -672,6 +672,60 @@ static ps_status copy_lexicon(const char *from, const char *dbdir, ps_error *err
     return st;
 }
 
+/* Replace the database at dir by its compacted copy (written to "<dir>.compact", then swapped
+ * in by rename, so dir is a whole database at every moment), carrying over the files that are
+ * not Xapian's (the lexicon copy, a README). */
+static ps_status compact_in_place(const char *dir, ps_error *err)
+{
+    char *tmp = with_suffix(dir, ".compact");
+    if (!tmp)
+        return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+    ps_status st = PS_OK;
+    if (remove_tree(tmp) != 0)
+        st = ps_error_set(err, PS_ERR_IO, "cannot remove %s: %s", tmp, strerror(errno));
+    if (st == PS_OK)
+        st = ps_store_compact(dir, tmp, err);
+    DIR *d = st == PS_OK ? opendir(dir) : NULL;
+    ps_buf from = PS_BUF_INIT, to = PS_BUF_INIT;
+    for (struct dirent *de; d && st == PS_OK && (de = readdir(d));) {
+        size_t n = strlen(de->d_name);
+        if (de->d_name[0] == '.' || strcmp(de->d_name, "iamglass") == 0 ||
+            strcmp(de->d_name, "flintlock") == 0 || (n > 6 && strcmp(de->d_name + n - 6, ".glass") == 0))
+            continue;
+        ps_buf_clear(&from);
+        ps_buf_clear(&to);
+        ps_buf_printf(&from, "%s/%s", dir, de->d_name);
+        ps_buf_printf(&to, "%s/%s", tmp, de->d_name);
+        struct stat sb;
+        if (from.failed || to.failed)
+            st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+        else if (stat(from.data, &sb) == 0 && S_ISREG(sb.st_mode))
+            st = copy_file(from.data, to.data, err);
+    }
+    if (d)
+        closedir(d);
+    ps_buf_free(&from);
+    ps_buf_free(&to);
+    if (st == PS_OK && renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) != 0) {
+        /* no atomic exchange here: move the old one aside, then the new one in */
+        char *aside = with_suffix(dir, ".uncompacted");
+        if (!aside)
+            st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+        else if (remove_tree(aside) != 0 || rename(dir, aside) != 0 || rename(tmp, dir) != 0)
+            st = ps_error_set(err, PS_ERR_IO, "cannot switch %s to its compacted copy %s: %s", dir,
+                              tmp, strerror(errno));
+        else
+            remove_tree(aside);
+        free(aside);
+    } else if (st == PS_OK) {
+        remove_tree(tmp); /* now the old, uncompacted database */
+    } else {
+        remove_tree(tmp);
+    }
+    free(tmp);
+    return st;
+}
+
 /* Copy the regular files of the old index directory that are not part of the index. */
 static ps_status carry_over(const char *db, const char *fresh, ps_error *err)
 {
@@ -1143,7 +1197,9 @@ static ps_status prepare(run_state *r, const char *const *paths, size_t npaths,
     if (opts->full && remove_tree(r->target) != 0)
         return ps_error_set(err, PS_ERR_IO, "cannot remove the unfinished rebuild %s: %s",
                             r->target, strerror(errno));
-    st = ps_store_open_write(r->target, &r->store, err);
+    /* "<db>.new" is read by nobody until it is switched in: no fsync while it is built, and one
+     * when it is compacted (a crash of the machine meanwhile only loses the rebuild) */
+    st = ps_store_open_write_flags(r->target, opts->full ? PS_STORE_NO_SYNC : 0, &r->store, err);
     if (st == PS_OK && !opts->full)
         st = check_versions(r, ps_lexicon_version(r->lex), err);
     if (st == PS_OK)
@@ -1194,11 +1250,8 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
     }
     if (st == PS_OK && !opts->no_delete)
         st = delete_vanished(&r, &w, summary);
-    char *lexcopy = st == PS_OK ? with_suffix(r.target, "/lexicon.bin") : NULL;
-    struct stat lsb;
-    if (st == PS_OK && (fresh || opts->full || !lexcopy || stat(lexcopy, &lsb) != 0))
+    if (st == PS_OK && opts->lexicon_copy)
         st = copy_lexicon(ps_lexicon_path(r.lex), r.target, err);
-    free(lexcopy);
     if (st == PS_OK && (fresh || opts->full))
         st = ensure_txn(&w);
     if (st == PS_OK && (fresh || opts->full) && r.njobs > 0)
@@ -1213,6 +1266,14 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
         st = ensure_txn(&w);
     if (st == PS_OK)
         st = commit_batch(&w, true);
+    /* A database written from scratch is compacted once: full B-tree blocks, half the size. */
+    if (st == PS_OK && (fresh || opts->full) && summary->wrote) {
+        ps_store_close(r.store);
+        r.store = NULL;
+        st = compact_in_place(r.target, err);
+        if (st == PS_OK)
+            st = ps_store_open_read(r.target, &r.store, err);
+    }
     summary->learned_words = ps_lexicon_learned_count(r.learned);
     if (st == PS_OK) {
         size_t cursor = 0;

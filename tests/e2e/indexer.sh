@@ -56,7 +56,13 @@ check "kommun from the manifest" grep -q '"köping": ' st1
 check "nämnd from the manifest" grep -q '"socialnämndens arbetsutskott": ' st1
 check "schema and lexicon recorded" grep -q '"lexicon": "' st1
 check "last run recorded" grep -q '"last_run": "20' st1
-check "lexicon copied into the index" test -s "$db/lexicon.bin"
+"$BIN" stats --db "$db" --terms --json >stt1
+check "stats --terms: the exact forms as a kind" grep -q '"prefix": "E"' stt1
+check "stats --terms: their positions counted" grep -q '"positions": ' stt1
+check "stats --terms: the database files" grep -q '"position.glass": ' stt1
+check "no lexicon copy by default (its version is recorded)" test ! -e "$db/lexicon.bin"
+check "the new index was compacted in place (no work directory left)" test ! -e "$db.compact"
+check "the index searches" "$BIN" search --db "$db" --limit 1 beslut
 check "2023.076 SN of seeds 000, 001, 002 share one key" grep -q '"alingsas:2023.076-sn": 3' st1
 
 step "rerun without changes"
@@ -198,7 +204,16 @@ if command -v xapian-metadata >/dev/null; then
     xapian-metadata set "$WORK/otherlex" ps.lexicon lex0-other
     run_index 3 out10 --db "$WORK/otherlex" corpus
     check "says full reindex" grep -q -- "--full" out10.err
+    rc=0
+    "$BIN" search --db "$WORK/otherlex" beslut >out10s 2>out10s.err || rc=$?
+    check "search refuses it too (exit 3)" test "$rc" = 3
+    check "search names the lexicon" grep -q "lexicon" out10s.err
 fi
+
+step "--lexicon-copy keeps the lexicon in the index"
+run_index 0 out12 --db "$WORK/lexcopy" --lexicon-copy corpus
+check "lexicon copied into the index" test -s "$WORK/lexcopy/lexicon.bin"
+check "the copy survives the compaction" "$BIN" search --db "$WORK/lexcopy" --limit 1 beslut
 
 step "kill -9 at random moments"
 big=$WORK/big
