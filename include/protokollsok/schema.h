@@ -10,7 +10,8 @@
  * Terms. Word terms come from the analyzer (analyzer.h), already case-folded and NFC:
  *   ""   (no prefix) stems — the analyzer's PS_TERM_STEM terms (incl. -et conflation), with
  *        positions; compound parts (PS_TERM_PART) at the whole word's position, lower wdf.
- *   "E"  exact surface forms (PS_TERM_EXACT), with positions: ranks exact-word matches first.
+ *   "E"  exact surface forms (PS_TERM_EXACT), without positions: ranks exact-word matches
+ *        first (a phrase matches the stems; its exact forms then add weight).
  *   "S"  title stems, with positions (the title is also indexed in the body namespace).
  *   "XB" stems of the Beslut section, "XF" of Förslag till beslut, "XA" of Ärendebeskrivning,
  *   "XK" of Bakgrund, "XM" of Sammanfattning, "XY" of Yttrande — section fields, without positions.

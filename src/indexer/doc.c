@@ -8,7 +8,7 @@
  *   there too, at positions before the body's, with a gap so phrases never span both), plus
  *   "S"-prefixed stems and parts with positions at wdf 1;
  *   section fields ("XB", "XF", ...) get the body's stems, parts and whole units, wdf 1, no
- *   positions.
+ *   positions; exact forms have no positions either (phrases match the stems, schema.h).
  * Compound parts sit at the whole word's position, so "förbund" matches inside
  * "samordningsförbundet" and phrase queries keep working.
  */
@@ -176,7 +176,7 @@ static bool on_token(void *ctx, const ps_token *tok)
         const char *term;
         if (t->kind == PS_TERM_EXACT) {
             if ((term = prefixed(c, PS_PREFIX_EXACT, t)))
-                ps_store_doc_add_posting(c->doc, term, pos, W_EXACT * boost);
+                ps_store_doc_add_term(c->doc, term, W_EXACT * boost);
             continue;
         }
         unsigned w = t->kind == PS_TERM_STEM ? W_STEM : t->kind == PS_TERM_PART ? W_PART : W_WHOLE;

@@ -528,8 +528,21 @@ static ps_status phrase_query(ps_qbuild *b, ps_qnode *n, ps_store_query **out, p
         l.failed = true;
     } else if (positional) {
         qlist_add(&l, ps_store_query_phrase((const char *const *)stems, toks.n, 0));
-        if (all_exact && n->field == PS_QFIELD_NONE)
-            qlist_add(&l, ps_store_query_phrase((const char *const *)exacts, toks.n, 0));
+        /* exact forms have no positions (schema.h): the phrase's exact words add their weight
+         * where the stems make the phrase */
+        if (all_exact && n->field == PS_QFIELD_NONE) {
+            qlist ex = {0};
+            for (size_t i = 0; i < toks.n; i++)
+                qlist_add(&ex, ps_store_query_term(exacts[i], PS_W_EXACT));
+            ps_store_query *all = NULL, *ph = NULL;
+            if (qlist_take(&ex, ps_store_query_and, &all, err) == PS_OK &&
+                (ph = ps_store_query_phrase((const char *const *)stems, toks.n, 0)))
+                qlist_add(&l, ps_store_query_filter(all, ph));
+            else {
+                ps_store_query_free(all);
+                l.failed = true;
+            }
+        }
     } else {
         qlist sub = {0};
         for (size_t i = 0; i < toks.n; i++)
