@@ -688,10 +688,75 @@ static void test_lexicon_errors(void **state)
     assert_null(an);
 }
 
+static void assert_same_tokens(const tu_tokens *a, const tu_tokens *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->stored, b->stored);
+    for (size_t i = 0; i < a->stored; i++) {
+        const tu_token *x = &a->tok[i], *y = &b->tok[i];
+        assert_int_equal(x->start, y->start);
+        assert_int_equal(x->end, y->end);
+        assert_int_equal(x->pos, y->pos);
+        assert_int_equal(x->flags, y->flags);
+        assert_string_equal(x->norm, y->norm);
+        assert_int_equal(x->compound_parts, y->compound_parts);
+        assert_int_equal(x->nterms, y->nterms);
+        for (size_t k = 0; k < x->nterms; k++) {
+            assert_string_equal(x->terms[k], y->terms[k]);
+            assert_int_equal(x->kinds[k], y->kinds[k]);
+        }
+    }
+}
+
+/* The per-word memo gives what analysis gives: the same tokens from a fresh analyzer, from one
+ * that saw the words before in other roles (dangling, completing, conjunction, capitalized),
+ * and from one whose memo was flooded past its size. */
+static void test_memo_is_invisible(void **state)
+{
+    fixture *f = *state;
+    static const char text[] =
+        "Kultur- och utbildningsförvaltningen samt social- eller arbetsmarknadsnämnden beslutade "
+        "om utträde ur Samordningsförbundet; kultur och ESF-projektet, a-kassa, BESLUTET och "
+        "beslutet, ett ordsomärlängreäntrettiotvåbytesochmer ord, t.ex. 2023.076 SN § 94.";
+    static const char other[] =
+        "kultur, Kultur och kultur- eller utbildningsförvaltningen, och samt eller. utbildnings- "
+        "och kulturförvaltningen Samordningsförbundet samordningsförbundet beslutet BESLUTET "
+        "esf-projektet A-kassa ordsomärlängreäntrettiotvåbytesochmer";
+    ps_error err;
+    ps_analyzer *fresh = NULL, *warm = NULL;
+    assert_int_equal(ps_analyzer_new(f->lex, PS_ANALYZER_SWEDISH, &fresh, &err), PS_OK);
+    assert_int_equal(ps_analyzer_new(f->lex, PS_ANALYZER_SWEDISH, &warm, &err), PS_OK);
+    tu_tokens *ref = malloc(sizeof *ref), *got = malloc(sizeof *got);
+    assert_non_null(ref);
+    assert_non_null(got);
+    assert_int_equal(tu_run(fresh, text, ref), PS_OK);
+    assert_true(ref->n > 20);
+    assert_int_equal(tu_run(warm, other, got), PS_OK);
+    assert_int_equal(tu_run(warm, text, got), PS_OK);
+    assert_same_tokens(ref, got);
+    assert_int_equal(tu_run(warm, text, got), PS_OK); /* every word from the memo */
+    assert_same_tokens(ref, got);
+    /* 100,000 distinct words: every entry replaced at least once */
+    char *flood = malloc(100000 * 12);
+    assert_non_null(flood);
+    size_t n = 0;
+    for (unsigned i = 0; i < 100000; i++)
+        n += (size_t)sprintf(flood + n, "ord%ux ", i);
+    assert_int_equal(ps_analyzer_run(warm, flood, n, 0, tu_collect, got, &err), PS_OK);
+    free(flood);
+    assert_int_equal(tu_run(warm, text, got), PS_OK);
+    assert_same_tokens(ref, got);
+    free(ref);
+    free(got);
+    ps_analyzer_free(fresh);
+    ps_analyzer_free(warm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_memo_is_invisible),
         cmocka_unit_test(test_offsets_and_positions),
         cmocka_unit_test(test_query_compound),
         cmocka_unit_test(test_special_units),

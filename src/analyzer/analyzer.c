@@ -13,8 +13,13 @@
  *    the completion kulturförvaltning. That needs the next word, so tokens from a dangling
  *    word up to the completing word wait in a small queue before they are handed out.
  *
- * Analyses of words (not their spans) are memoized in a small direct-mapped cache: protocol
- * text repeats its words, and stemming plus decomposition is most of the cost.
+ * Analyses are memoized at two levels, both per analyzer (no shared state) and bounded:
+ *  - per token: an ordinary word's raw bytes (and whether it dangles) give its whole token
+ *    record — norm, flags and terms — so a word seen recently costs a hash, a compare and a
+ *    copy instead of normalization, stemming and decomposition (Swedish text repeats its words);
+ *  - per hyphen-free word: stem, compound parts and head, shared by the hyphenated words and
+ *    ellipses built of it.
+ * Both are direct-mapped: a new word takes the slot of the one there before.
  */
 #include "internal.h"
 #include "lexfile.h"
@@ -73,6 +78,31 @@ typedef struct {
     char buf[PS_CACHE_BYTES];
 } cache_entry;
 
+/* The token record of an ordinary word (scanner flags 0), keyed by its raw bytes and dangling;
+ * cached when its texts and terms fit (99.9 % of the words of Swedish prose). Four ways per set,
+ * the least recently used one replaced, so a frequent word keeps its place against the rare ones
+ * passing through. 65,536 entries (11 MB, allocated zeroed: an analyzer that sees few words, a
+ * query's, touches few of its pages). */
+enum {
+    PS_TCACHE_KEY_MAX = 32,
+    PS_TCACHE_TEXT_MAX = 96,
+    PS_TCACHE_REFS = 12,
+    PS_TCACHE_WAYS = 4,
+    PS_TCACHE_SETS = 16384
+};
+typedef struct {
+    uint32_t used; /* the analyzer's clock at the last use: the way to replace is the oldest */
+    uint8_t key_len; /* 0: empty */
+    uint8_t dangling;
+    uint8_t conjunction;
+    uint8_t nrefs, main_parts;
+    uint8_t norm_len, text_len, head_off, head_len;
+    uint16_t flags;
+    uint8_t ref_off[PS_TCACHE_REFS], ref_len[PS_TCACHE_REFS], ref_kind[PS_TCACHE_REFS];
+    char key[PS_TCACHE_KEY_MAX];
+    char text[PS_TCACHE_TEXT_MAX];
+} tok_entry;
+
 struct ps_analyzer {
     const ps_lexicon *lex;
     ps_analyzer_mode mode;
@@ -81,6 +111,10 @@ struct ps_analyzer {
     word_meta result;                     /* the word being analyzed ... */
     char result_buf[PS_RESULT_BYTES];     /* ... and its texts */
     cache_entry *cache;                   /* PS_CACHE_SIZE entries, direct-mapped */
+    tok_entry *tcache;                    /* PS_TCACHE_SETS sets of PS_TCACHE_WAYS entries */
+    uint16_t *tcache_tags;                /* per entry: 16 bits of its key's hash (0: empty), in
+                                             128 KB, so a look-up reads one entry, not four */
+    uint32_t tcache_clock;                /* counts token-memo look-ups */
     tokrec queue[PS_QUEUE_MAX + 1];
     size_t nqueue;
     ps_term terms[PS_MAX_TERMS];
@@ -156,10 +190,14 @@ ps_status ps_analyzer_new(const ps_lexicon *lex, ps_analyzer_mode mode, ps_analy
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory creating the analyzer");
     an->stemmer = sb_stemmer_new("swedish", "UTF_8");
     an->cache = calloc(PS_CACHE_SIZE, sizeof *an->cache);
-    if (!an->stemmer || !an->cache) {
+    an->tcache = calloc((size_t)PS_TCACHE_WAYS * PS_TCACHE_SETS, sizeof *an->tcache);
+    an->tcache_tags = calloc((size_t)PS_TCACHE_WAYS * PS_TCACHE_SETS, sizeof *an->tcache_tags);
+    if (!an->stemmer || !an->cache || !an->tcache || !an->tcache_tags) {
         if (an->stemmer)
             sb_stemmer_delete(an->stemmer);
         free(an->cache);
+        free(an->tcache);
+        free(an->tcache_tags);
         free(an);
         return ps_error_set(err, PS_ERR_NOMEM, "libstemmer could not create a Swedish stemmer");
     }
@@ -175,6 +213,8 @@ void ps_analyzer_free(ps_analyzer *an)
         return;
     sb_stemmer_delete(an->stemmer);
     free(an->cache);
+    free(an->tcache);
+    free(an->tcache_tags);
     ps_buf_free(&an->stem_buf);
     ps_buf_free(&an->head_buf);
     ps_buf_free(&an->comps_buf);
@@ -644,6 +684,101 @@ static void build_token(ps_analyzer *an, const char *text, const ps_scan_token *
     word_terms(an, r);
 }
 
+/* ---------------------------------------------------------------- the token memo */
+
+/* The hash of raw token t: the set in the low bits, the tag in the high 16 (never 0); 0 when t
+ * is not memoized (a special unit, or too long). */
+static uint64_t tcache_hash(const char *text, const ps_scan_token *t)
+{
+    size_t n = t->end - t->start;
+    if (t->flags || n > PS_TCACHE_KEY_MAX)
+        return 0;
+    const unsigned char *w = (const unsigned char *)text + t->start;
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)t->dangling;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ w[i]) * 1099511628211ull;
+    h ^= h >> 29;
+    return h | (1ull << 48);
+}
+
+static size_t tcache_set(uint64_t h)
+{
+    return (size_t)(h & (PS_TCACHE_SETS - 1));
+}
+
+static uint16_t tcache_tag(uint64_t h)
+{
+    return (uint16_t)(h >> 48) ? (uint16_t)(h >> 48) : 1;
+}
+
+/* Fill r from the memo when it holds raw token t (hash h); false when it does not. */
+static bool tcache_get(ps_analyzer *an, uint64_t h, const char *text, const ps_scan_token *t,
+                       tokrec *r)
+{
+    size_t n = t->end - t->start, base = PS_TCACHE_WAYS * tcache_set(h);
+    uint16_t tag = tcache_tag(h);
+    tok_entry *e = NULL;
+    for (unsigned way = 0; way < PS_TCACHE_WAYS && !e; way++) {
+        tok_entry *c = &an->tcache[base + way];
+        if (an->tcache_tags[base + way] == tag && c->key_len == n &&
+            c->dangling == t->dangling && memcmp(c->key, text + t->start, n) == 0)
+            e = c;
+    }
+    if (!e)
+        return false;
+    e->used = ++an->tcache_clock;
+    rec_reset(r);
+    ps_buf_append(&r->text, e->text, e->text_len);
+    r->tok.start = t->start;
+    r->tok.end = t->end;
+    r->tok.flags = e->flags;
+    r->norm_len = e->norm_len;
+    r->dangling = e->dangling;
+    r->conjunction = e->conjunction;
+    r->head_off = e->head_off;
+    r->head_len = e->head_len;
+    r->main_parts = e->main_parts;
+    r->nrefs = e->nrefs;
+    for (size_t i = 0; i < e->nrefs; i++)
+        r->refs[i] = (term_ref){e->ref_off[i], e->ref_len[i], (ps_term_kind)e->ref_kind[i]};
+    return true;
+}
+
+/* Remember the record r that raw token t gave in set s (in its least recently used way), when
+ * it fits. */
+static void tcache_put(ps_analyzer *an, uint64_t h, const char *text, const ps_scan_token *t,
+                       const tokrec *r)
+{
+    if (r->text.failed || r->text.len > PS_TCACHE_TEXT_MAX || r->nrefs > PS_TCACHE_REFS ||
+        r->tok.flags > UINT16_MAX)
+        return;
+    size_t base = PS_TCACHE_WAYS * tcache_set(h), victim = base;
+    for (size_t i = base + 1; i < base + PS_TCACHE_WAYS; i++) /* wrap-safe age: clock - used */
+        if (an->tcache_clock - an->tcache[i].used > an->tcache_clock - an->tcache[victim].used)
+            victim = i;
+    tok_entry *e = &an->tcache[victim];
+    an->tcache_tags[victim] = tcache_tag(h);
+    e->used = ++an->tcache_clock;
+    e->key_len = (uint8_t)(t->end - t->start);
+    memcpy(e->key, text + t->start, e->key_len);
+    e->dangling = t->dangling;
+    e->conjunction = r->conjunction;
+    e->flags = (uint16_t)r->tok.flags;
+    e->norm_len = (uint8_t)r->norm_len;
+    e->text_len = (uint8_t)r->text.len;
+    if (r->text.len)
+        memcpy(e->text, r->text.data, r->text.len);
+    e->head_off = (uint8_t)r->head_off;
+    e->head_len = (uint8_t)r->head_len;
+    e->main_parts = (uint8_t)r->main_parts;
+    e->nrefs = (uint8_t)r->nrefs;
+    for (size_t i = 0; i < r->nrefs; i++) {
+        e->ref_off[i] = (uint8_t)r->refs[i].off;
+        e->ref_len[i] = (uint8_t)r->refs[i].len;
+        e->ref_kind[i] = (uint8_t)r->refs[i].kind;
+    }
+}
+
 /* ---------------------------------------------------------------- the queue */
 
 static bool emit(ps_analyzer *an, tokrec *r, ps_token_fn fn, void *ctx)
@@ -701,7 +836,12 @@ ps_status ps_analyzer_run(ps_analyzer *an, const char *text, size_t len, unsigne
     bool go = true;
     while (go && ps_analyzer_scan(text, len, &pos, &t, &an->invalid, &an->first_invalid)) {
         tokrec *r = &an->queue[an->nqueue];
-        build_token(an, text, &t, r);
+        uint64_t h = tcache_hash(text, &t);
+        if (!h || !tcache_get(an, h, text, &t, r)) {
+            build_token(an, text, &t, r);
+            if (h)
+                tcache_put(an, h, text, &t, r);
+        }
         if (r->text.failed) {
             an->nqueue = 0;
             return ps_error_set(err, PS_ERR_NOMEM, "out of memory analyzing text at byte %zu",

@@ -30,6 +30,11 @@ size_t ps_analyzer_decode(const char *text, size_t len, size_t i, int32_t *cp)
         *cp = c;
         return 1;
     }
+    /* two-byte sequences (Latin-1 letters: å ä ö é) without the general decoder */
+    if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)text[i + 1] & 0xC0) == 0x80) {
+        *cp = ((int32_t)(c & 0x1F) << 6) | ((unsigned char)text[i + 1] & 0x3F);
+        return 2;
+    }
     utf8proc_int32_t u;
     utf8proc_ssize_t n =
         utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i), &u);
@@ -45,6 +50,8 @@ bool ps_analyzer_is_word_char(int32_t cp)
         return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
     if (cp == 0xAD)
         return true;
+    if (cp >= 0xC0 && cp <= 0xFF) /* Latin-1 letters (Lu, Ll), but for × and ÷ */
+        return cp != 0xD7 && cp != 0xF7;
     utf8proc_category_t cat = utf8proc_category(cp);
     return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO;
 }
@@ -322,13 +329,28 @@ bool ps_analyzer_scan(const char *text, size_t len, size_t *pos, ps_scan_token *
                 tok->flags = PS_TOKEN_DNR;
             else if ((n = match_spaced_number(text, len, i)) != 0)
                 tok->flags = PS_TOKEN_NUMBER;
-        } else if (is_ascii_alpha((char)cp) || ps_analyzer_is_word_char(cp)) {
-            if (is_ascii_alpha((char)cp) && (n = match_url(text, len, i)) != 0)
-                tok->flags = PS_TOKEN_URL;
-            else if (is_ascii_alpha((char)cp) && (n = match_email(text, len, i)) != 0)
-                tok->flags = PS_TOKEN_EMAIL;
-            else if ((n = match_abbrev(text, len, i)) != 0)
-                tok->flags = PS_TOKEN_ABBREV;
+        } else if (cp != 0xAD && (is_ascii_alpha((char)cp) || ps_analyzer_is_word_char(cp))) {
+            /* The word as a plain word first: a URL ("https:", "www."), an e-mail address (its
+             * local part runs into . _ % + - or @) and an abbreviation ("t.") all leave the plain
+             * word at one of these characters, so only then are they worth trying. */
+            bool dangling = false;
+            unsigned wflags = 0;
+            size_t w = match_word(text, len, i, &dangling, &wflags);
+            char next = i + w < len ? text[i + w] : ' ';
+            if (next == '.' || next == '@' || next == '_' || next == '%' || next == '+' ||
+                next == '-' || next == ':') {
+                if (is_ascii_alpha((char)cp) && (n = match_url(text, len, i)) != 0)
+                    tok->flags = PS_TOKEN_URL;
+                else if (is_ascii_alpha((char)cp) && (n = match_email(text, len, i)) != 0)
+                    tok->flags = PS_TOKEN_EMAIL;
+                else if ((n = match_abbrev(text, len, i)) != 0)
+                    tok->flags = PS_TOKEN_ABBREV;
+            }
+            if (n == 0) {
+                n = w;
+                tok->dangling = dangling;
+                tok->flags = wflags;
+            }
         }
         if (n == 0 && ps_analyzer_is_word_char(cp) && cp != 0xAD)
             n = match_word(text, len, i, &tok->dangling, &tok->flags);
