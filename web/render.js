@@ -129,6 +129,21 @@ function suggestion(data, state) {
     el('a', { href: searchHref(state, { q: s.query, offset: '', stava: '' }) }, s.query), '?');
 }
 
+// What the abbreviations added (expansions_html in page.c).
+function expansions(data) {
+  return (data.expansions || []).filter((e) => typeof e.typed === 'string' && (e.also || []).length).map((e) => {
+    const full = e.kind === 'full';
+    const p = el('p', { class: 'forkortning' }, full ? 'Söker också på förkortningen ' : 'Söker också på ');
+    e.also.forEach((a, j) => {
+      if (j) p.append(j + 1 === e.also.length ? ' och ' : ', ');
+      p.append(el('strong', {}, String(a)));
+    });
+    if (!full) p.append(' (', el('abbr', {}, e.typed), ' är en förkortning)');
+    p.append('. Träffar på det du skrev visas först.');
+    return p;
+  });
+}
+
 export function countText(data, q) {
   q = shownQuery(data, q);
   const total = data.total || 0;
@@ -229,6 +244,7 @@ export function renderResults(container, data, state) {
   const nodes = [el('h2', { id: 'resultat-rubrik', class: 'visually-hidden', tabindex: '-1' }, 'Sökresultat')];
   const sugg = suggestion(data, state);
   if (sugg) nodes.push(sugg);
+  nodes.push(...expansions(data));
   if (data.note) nodes.push(el('p', { class: 'notis' }, data.note));
   if (!data.total) {
     nodes.push(emptyState());

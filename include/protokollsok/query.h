@@ -75,6 +75,8 @@ struct ps_qnode {
     bool wildcard;     /* WORD ending in '*': text is the prefix without the '*' */
     bool ignored;      /* set by the user of the tree (search: a dropped stop word);
                           ps_query_describe leaves such leaves out */
+    bool expansion;    /* set by the user of the tree: an OR it added (search: an abbreviation
+                          and its full form), kids after the first weighted lower */
     size_t start, end; /* byte span in the query text */
     ps_qnode **kids;
     size_t nkids;

@@ -19,6 +19,10 @@
  *     "facets": { "kommun": [{"value","count"}], "namnd": [...], "year": [...], "type": [...] },
  *     "histogram": { "unit": "year" | "month", "bars": [ { "period": "2023" | "2023-05",
  *                    "label": "2023" | "maj 2023", "from", "to", "count" } ] } }
+ *     "expansions": [ { "typed": "IVO", "kind": "abbreviation" | "full",
+ *                       "also": ["Inspektionen för vård och omsorg"] } ]
+ *     (abbreviations of local government, data/abbreviations.tsv: the other form is searched
+ *      too, weighted lower; "parsed" shows it as an OR)
  *     "suggestion": null | { "query": "förbundet", "applied": bool, "message": "..." }
  *     (a better spelling from the index's words when the query found little: missing
  *      diacritics, typos. applied: the results are those of the suggestion, because the query

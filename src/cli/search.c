@@ -225,6 +225,17 @@ static void print_result(const json_t *res, marks_style marks)
     const json_t *sugg = json_object_get(res, "suggestion");
     if (str(sugg, "message"))
         printf("%s\n\n", str(sugg, "message"));
+    size_t k;
+    json_t *e;
+    json_array_foreach(json_object_get(res, "expansions"), k, e)
+    {
+        fputs("Söker också på:", stdout);
+        size_t j;
+        json_t *a;
+        json_array_foreach(json_object_get(e, "also"), j, a)
+            printf("%s %s", j ? "," : "", json_string_value(a));
+        printf(" (%s)\n\n", str(e, "typed"));
+    }
     if (str(res, "note"))
         printf("Obs: %s\n\n", str(res, "note"));
     const json_t *ignored = json_object_get(res, "ignored");

@@ -42,6 +42,10 @@ static ps_status highlight_terms(ps_searcher *s, const char *q, ps_qbuild *qb, p
     ps_query *query = NULL;
     ps_status st = ps_query_parse(q, strlen(q), &query, err);
     ps_store_query *sq = NULL;
+    json_t *expansions = NULL; /* IVO marks "Inspektionen för vård och omsorg" too */
+    if (st == PS_OK)
+        st = ps_search_abbrev_rewrite(s, query, q, &expansions, err);
+    json_decref(expansions);
     if (st == PS_OK)
         st = ps_qbuild_node(qb, query->root, &sq, err);
     ps_store_query_free(sq);

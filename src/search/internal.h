@@ -23,7 +23,16 @@ struct ps_searcher {
     ps_lexicon *learned; /* lex with the index's learned words (NULL: none) */
     char *learned_list;  /* the list it was made from ("" when none) */
     ps_analyzer *an;     /* over learned, else lex */
+    struct ps_abbrev *abbrevs; /* data/abbreviations.tsv (search/abbrev.c) */
+    size_t nabbrevs;
 };
+
+/* One line of data/abbreviations.tsv: "IVO", "Inspektionen för vård och omsorg", its folded
+ * form ("inspektionen för vård och omsorg") and number of words. */
+typedef struct ps_abbrev {
+    char *abbr, *full, *folded;
+    size_t words;
+} ps_abbrev;
 
 /* Ranking: weight factors of the alternatives a query word expands to. The stem term (weight
  * 1) matches every inflection and compound part; the others add to it, so an exact word form,
@@ -35,6 +44,7 @@ struct ps_searcher {
 #define PS_W_PARTS 0.8     /* the split spelling of a compound ("samordning förbundet") */
 #define PS_W_WHOLE 1.0     /* multi-word units ("2023.076 sn") */
 #define PS_W_PROXIMITY 1.0 /* the words of an AND near each other, in order */
+#define PS_W_ABBREV 0.5    /* the other form of an abbreviation (IVO / Inspektionen för vård …) */
 #define PS_WILDCARD_MAX 100
 
 /* Set err to "out of memory" and return PS_ERR_NOMEM. */
@@ -107,6 +117,18 @@ ps_status ps_search_hit_json(ps_searcher *s, const ps_store_hit *h, unsigned ran
 json_t *ps_search_facets_new(void);
 void ps_search_facets_add(json_t *facets, const ps_store_results *res);
 void ps_search_facets_sort(json_t *facets);
+
+/* ---- search/abbrev.c: abbreviations ↔ full forms --------------------------------------- */
+
+/* Load the built-in table into s (ps_search_abbrevs_free frees it). */
+ps_status ps_search_abbrevs_load(ps_searcher *s, ps_error *err);
+void ps_search_abbrevs_free(ps_searcher *s);
+/* Rewrite query (whose text is q) so that an abbreviation also searches its full forms and a
+ * full form its abbreviation, as ORs marked `expansion`; *found (new array, caller owns) lists
+ * them: [{"typed": "IVO", "kind": "abbreviation", "also": ["Inspektionen för vård och omsorg"]}]
+ * (kind "full" when the full form was typed and "also" is its abbreviation). */
+ps_status ps_search_abbrev_rewrite(ps_searcher *s, ps_query *query, const char *q, json_t **found,
+                                   ps_error *err);
 
 /* ---- search/spell.c: "Menade du …?" ------------------------------------------------------ */
 

@@ -877,6 +877,17 @@ static ps_status and_query(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query *
     return p ? PS_OK : ps_search_nomem(err);
 }
 
+/* The weight factor of an abbreviation's other form: PS_W_ABBREV, divided for a full form by
+ * twice its words (a phrase adds the weights of all its words, of stems and exact forms), so
+ * that a full form found ranks below the abbreviation typed. */
+static double abbrev_weight(const ps_qnode *other)
+{
+    size_t words = 1;
+    for (const char *c = other->kind == PS_QNODE_PHRASE ? other->text : ""; *c; c++)
+        words += *c == ' ';
+    return other->kind == PS_QNODE_PHRASE ? PS_W_ABBREV / (2.0 * (double)words) : PS_W_ABBREV;
+}
+
 static ps_status build(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query **out, ps_error *err)
 {
     *out = NULL;
@@ -906,6 +917,10 @@ static ps_status build(ps_qbuild *b, ps_qnode *n, bool top, ps_store_query **out
             if (st) {
                 qlist_free(&l);
                 return st;
+            }
+            if (q && n->expansion && i > 0) { /* an abbreviation's other form (search/abbrev.c) */
+                q = ps_store_query_scale(q, abbrev_weight(n->kids[i]));
+                l.failed = l.failed || !q;
             }
             if (q)
                 qlist_add(&l, q);

@@ -119,6 +119,8 @@ ps_status ps_searcher_open(const char *db_path, ps_searcher **out, ps_error *err
         st = load_lexicon(s, err);
     if (st == PS_OK)
         st = load_learned(s, err);
+    if (st == PS_OK)
+        st = ps_search_abbrevs_load(s, err);
     if (st) {
         ps_searcher_close(s);
         return st;
@@ -146,6 +148,7 @@ void ps_searcher_close(ps_searcher *s)
     ps_lexicon_free(s->learned);
     free(s->learned_list);
     ps_lexicon_free(s->lex);
+    ps_search_abbrevs_free(s);
     ps_store_close(s->store);
     free(s->path);
     free(s);
@@ -566,7 +569,10 @@ static ps_status run_once(ps_searcher *s, const ps_search_request *req, double t
                                         : 10;
     const char *q = req->q ? req->q : "";
     run_state r = {.s = s, .req = req, .qb = {.s = s, .text = q}};
+    json_t *expansions = NULL;
     st = ps_query_parse(q, strlen(q), &r.query, err);
+    if (st == PS_OK)
+        st = ps_search_abbrev_rewrite(s, r.query, q, &expansions, err);
     if (st == PS_OK) {
         date_range(&r);
         r.months = req->facets && ps_search_histogram_by_month(r.from, r.to);
@@ -640,12 +646,17 @@ static ps_status run_once(ps_searcher *s, const ps_search_request *req, double t
                          facets ? facets : json_null(), "histogram",
                          histogram ? histogram : json_null(), "dnr", r.query->dnr);
         free(parsed);
+        if (*out && json_object_set(*out, "expansions", expansions) != 0) {
+            json_decref(*out);
+            *out = NULL;
+        }
         if (!*out)
             st = ps_search_nomem(err);
     }
     json_decref(hits);
     json_decref(facets);
     json_decref(histogram);
+    json_decref(expansions);
     pages_free(&p);
     run_free(&r);
     return st;

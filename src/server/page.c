@@ -456,6 +456,39 @@ static void suggestion_html(ps_srv_ctx *c, ps_buf *b, const json_t *sugg, const 
     ps_buf_puts(b, "</p>");
 }
 
+/* What the abbreviations added: "Söker också på Inspektionen för vård och omsorg (IVO är en
+ * förkortning av det)." / "Söker också på förkortningen IVO." */
+static void expansions_html(ps_buf *b, const json_t *expansions)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(expansions, i, e)
+    {
+        const json_t *also = json_object_get(e, "also");
+        bool full = str(e, "kind") && strcmp(str(e, "kind"), "full") == 0;
+        if (!str(e, "typed") || !json_array_size(also))
+            continue;
+        ps_buf_puts(b, full ? "<p class=\"forkortning\">Söker också på förkortningen "
+                            : "<p class=\"forkortning\">Söker också på ");
+        size_t j;
+        json_t *a;
+        json_array_foreach(also, j, a)
+        {
+            if (j)
+                ps_buf_puts(b, j + 1 == json_array_size(also) ? " och " : ", ");
+            ps_buf_puts(b, "<strong>");
+            ps_srv_escape(b, json_string_value(a) ? json_string_value(a) : "");
+            ps_buf_puts(b, "</strong>");
+        }
+        if (!full) {
+            ps_buf_puts(b, " (<abbr>");
+            ps_srv_escape(b, str(e, "typed"));
+            ps_buf_puts(b, "</abbr> är en förkortning)");
+        }
+        ps_buf_puts(b, ". Träffar på det du skrev visas först.</p>");
+    }
+}
+
 static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *out,
                          const ps_search_request *req)
 {
@@ -480,6 +513,7 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
     ps_buf_puts(
         b, "<h2 id=\"resultat-rubrik\" class=\"visually-hidden\" tabindex=\"-1\">Sökresultat</h2>");
     suggestion_html(c, b, sugg, req->q);
+    expansions_html(b, json_object_get(out, "expansions"));
     const char *note = str(out, "note");
     if (note) {
         ps_buf_puts(b, "<p class=\"notis\">");
