@@ -321,10 +321,103 @@ static void test_spelling(void **state)
     json_decref(res);
 }
 
+static const char *title_of(const json_t *res, size_t i)
+{
+    return json_string_value(json_object_get(json_array_get(json_object_get(res, "hits"), i), "title"));
+}
+
+static void test_abbreviations_seeds(void **state)
+{
+    (void)state;
+    /* IVO and Inspektionen för vård och omsorg find the same ärende first */
+    json_t *a = run_q("IVO", false), *b = run_q("Inspektionen för vård och omsorg", false);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), 0), "key")),
+                        json_string_value(json_object_get(json_array_get(json_object_get(b, "hits"), 0), "key")));
+    assert_true(has_key(a, "alingsas:2023.039-sn"));
+    /* the parsed query shows the expansion; "expansions" says what was added */
+    assert_string_equal(json_string_value(json_object_get(a, "parsed")),
+                        "IVO OR \"Inspektionen för vård och omsorg\"");
+    json_t *e = json_array_get(json_object_get(a, "expansions"), 0);
+    assert_string_equal(json_string_value(json_object_get(e, "kind")), "abbreviation");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(e, "also"), 0)),
+                        "Inspektionen för vård och omsorg");
+    assert_string_equal(json_string_value(json_object_get(b, "parsed")),
+                        "((Inspektionen AND vård AND omsorg) OR IVO)");
+    e = json_array_get(json_object_get(b, "expansions"), 0);
+    assert_string_equal(json_string_value(json_object_get(e, "kind")), "full");
+    json_decref(a);
+    json_decref(b);
+    /* never inside a phrase, never a lowercase word, never a dnr */
+    static const char *const plain[] = {"\"IVO\"", "sol", "2023.076 SN", "-IVO förbund"};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        a = run_q(plain[i], false);
+        if (json_array_size(json_object_get(a, "expansions")))
+            fail_msg("[%s] was expanded", plain[i]);
+        json_decref(a);
+    }
+    /* capitals of a mixed-case abbreviation count: SOL = SoL */
+    a = run_q("SOL", false);
+    assert_int_equal(json_array_size(json_object_get(a, "expansions")), 1);
+    json_decref(a);
+}
+
+/* On an index where "LSS" and "lagen om stöd och service till vissa funktionshindrade" stand
+ * in different ärenden: either finds both, the typed form first. */
+static ps_searcher *seeds_searcher;
+
+static int open_abbrev_index(void **state)
+{
+    (void)state;
+    const char *db = getenv("PS_SEARCH_ABBREV_DB");
+    ps_error err;
+    seeds_searcher = searcher;
+    if (!db || ps_searcher_open(db, &searcher, &err) != PS_OK) {
+        searcher = seeds_searcher;
+        fprintf(stderr, "PS_SEARCH_ABBREV_DB (%s) does not open\n", db ? db : "unset");
+        return -1;
+    }
+    return 0;
+}
+
+static int close_abbrev_index(void **state)
+{
+    (void)state;
+    ps_searcher_close(searcher);
+    searcher = seeds_searcher;
+    return 0;
+}
+
+static void test_abbreviations_both(void **state)
+{
+    (void)state;
+    json_t *a = run_q("LSS", false);
+    assert_int_equal(json_integer_value(json_object_get(a, "total")), 2);
+    assert_string_equal(title_of(a, 0), "Korttidsvistelse enligt LSS");
+    assert_string_equal(title_of(a, 1), "Daglig verksamhet");
+    json_t *b = run_q("lagen om stöd och service till vissa funktionshindrade", false);
+    assert_int_equal(json_integer_value(json_object_get(b, "total")), 2);
+    assert_string_equal(title_of(b, 0), "Daglig verksamhet");
+    assert_string_equal(title_of(b, 1), "Korttidsvistelse enligt LSS");
+    json_decref(a);
+    json_decref(b);
+    /* the other form is marked in the excerpt too */
+    a = run_q("LSS", false);
+    json_t *ex = json_array_get(json_object_get(json_array_get(json_object_get(a, "hits"), 1), "excerpts"), 0);
+    assert_non_null(strstr(json_string_value(json_object_get(ex, "html")), "<mark>"));
+    json_decref(a);
+    /* a phrase is searched as typed */
+    a = run_q("\"LSS\"", false);
+    assert_int_equal(json_integer_value(json_object_get(a, "total")), 1);
+    json_decref(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spelling),
+        cmocka_unit_test(test_abbreviations_seeds),
+        cmocka_unit_test_setup_teardown(test_abbreviations_both, open_abbrev_index,
+                                        close_abbrev_index),
         cmocka_unit_test(test_histogram_years),
         cmocka_unit_test(test_histogram_months),
         cmocka_unit_test(test_csv),

@@ -113,9 +113,22 @@ test('Menade du …?: the suggestion is said and linked, with JavaScript and wit
   }
 });
 
+test('an abbreviation is explained above the results, also when rendered by the script', async () => {
+  const page = await newPage();
+  await page.goto(`${srv.base}/`);
+  await page.fill('#q', 'IVO');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('.forkortning');
+  assert.equal(await page.textContent('.forkortning'),
+    'Söker också på Inspektionen för vård och omsorg (IVO är en förkortning). Träffar på det du skrev visas först.');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('axe-core: no violations, no sideways scroll (chart by year and by month, suggestion)', async () => {
   await checkPage(`/sok?q=${encodeURIComponent(Q)}`, 'results with the chart by year');
   await checkPage('/sok?q=forbundet', 'the suggestion applied');
   await checkPage(`/sok?q=${encodeURIComponent('utträde OR forbund')}`, 'Menade du');
+  await checkPage('/sok?q=IVO', 'an abbreviation explained');
   await checkPage(`/sok?q=${encodeURIComponent(Q)}&from=2023-01-01&to=2023-12-31`, 'chart by month');
 });

@@ -20,9 +20,15 @@ set_tests_properties(test_search PROPERTIES
   FIXTURES_REQUIRED search_seeds
   ENVIRONMENT "${PS_SEARCH_ENV};PS_SEARCH_DB=${PS_SEARCH_DB};PS_SEARCH_ACCENTS_DB=${PS_SEARCH_ACCENTS_DB}")
 
+# a small index where an abbreviation and its full form stand in different ärenden
+set(PS_SEARCH_ABBREV_DB ${CMAKE_BINARY_DIR}/testtmp/search-abbrev)
+add_test(NAME search_index_abbrev
+  COMMAND sh -c "rm -rf '${PS_SEARCH_ABBREV_DB}' && mkdir -p '${CMAKE_BINARY_DIR}/testtmp' && '$<TARGET_FILE:protokollsok>' index --quiet --db '${PS_SEARCH_ABBREV_DB}' '${CMAKE_SOURCE_DIR}/tests/data/search/abbrev'; rc=$?; [ $rc -le 1 ]")
+set_tests_properties(search_index_abbrev PROPERTIES
+  FIXTURES_SETUP search_seeds ENVIRONMENT "${PS_SEARCH_ENV}" TIMEOUT 120)
 set_tests_properties(test_journalist PROPERTIES
   FIXTURES_REQUIRED search_seeds
-  ENVIRONMENT "${PS_SEARCH_ENV};PS_SEARCH_DB=${PS_SEARCH_DB}")
+  ENVIRONMENT "${PS_SEARCH_ENV};PS_SEARCH_DB=${PS_SEARCH_DB};PS_SEARCH_ABBREV_DB=${PS_SEARCH_ABBREV_DB}")
 add_test(NAME journalist_cli
   COMMAND sh ${CMAKE_SOURCE_DIR}/tests/journalist_cli.sh $<TARGET_FILE:protokollsok> ${PS_SEARCH_DB})
 set_tests_properties(journalist_cli PROPERTIES

@@ -156,3 +156,22 @@ describe('Menade du …?', () => {
     assert.equal(new URL(m[1].replace(/&amp;/g, '&'), srv.base).searchParams.get('q'), 'utträde OR förbund');
   });
 });
+
+describe('abbreviations', () => {
+  test('JSON: IVO also searches its full form, and the full form IVO; parsed shows it', async () => {
+    const a = await json('/api/search?q=IVO');
+    assert.equal(a.parsed, 'IVO OR "Inspektionen för vård och omsorg"');
+    assert.deepEqual(a.expansions, [{ typed: 'IVO', kind: 'abbreviation', also: ['Inspektionen för vård och omsorg'] }]);
+    const b = await json(`/api/search?q=${encodeURIComponent('Inspektionen för vård och omsorg')}`);
+    assert.deepEqual(b.expansions, [{ typed: 'Inspektionen för vård och omsorg', kind: 'full', also: ['IVO'] }]);
+    assert.equal(a.hits[0].key, b.hits[0].key);
+    assert.deepEqual((await json(`/api/search?q=${encodeURIComponent('"IVO"')}`)).expansions, []);
+  });
+
+  test('/sok explains the expansion', async () => {
+    const html = await (await get('/sok?q=IVO')).text();
+    assert.match(html, /<p class="forkortning">Söker också på <strong>Inspektionen för vård och omsorg<\/strong> \(<abbr>IVO<\/abbr> är en förkortning\)\. Träffar på det du skrev visas först\.<\/p>/);
+    const full = await (await get('/sok?q=kommunfullm%C3%A4ktige')).text();
+    assert.match(full, /<p class="forkortning">Söker också på förkortningen <strong>KF<\/strong>\./);
+  });
+});
