@@ -175,11 +175,12 @@ static bool ps_pdf_read_page(PopplerDocument *doc, int i, ps_buf *out)
         PopplerRectangle *rects = NULL;
         guint nrects = 0;
         if (poppler_page_get_text_layout(page, &rects, &nrects)) {
-            gchar *marked = ps_pdf_mark_paragraphs(text, rects, nrects);
+            char *marked = ps_pdf_mark_paragraphs(text, rects, nrects);
             if (marked) {
                 g_free(text);
-                text = marked;
-                len = strlen(text);
+                text = g_strdup(marked);
+                free(marked);
+                len = text ? strlen(text) : 0;
             }
             g_free(rects);
         }

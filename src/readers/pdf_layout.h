@@ -12,9 +12,11 @@
  * paragraphs. Given the page text (valid UTF-8) and poppler's rectangle for each of its
  * characters (poppler_page_get_text_layout), return a copy with an empty line inserted where a
  * new paragraph or block starts: after a vertical gap clearly wider than the page's usual gap
- * between lines, or where the text jumps back up the page (the next column, a new block).
+ * between lines, or where the text jumps back up the page (the next column, a new block); and
+ * with a tab between the cells of a table row (a wide gap within a line, the next cell on the
+ * same baseline) and before each further line of a row's last cell.
  * Returns NULL when the rectangles do not match the text (the caller keeps the plain text) or
- * on out-of-memory. The result is g_malloc'd (g_free). */
+ * on out-of-memory. The result is malloc'd (free). */
 char *ps_pdf_mark_paragraphs(const char *text, const PopplerRectangle *rects, size_t nrects);
 
 #endif
