@@ -131,6 +131,8 @@ typedef struct {
     const char *date;        /* ISO */
     const char *type;        /* one of ps_doc_type_name's names */
     size_t max_bytes;        /* 0: 50 MB. Larger input: PS_ERR_TOO_LARGE */
+    bool paged;              /* the text comes from a paged document (a PDF): pages are counted
+                                even without a '\f', so a one-page document is page 1 */
 } ps_protocol_opts;
 
 /* Decode raw bytes into UTF-8: detects Windows-1252/Latin-1 and converts; repairs invalid

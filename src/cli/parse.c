@@ -107,7 +107,8 @@ int ps_cli_parse(int argc, char **argv)
         char *bytes = NULL;
         size_t len = 0;
         ps_status st = ps_file_read(path, max, 0, &bytes, &len, NULL, &err);
-        if (st == PS_OK && ps_pdf_sniff(bytes, len)) { /* by content, not by extension */
+        bool paged = st == PS_OK && ps_pdf_sniff(bytes, len);
+        if (paged) { /* by content, not by extension */
             char *text = NULL;
             st = ps_pdf_to_text(bytes, len, 0, &text, &len, NULL, &err);
             free(bytes);
@@ -116,7 +117,7 @@ int ps_cli_parse(int argc, char **argv)
         ps_protocol_doc *doc = NULL;
         if (st == PS_OK) {
             const ps_indexer_manifest_entry *row = manifest_row(m, path);
-            ps_protocol_opts opts = {.source_name = path, .max_bytes = max};
+            ps_protocol_opts opts = {.source_name = path, .max_bytes = max, .paged = paged};
             if (row) {
                 opts.kommun = row->kommun;
                 opts.namnd = row->namnd;

@@ -264,7 +264,8 @@ static ps_status stage_build(pipeline *pl, ps_analyzer *an, job *j, const char *
     /* keys of ärenden without a dnr come from the path relative to the root: unique, and the
      * same in every run (see ps_arende.key) */
     ps_protocol_opts popts = {.source_name = f->relpath_shared ? f->path : f->relpath,
-                              .max_bytes = pl->max_bytes};
+                              .max_bytes = pl->max_bytes,
+                              .paged = meta && meta->npages > 0};
     if (j->meta) {
         popts.kommun = j->meta->kommun;
         popts.namnd = j->meta->namnd;

@@ -202,7 +202,7 @@ ps_status ps_body_build(const ps_parser *p, size_t first, size_t end, ps_arende 
     ps_buf name = PS_BUF_INIT;
     for (size_t i = first; i < end && i < p->nlines; i++) {
         const ps_line *l = &p->lines[i];
-        if (l->flags & (PS_LINE_BLANK | PS_LINE_NOISE | PS_LINE_SKIP))
+        if (l->flags & (PS_LINE_BLANK | PS_LINE_NOISE | PS_LINE_SKIP | PS_LINE_RUNNING))
             continue;
         bool heading = l->flags & PS_LINE_HEADING;
         size_t before = b.body.len;
@@ -215,12 +215,21 @@ ps_status ps_body_build(const ps_parser *p, size_t first, size_t end, ps_arende 
         if (heading && b.nsections)
             b.sections[b.nsections - 1].end = before;
         size_t text_start = b.body.len;
+        if (l->flags & PS_LINE_CELL) { /* an empty first cell: the tab before the content */
+            size_t tab = l->cstart;
+            while (tab > l->start && p->src[tab - 1] != '\t')
+                tab--;
+            copy_src(&b, p->src, tab - 1, 1);
+            text_start = b.body.len;
+        }
         copy_content(&b, p->src, l->cstart, l->cend, heading);
         if (b.body.len == text_start) {
             /* Only markup: undo the separator. */
             b.body.len = before;
             if (b.body.data)
                 b.body.data[before] = '\0';
+            while (b.npieces && b.pieces[b.npieces - 1].body_start >= before)
+                b.npieces--;
             continue;
         }
         if (heading) {

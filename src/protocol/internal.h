@@ -21,7 +21,11 @@ enum {
     PS_LINE_HEADING = 1u << 3,  /* a section heading */
     PS_LINE_TABLE = 1u << 4,    /* a table row (tab separated) */
     PS_LINE_LIST = 1u << 5,     /* a list item ("- ", "1. ", "• ") */
-    PS_LINE_HARDBREAK = 1u << 6 /* markdown hard break ("  " at the end): ends the line */
+    PS_LINE_HARDBREAK = 1u << 6, /* markdown hard break ("  " at the end): ends the line */
+    PS_LINE_CELL = 1u << 7,      /* a table row starting with an empty cell ("\tmore names"):
+                                    the body keeps its leading tab, so the value keeps its column */
+    PS_LINE_RUNNING = 1u << 8    /* the first occurrence of a running header: kept for the
+                                    metadata it names, but in no body */
 };
 
 typedef struct {
@@ -51,6 +55,11 @@ char *ps_text_slug(const char *s, size_t len);
 
 /* Is s[0, n) non-empty and all ASCII digits? */
 bool ps_text_all_digits(const char *s, size_t n);
+
+/* Remove the line breaks that cut a date or a diarienummer at a line end ("2025-" / "04-10",
+ * "KS 2025/" / "118", "KS-" / "2025/118"), with the spaces around them, in place. Returns the
+ * new length (s is NUL-terminated again when it shrank). */
+size_t ps_text_rejoin_numbers(char *s, size_t len);
 
 /* Number of UTF-8 code points in s[0, len). */
 size_t ps_text_width(const char *s, size_t len);

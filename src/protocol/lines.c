@@ -57,6 +57,8 @@ static void classify(ps_parser *p, ps_line *l)
     }
     if (memchr(s + b, '\t', ce - b) || s[b] == '|')
         l->flags |= PS_LINE_TABLE;
+    if (memchr(s + l->start, '\t', b - l->start))
+        l->flags |= PS_LINE_TABLE | PS_LINE_CELL;
     const char *c = s + b;
     size_t n = ce - b;
     if ((n > 2 && (c[0] == '-' || c[0] == '*' || c[0] == '+') && c[1] == ' ') ||
@@ -85,6 +87,7 @@ ps_status ps_lines_split(ps_parser *p)
         return PS_ERR_NOMEM;
     int page = 1;
     size_t start = 0;
+    p->has_pages = p->opts && p->opts->paged;
     for (size_t i = 0; i <= p->len; i++) {
         if (i < p->len && p->src[i] != '\n' && p->src[i] != '\f')
             continue;
@@ -171,6 +174,44 @@ static bool page_label(const char *s)
     return false;
 }
 
+/* The signature fields an office-suite template prints at the foot of every page, alone on their
+ * line or side by side: "Justerandes signatur", "Utdragsbestyrkande", "Justerandes sign.". */
+static bool signature_footer(const char *t)
+{
+    static const char *const words[] = {"justerandes", "justerares", "ordförandes",
+                                        "sekreterarens", "signatur", "signaturer",
+                                        "sign", "sign.", "utdragsbestyrkande"};
+    bool named = false;
+    while (*t) {
+        size_t n = strcspn(t, " ");
+        bool known = false;
+        for (size_t k = 0; k < sizeof words / sizeof words[0] && !known; k++)
+            known = ps_text_ieq(t, n, words[k]);
+        if (!known)
+            return false;
+        named |= n >= 4 && (ps_text_iprefix(t, n, "sign") || ps_text_iprefix(t, n, "utdrag"));
+        t += n;
+        t += strspn(t, " ");
+    }
+    return named;
+}
+
+/* A running header set as one row ("Lerums kommun<tab>Protokoll<tab>Sida 3(12)"): its last
+ * cell is the page label. */
+static bool page_label_cell(ps_parser *p, size_t i)
+{
+    const ps_line *l = &p->lines[i];
+    const char *tab = NULL;
+    for (const char *c = p->src + l->cstart; c < p->src + l->cend; c++)
+        if (*c == '\t')
+            tab = c;
+    if (!tab)
+        return false;
+    ps_buf_clear(&p->tmp);
+    ps_text_plain(p->src, (size_t)(tab + 1 - p->src), l->cend, &p->tmp);
+    return p->tmp.data && page_label(p->tmp.data);
+}
+
 typedef struct {
     uint64_t hash;
     size_t line;
@@ -206,9 +247,12 @@ ps_status ps_lines_mark_noise(ps_parser *p, size_t *dropped)
 {
     *dropped = 0;
     for (size_t i = 0; i < p->nlines; i++) {
-        if (p->lines[i].flags & (PS_LINE_BLANK | PS_LINE_TABLE) || p->lines[i].width > 24)
+        if (p->lines[i].flags & PS_LINE_BLANK || p->lines[i].width > 60)
             continue;
-        if (page_label(ps_line_plain(p, i))) {
+        const char *t = ps_line_plain(p, i);
+        bool table = p->lines[i].flags & PS_LINE_TABLE;
+        if ((!table && p->lines[i].width <= 24 && page_label(t)) || signature_footer(t) ||
+            (table && page_label_cell(p, i))) {
             p->lines[i].flags |= PS_LINE_NOISE;
             (*dropped)++;
         }
@@ -277,8 +321,10 @@ ps_status ps_lines_mark_noise(ps_parser *p, size_t *dropped)
         }
         if (pages >= need) {
             for (size_t k = i; k < j; k++) {
-                if (k == i && edges[k].top)
+                if (k == i && edges[k].top) {
+                    p->lines[edges[k].line].flags |= PS_LINE_RUNNING;
                     continue;
+                }
                 p->lines[edges[k].line].flags |= PS_LINE_NOISE;
                 (*dropped)++;
             }

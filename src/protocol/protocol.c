@@ -185,6 +185,7 @@ ps_status ps_protocol_parse(const char *bytes, size_t len, const ps_protocol_opt
         ps_protocol_doc_free(doc);
         return st;
     }
+    doc->source_len = ps_text_rejoin_numbers(doc->source, doc->source_len);
     if (note) {
         doc->warnings = malloc(sizeof *doc->warnings);
         if (!doc->warnings) {

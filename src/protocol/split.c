@@ -44,7 +44,8 @@ typedef struct {
     char *title;                    /* text without a trailing dnr */
     char *lower_text, *lower_title; /* the same, lower-cased, for matching */
     char dnr[64];
-    size_t first, last; /* lines */
+    size_t first, last; /* lines of the item's own text */
+    size_t desc_end;    /* one past its description (the paragraphs after it), or last + 1 */
     bool matched;
 } agenda_item;
 
@@ -74,7 +75,10 @@ static bool push_anchor(split *sp, const anchor *a)
 static bool paragraph_heading(ps_parser *p, size_t i, anchor *a)
 {
     const ps_line *l = &p->lines[i];
-    if (l->flags & (PS_LINE_TABLE | PS_LINE_BLANK | PS_LINE_NOISE))
+    /* A table row is a heading only when it starts with the § ("§ 12  Titel<tab>Dnr ..."): an
+     * office suite's tab stop puts the dnr at the right margin. */
+    if (l->flags & (PS_LINE_BLANK | PS_LINE_NOISE | PS_LINE_CELL) ||
+        ((l->flags & PS_LINE_TABLE) && !ps_text_para_at(p->src + l->cstart)))
         return false;
     /* Cheap test first: a "§" among the first bytes (after markup such as "## **"). */
     size_t look = l->cend - l->cstart < 12 ? l->cend - l->cstart : 12;
@@ -302,8 +306,8 @@ static void free_anchor(anchor *a)
 /* ---- the agenda --------------------------------------------------------------------------------
  */
 
-/* "12. text", "12) text", "§ 12 text": the number's end in t, or 0. */
-static size_t item_number(const char *t)
+/* "12. text", "12) text", "§ 12 text": the number's end in t, or 0; *num the number. */
+static size_t item_number_at(const char *t, long *num)
 {
     size_t k = 0;
     if (ps_text_para_at(t)) {
@@ -316,6 +320,7 @@ static size_t item_number(const char *t)
         d++;
     if (d == k || d - k > 3)
         return 0;
+    *num = strtol(t + k, NULL, 10);
     if (t[d] == '.' || t[d] == ')')
         d++;
     else if (k == 0)
@@ -366,7 +371,16 @@ static bool finish_item(split *sp, ps_buf *text, size_t first, size_t last)
     if (!it->text)
         return false;
     size_t cut = trailing_dnr(text->data, text->len, it->dnr);
-    it->title = strndup(text->data, cut);
+    size_t lead = 0, used = 0;
+    /* "1. Dnr 2025.087 KS Val av justerare": the dnr before the title. */
+    if (!it->dnr[0] && ps_text_iprefix(text->data, text->len, "dnr") &&
+        ps_dnr_parse(text->data, text->len, false, it->dnr, sizeof it->dnr, &used)) {
+        lead = used;
+        while (lead < cut && strchr(" ,:-", text->data[lead]))
+            lead++;
+    }
+    it->desc_end = last + 1;
+    it->title = strndup(text->data + lead, cut - lead);
     it->lower_text = lower_dup(it->text);
     it->lower_title = it->title ? lower_dup(it->title) : NULL;
     if (!it->title || !it->lower_text || !it->lower_title) {
@@ -380,6 +394,38 @@ static bool finish_item(split *sp, ps_buf *text, size_t first, size_t last)
     return true;
 }
 
+/* Where the description of an agenda item starting at line i ends: at the line opening item
+ * number want (within a few paragraphs); for the last item, before a § heading or a header
+ * field, within 60 lines. *next_found tells which. */
+static size_t description_end(ps_parser *p, size_t i, long want, bool *next_found)
+{
+    size_t end = i, seen = 0;
+    *next_found = false;
+    for (size_t k = i; k < p->nlines && seen < 60; k++) {
+        if (ps_line_blank(p, k))
+            continue;
+        seen++;
+        const char *t = ps_line_plain(p, k);
+        long num = -1;
+        if (item_number_at(t, &num) && num == want) {
+            *next_found = true;
+            return k;
+        }
+        if (ps_text_para_at(t) || ps_vocab_header_label(t, &(size_t){0}) != PS_LABEL_NONE)
+            break;
+        end = k + 1;
+    }
+    return end;
+}
+
+/* Does the item text end in its dnr ("Val av justerare  Dnr KS 2025/87")? Then what follows
+ * describes it. */
+static bool ends_in_dnr(const ps_buf *text)
+{
+    char dnr[64];
+    return text->data && trailing_dnr(text->data, text->len, dnr) < text->len;
+}
+
 static void find_agenda(ps_parser *p, split *sp)
 {
     size_t h;
@@ -391,25 +437,51 @@ static void find_agenda(ps_parser *p, split *sp)
         return;
     ps_buf text = PS_BUF_INIT;
     size_t first = 0, last = h;
-    bool open = false;
+    long number = 0;
+    bool open = false, described = false;
     for (size_t i = h + 1; i < p->nlines && sp->nitems < 500; i++) {
-        if (ps_line_blank(p, i)) {
-            size_t nx = ps_line_next_text(p, i);
-            if (nx == (size_t)-1 || !item_number(ps_line_plain(p, nx)))
+        bool blank = ps_line_blank(p, i);
+        size_t nx = blank ? ps_line_next_text(p, i) : i;
+        if (nx == (size_t)-1)
+            break;
+        const char *t = ps_line_plain(p, nx);
+        long num = -1;
+        size_t at = item_number_at(t, &num);
+        if (!at && open && (blank || ends_in_dnr(&text))) {
+            /* Paragraphs describing the item, up to the next item ("2." after "1."). */
+            bool more = false;
+            size_t to = description_end(p, nx, number + 1, &more);
+            /* The last item has a description only in an agenda whose items all have one. */
+            if (!more && !described)
+                break;
+            described = true;
+            if (!finish_item(sp, &text, first, last)) {
+                sp->nomem = true;
+                break;
+            }
+            sp->items[sp->nitems - 1].desc_end = to;
+            open = false;
+            last = to - 1;
+            if (!more)
+                break;
+            i = to - 1;
+            continue;
+        }
+        if (blank) {
+            if (!at)
                 break;
             i = nx - 1;
             continue;
         }
-        const char *t = ps_line_plain(p, i);
-        size_t num = item_number(t);
-        if (num) {
+        if (at) {
             if (open && !finish_item(sp, &text, first, last)) {
                 sp->nomem = true;
                 break;
             }
             ps_buf_clear(&text);
-            ps_buf_puts(&text, t + num);
+            ps_buf_puts(&text, t + at);
             first = i;
+            number = num;
             open = true;
         } else if (open) {
             ps_buf_putc(&text, ' ');
@@ -791,7 +863,7 @@ static ps_status anchor_titles(ps_parser *p, split *sp)
 }
 
 /* Agenda items found as no anchor become ärenden of their own; *first is the first of them. */
-static ps_status add_agenda_only(split *sp, long *first)
+static ps_status add_agenda_only(ps_parser *p, split *sp, long *first)
 {
     *first = -1;
     size_t nanchors = sp->n;
@@ -814,11 +886,15 @@ static ps_status add_agenda_only(split *sp, long *first)
         agenda_item *it = &sp->items[k];
         if (it->matched)
             continue;
+        /* An item with a description has that as its body; its own lines are its title. */
+        bool described = it->desc_end > it->last + 1;
         anchor a = {.kind = ANCHOR_AGENDA,
-                    .agenda = (long)k,
+                    .agenda = described ? -1 : (long)k,
                     .line = it->first,
                     .start = it->first,
-                    .end = it->last + 1};
+                    .end = described ? it->desc_end : it->last + 1};
+        for (size_t i = it->first; described && i <= it->last; i++)
+            p->lines[i].flags |= PS_LINE_SKIP;
         memcpy(a.dnr, it->dnr, sizeof a.dnr);
         if (!(a.title = strdup(it->title)) || !push_anchor(sp, &a)) {
             free(a.title);
@@ -840,7 +916,7 @@ static ps_status place_preamble(ps_parser *p, split *sp, size_t preamble_end, lo
         text_lines += !(p->lines[i].flags & (PS_LINE_BLANK | PS_LINE_NOISE | PS_LINE_SKIP));
     if (text_lines == 0)
         return PS_OK;
-    if (first_agenda >= 0) {
+    if (first_agenda >= 0 && sp->v[first_agenda].agenda >= 0) {
         sp->v[first_agenda].start = 0;
         sp->v[first_agenda].end = preamble_end;
         sp->v[first_agenda].agenda = -1; /* it has a body now */
@@ -955,7 +1031,11 @@ static ps_status build(ps_parser *p, split *sp)
         return st;
     mark_headings(p);
     long first_agenda = -1;
-    st = add_agenda_only(sp, &first_agenda);
+    st = add_agenda_only(p, sp, &first_agenda);
+    /* Described agenda items (a kallelse) hold their own text: the preamble ends before them. */
+    if (st == PS_OK && first_agenda >= 0 && sp->v[first_agenda].agenda < 0 &&
+        sp->v[first_agenda].start < preamble_end)
+        preamble_end = sp->v[first_agenda].start;
     if (st == PS_OK)
         st = place_preamble(p, sp, preamble_end, first_agenda);
     size_t cap = 0;

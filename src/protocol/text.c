@@ -275,3 +275,76 @@ void ps_text_plain(const char *src, size_t start, size_t end, ps_buf *out)
         i = j;
     }
 }
+
+static bool digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool upper_ascii(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/* Does a line break between left[0, b] (its last byte at b) and right[0, rlen) cut a date
+ * ("2025-" / "04-10") or a dnr ("KS 2025/" / "118", "KS-" / "2025/118")? */
+static bool cuts_number(const char *left, size_t b, const char *right, size_t rlen)
+{
+    if (left[b] != '-' && left[b] != '/')
+        return false;
+    size_t l = b + 1;
+    while (l > 0 && (digit(left[l - 1]) || left[l - 1] == '-' || left[l - 1] == '/' ||
+                     upper_ascii(left[l - 1])))
+        l--;
+    if (l > 0 && ps_text_wordc((unsigned char)left[l - 1]))
+        return false;
+    size_t r = 0;
+    while (r < rlen && (digit(right[r]) || right[r] == '-' || right[r] == '/'))
+        r++;
+    if (r < rlen && ps_text_wordc((unsigned char)right[r]))
+        return false;
+    char tok[40];
+    size_t ln = b + 1 - l, n = ln + r;
+    if (r == 0 || n + 8 >= sizeof tok)
+        return false;
+    memcpy(tok, left + l, ln);
+    memcpy(tok + ln, right, r);
+    memset(tok + n, 0, sizeof tok - n);
+    /* 2025-04-10 */
+    if (n == 10 && digit(tok[0]) && digit(tok[1]) && digit(tok[2]) && digit(tok[3]) &&
+        tok[4] == '-' && tok[7] == '-' && digit(tok[5]) && digit(tok[6]) && digit(tok[8]) &&
+        digit(tok[9]))
+        return (tok[0] == '1' && tok[1] == '9') || (tok[0] == '2' && tok[1] == '0');
+    /* KS 2025/118 (the series before the space stays), KS-2025/118, 2025/118-1 */
+    size_t k = 0;
+    while (upper_ascii(tok[k]))
+        k++;
+    if (k && tok[k] == '-')
+        k++;
+    return digit(tok[k]) && digit(tok[k + 1]) && digit(tok[k + 2]) && digit(tok[k + 3]) &&
+           tok[k + 4] == '/' && digit(tok[k + 5]);
+}
+
+size_t ps_text_rejoin_numbers(char *s, size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n' && o > 0) {
+            size_t b = o - 1; /* the last byte kept */
+            while (b > 0 && s[b] == ' ')
+                b--;
+            size_t a = i + 1;
+            while (a < len && s[a] == ' ')
+                a++;
+            if (a < len && cuts_number(s, b, s + a, len - a)) {
+                o = b + 1;
+                i = a - 1;
+                continue;
+            }
+        }
+        s[o++] = s[i];
+    }
+    if (o < len)
+        s[o] = '\0';
+    return o;
+}
