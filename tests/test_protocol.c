@@ -383,6 +383,57 @@ static void test_line_repair_hyphenation(void **state)
     ps_protocol_doc_free(d);
 }
 
+/* A date or dnr cut at a line end is whole again: in the header, the § line and the body. */
+static void test_numbers_cut_at_line_end(void **state)
+{
+    (void)state;
+    const char *text = "Lerums kommun\nProtokoll\nKommunstyrelsen\nSammanträdesdatum 2025-\n04-10\n\n"
+                       "§ 12 Dnr KS 2025/\n118\n\nMotion om belysning\n\nBeslut\n\n"
+                       "Kommunstyrelsen beslutade den 2025-\n04-10 att bifalla motionen KS 2025/\n"
+                       "118 och ärendet KS-\n2025/119. Budgeten för 2025-\nårets investeringar "
+                       "och år 2025/\n26 berörs inte.\n";
+    ps_protocol_doc *d = parse_str(text);
+    assert_string_equal(d->date.value, "2025-04-10");
+    const ps_arende *a = &d->arenden[d->narenden - 1];
+    assert_string_equal(a->paragraf.value, "12");
+    assert_string_equal(a->dnr.value, "KS 2025/118");
+    assert_string_equal(a->title.value, "Motion om belysning");
+    assert_non_null(strstr(a->body, "den 2025-04-10 att bifalla motionen KS 2025/118 och ärendet "
+                                    "KS-2025/119."));
+    /* Not a date: the ordinary line joining ("2025-årets" keeps its hyphen). */
+    assert_non_null(strstr(a->body, "2025-årets investeringar"));
+    assert_non_null(strstr(a->body, "år 2025/26 berörs")); /* written so anyway */
+    ps_protocol_doc_free(d);
+}
+
+/* An office suite's table as the PDF reader gives it (a tab between cells, further lines of
+ * the value column starting with one): label and value stay on one row, the header with its
+ * page label and the signature footer are in no body, "§ 12  Titel<tab>Dnr" is a heading. */
+static void test_office_table_and_tab_heading(void **state)
+{
+    (void)state;
+    const char *text = "Lerums kommun\tProtokoll\tSida 1(2)\n\nBeslutande\tMaria Svensson (M), "
+                       "ordförande\n\tPer Holm (S)\nErsättare\tJohan Ek (M)\n\nJusterandes "
+                       "signatur\tUtdragsbestyrkande\n\f"
+                       "Lerums kommun\tProtokoll\tSida 2(2)\n\n§ 12  Motion om belysning\tDnr KS "
+                       "2025/118\n\nBeslut\n\nKommunstyrelsen bifaller motionen.\n\nJusterandes "
+                       "signatur\tUtdragsbestyrkande\n";
+    ps_protocol_opts opts = {.source_name = "t.pdf", .paged = true};
+    ps_protocol_doc *d = parse_text(text, strlen(text), &opts);
+    assert_int_equal(d->narenden, 1);
+    const ps_arende *a = &d->arenden[0];
+    assert_string_equal(a->paragraf.value, "12");
+    assert_string_equal(a->dnr.value, "KS 2025/118");
+    assert_string_equal(a->title.value, "Motion om belysning");
+    assert_non_null(strstr(a->body, "Beslutande\tMaria Svensson (M), ordförande\n\tPer Holm (S)\n"
+                                    "Ersättare\tJohan Ek (M)"));
+    assert_null(strstr(a->body, "Sida"));
+    assert_null(strstr(a->body, "Justerandes"));
+    assert_int_equal(a->page_first, 1);
+    assert_int_equal(a->page_last, 2);
+    ps_protocol_doc_free(d);
+}
+
 static void test_markdown_decoded(void **state)
 {
     (void)state;
@@ -867,6 +918,8 @@ int main(void)
         cmocka_unit_test(test_every_source_word_survives),
         cmocka_unit_test(test_seed_offsets),
         cmocka_unit_test(test_line_repair_hyphenation),
+        cmocka_unit_test(test_numbers_cut_at_line_end),
+        cmocka_unit_test(test_office_table_and_tab_heading),
         cmocka_unit_test(test_markdown_decoded),
         cmocka_unit_test(test_pages_and_running_headers),
         cmocka_unit_test(test_protocol_with_pages),
