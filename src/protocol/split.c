@@ -568,10 +568,15 @@ static char *take_title(ps_parser *p, size_t i, size_t end, bool strict)
         return NULL;
     ps_buf t = PS_BUF_INIT;
     size_t e = b;
+    /* A markdown heading may be long (a regeringsuppdrag names every authority it goes to). */
+    size_t limit = ps_text_heading_marker(p->src + p->lines[b].cstart,
+                                          p->lines[b].cend - p->lines[b].cstart)
+                       ? 400
+                       : 250;
     for (; e < end && e < b + 3; e++) {
         if (ps_line_blank(p, e) ||
             (p->lines[e].flags & (PS_LINE_TABLE | PS_LINE_LIST | PS_LINE_SKIP)) ||
-            p->lines[e].width > 250)
+            p->lines[e].width > limit)
             break;
         const char *pl = ps_line_plain(p, e);
         if (ps_vocab_section(pl) || ps_vocab_header_label(pl, &(size_t){0}) != PS_LABEL_NONE)
@@ -598,7 +603,7 @@ static char *take_title(ps_parser *p, size_t i, size_t end, bool strict)
             break;
         }
     }
-    bool ok = t.data && t.len > 0 && ps_text_width(t.data, t.len) <= 250;
+    bool ok = t.data && t.len > 0 && ps_text_width(t.data, t.len) <= limit;
     if (ok && strict) {
         /* Without an anchor the first paragraph is a title only when it looks like one. */
         char last = t.data[t.len - 1];
@@ -853,7 +858,14 @@ static ps_status anchor_titles(ps_parser *p, split *sp)
     }
     if (sp->n == 0 && sp->nitems == 0) {
         anchor whole = {.kind = ANCHOR_WHOLE, .agenda = -1, .end = p->nlines};
-        whole.title = take_title(p, 0, p->nlines, true);
+        /* A document opening with a markdown heading ("# Title", as converted documents do) is
+         * titled by it, however long or however it ends ("… m.m."); else the first paragraph
+         * must look like a title. */
+        size_t first = ps_line_next_text(p, (size_t)-1);
+        bool heading = first != (size_t)-1 &&
+                       ps_text_heading_marker(p->src + p->lines[first].cstart,
+                                              p->lines[first].cend - p->lines[first].cstart);
+        whole.title = take_title(p, 0, p->nlines, !heading);
         if (!push_anchor(sp, &whole)) {
             free_anchor(&whole);
             return PS_ERR_NOMEM;
