@@ -72,6 +72,9 @@ static void test_words_and_default_and(void **state)
     expect_parse("16–64 år", "16–64 AND år");
     expect_parse("eller och inte or", "eller AND och AND inte AND or"); /* lowercase: words */
     expect_parse("https://x.se/a", "https://x.se/a");
+    /* an abbreviation inflected after a colon is a word, not a field */
+    expect_parse("EU:s långtidsbudget", "EU:s AND långtidsbudget");
+    expect_parse("SCB:n", "SCB:n");
     expect_parse("", "");
     expect_parse("   ", "");
 }
@@ -231,6 +234,7 @@ static void test_errors(void **state)
 {
     (void)state;
     expect_error("förbund foo:bar", 8, "Okänt fält \"foo:\"");
+    expect_error("EU:Sverige", 0, "Okänt fält \"EU:\"");
     expect_error("förbund foo:bar", 8, "Kända fält: kommun, nämnd");
     expect_error("a \"ej verkställda", 2, "stängs aldrig");
     expect_error("a \"\" b", 2, "Tom fras");

@@ -329,6 +329,21 @@ static bool word_is(const parser *p, const token *t, const char *w)
 
 /* The token at p->pos (after white space), without consuming it. Stray '-' and '+' (a dash
  * between words, "+word") are skipped: AND is the default anyway. */
+/* "EU:s", "FN:s", "SCB:n": an abbreviation in capitals inflected after a colon, as Swedish
+ * writes it, is a word, not a field: 2+ capitals, then 1-4 lower-case letters ending the word. */
+static bool inflected_abbreviation(const char *s, size_t name_len, size_t rest_len)
+{
+    if (name_len < 2 || rest_len < 1 || rest_len > 4)
+        return false;
+    for (size_t i = 0; i < name_len; i++)
+        if (s[i] < 'A' || s[i] > 'Z')
+            return false;
+    for (size_t i = 0; i < rest_len; i++)
+        if (s[name_len + 1 + i] < 'a' || s[name_len + 1 + i] > 'z')
+            return false;
+    return true;
+}
+
 static ps_status lex(parser *p, token *t)
 {
     for (;;) {
@@ -385,7 +400,7 @@ static ps_status lex(parser *p, token *t)
         if (colon && colon > p->q + i && all_letters(p->q + i, (size_t)(colon - (p->q + i)))) {
             size_t k = (size_t)(colon - p->q);
             bool url = k + 2 < j && p->q[k + 1] == '/' && p->q[k + 2] == '/';
-            if (!url) {
+            if (!url && !inflected_abbreviation(p->q + i, k - i, j - k - 1)) {
                 t->kind = TOK_FIELD;
                 t->tend = k;
                 t->end = k + 1;
