@@ -664,9 +664,22 @@ static void test_kommun_inference(void **state)
     (void)state;
     /* Enumerations count less than a mention of the kommun acting. */
     ps_protocol_doc *d =
-        parse_str("Medlemmar är Arboga kommun, Kungsörs kommun och Köpings kommun.\n\n"
-                  "Köpings kommun betalar 375 000 kronor.\n");
+        parse_str("Tjänsteskrivelse\n\nMedlemmar är Arboga kommun, Kungsörs kommun och Köpings "
+                  "kommun.\n\nKöpings kommun betalar 375 000 kronor.\n");
     assert_field(&d->kommun, "Köping", PS_FIELD_INFERRED);
+    ps_protocol_doc_free(d);
+    /* Only documents that look municipal get a kommun or nämnd from the text's mentions: a
+     * government text naming a kommun (or "Sverige och Exportkreditnämnden") is not its. */
+    d = parse_str("# Regeringen stödjer Köpings kommun\n\nMedlemmar är Arboga kommun, Kungsörs "
+                  "kommun och Köpings kommun.\n\nKöpings kommun betalar 375 000 kronor till "
+                  "Socialnämnden.\n");
+    assert_null(d->kommun.value);
+    assert_null(d->namnd.value);
+    assert_null(d->arenden[0].kommun.value);
+    ps_protocol_doc_free(d);
+    d = parse_str("Protokoll\n\n§ 1 Avtal\n\nAvtalet mellan Sverige och Exportkreditnämnden "
+                  "gäller.\n");
+    assert_string_equal(d->namnd.value, "Exportkreditnämnden");
     ps_protocol_doc_free(d);
     d = parse_str("Mölndals stad\n\nTjänsteskrivelse\n\nText om Borås stad och Lerums kommun.\n");
     assert_field(&d->kommun, "Mölndal", PS_FIELD_READ);

@@ -1140,6 +1140,20 @@ char *ps_namnd_normalize(const char *s, size_t len)
     return ps_buf_steal(&out, NULL);
 }
 
+/* A word naming the area of a nämnd, as the first part of "X och Y-nämnden" without its hyphen. */
+static bool area_word(const char *w, size_t n)
+{
+    static const char *const areas[] = {"social",  "miljö",      "kultur",    "barn",
+                                        "bygg",    "vård",       "teknik",    "fritid",
+                                        "utbildning", "omsorg",  "hälso",     "ungdoms",
+                                        "arbetsmarknad", "plan", "idrott",    "samhällsbyggnad",
+                                        "stadsbyggnad", "gata",  "trafik",    "fastighet"};
+    for (size_t k = 0; k < sizeof areas / sizeof areas[0]; k++)
+        if (ps_text_ieq(w, n, areas[k]))
+            return true;
+    return false;
+}
+
 char *ps_namnd_infer(const char *src, size_t len)
 {
     /* Candidates in order of first mention, with counts. */
@@ -1169,7 +1183,11 @@ char *ps_namnd_infer(const char *src, size_t len)
             while (d > 0 && src[d - 1] == ' ')
                 d--;
             size_t db = word_back(src, d);
-            if (d > db && ps_text_upper_at(src + db, d - db))
+            /* "Miljö- och byggnadsnämnden", "Social o Arbetsmarknadsnämnden": the first part
+             * ends in a hyphen or is an area of a nämnd ("Sverige och Exportkreditnämnden",
+             * "Domstolen och socialnämnden" are two things) */
+            if (d > db && (src[d - 1] == '-' || area_word(src + db, d - db)) &&
+                ps_text_upper_at(src + db, d - db))
                 start = db;
         }
         if (start == b && !ps_text_upper_at(src + b, e - b))

@@ -787,7 +787,21 @@ static char *make_key(const ps_arende *a, const char *source_name, size_t n)
     return key;
 }
 
-/* The document's type, date, nämnd and kommun. */
+/* Whether the document looks like what a kommun writes about its meetings — a protocol, an
+ * extract, a kallelse or a tjänsteskrivelse: its header says so, or it has their structure (§
+ * paragraphs, tjänsteskrivelse headers, an ärendelista; a "Yttrande" heading), or a letterhead
+ * names the kommun. Only
+ * then are kommun and nämnd inferred from the text's mentions and the dnr series; a government
+ * report that names "Stockholm" often is not Stockholm's. */
+static bool looks_municipal(const ps_protocol_doc *doc, size_t paragraphs, size_t headers,
+                            bool agenda, bool letterhead)
+{
+    return (doc->type != PS_DOC_OTHER && doc->type_source == PS_FIELD_READ) || paragraphs > 0 ||
+           headers > 0 || agenda || letterhead;
+}
+
+/* The document's type, date, nämnd and kommun: type and date from its header lines; nämnd and
+ * kommun only for documents that look municipal (header lines, dnr series, mentions). */
 static ps_status doc_metadata(ps_parser *p, const split *sp, size_t preamble_end)
 {
     ps_protocol_doc *doc = p->doc;
@@ -802,10 +816,16 @@ static ps_status doc_metadata(ps_parser *p, const split *sp, size_t preamble_end
     ps_meta_date(p, preamble_end, date, &dsrc);
     if (date[0] && !ps_field_set(&doc->date, date, dsrc))
         return PS_ERR_NOMEM;
-    /* The nämnd: a header line, else the series letters of a dnr, else the text's mentions. */
-    char *namnd = ps_meta_namnd(p, preamble_end);
+    bool kread = false;
+    const char *kommun = ps_kommun_infer(p->src, p->lines, p->nlines, &kread);
+    bool municipal = looks_municipal(doc, paragraphs, headers, sp->nitems > 0, kommun && kread);
+    if (!municipal)
+        kommun = NULL;
+    /* The nämnd: a header line, else the series letters of a dnr, else the text's mentions (a
+     * government text's "Socialstyrelsen" line is no nämnd). */
+    char *namnd = municipal ? ps_meta_namnd(p, preamble_end) : NULL;
     ps_field_source nsrc = PS_FIELD_READ;
-    if (!namnd) {
+    if (!namnd && municipal) {
         nsrc = PS_FIELD_INFERRED;
         char letters[16];
         for (size_t k = 0; k < sp->n && !namnd; k++) {
@@ -820,8 +840,6 @@ static ps_status doc_metadata(ps_parser *p, const split *sp, size_t preamble_end
     }
     bool ok = ps_field_set(&doc->namnd, namnd, nsrc);
     free(namnd);
-    bool kread = false;
-    const char *kommun = ps_kommun_infer(p->src, p->lines, p->nlines, &kread);
     if (!ok || !ps_field_set(&doc->kommun, kommun, kread ? PS_FIELD_READ : PS_FIELD_INFERRED))
         return PS_ERR_NOMEM;
     return PS_OK;
