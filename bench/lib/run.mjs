@@ -11,13 +11,16 @@ import { Sphinx } from './sphinx.mjs';
 import { httpProtokollsok, httpOmega } from './http.mjs';
 import { writeReport, plotScaling } from './report.mjs';
 import { readQueryMix } from './querymix.mjs';
+import { regeringenCorpus, relevanceRegeringen, relevanceSeeds, relevanceReport } from './relevance.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PARTS = ['index', 'query', 'http', 'analyzer', 'pdf', 'scaling'];
+const EXTRA_PARTS = ['relevance']; // only when asked for with --only
 const USAGE = `usage: bench/run [--corpus sv-prose|protokoll-N] [--size N] [--only PART[,PART...]] [--smoke]
   --corpus C       corpus to run on (default protokoll-10000)
   --size N         protokoll corpus size; also adds N to the scaling sizes (e.g. 1000000)
-  --only PARTS     ${PARTS.join(', ')} (default: all)
+  --only PARTS     ${PARTS.join(', ')} (default: all); or relevance: the four systems on the
+                   judged sets (regeringen corpus and seeds), nDCG@10, P@10, duplicates
   --smoke          the seeds as corpus, a tiny query mix, short runs, no install; fails when
                    any system could not be measured (the ctest smoke test)
   --build-dir DIR  use this build instead of building Release into build/bench
@@ -39,7 +42,8 @@ function parse() {
   } catch (e) { process.stderr.write(`bench/run: ${e.message}\n${USAGE}`); process.exit(2); }
   if (a.help) { process.stdout.write(USAGE); process.exit(0); }
   const only = a.only ? a.only.split(',') : PARTS;
-  const bad = only.filter((p) => !PARTS.includes(p));
+  const bad = only.filter((p) => !PARTS.includes(p) && !EXTRA_PARTS.includes(p));
+  if (only.includes('relevance') && only.length > 1) bad.push('relevance (alone)');
   const size = a.size ? Number(a.size) : 10000;
   const corpus = a.smoke ? 'seeds' : a.corpus || `protokoll-${size}`;
   if (bad.length || !Number.isInteger(size) || size < 1 || !/^(sv-prose|seeds|protokoll-[1-9][0-9]*)$/.test(corpus)) {
@@ -197,10 +201,37 @@ function machine() {
   return { cpus: os.cpus().length, cpu: os.cpus()[0]?.model?.trim() || 'unknown CPU', mem_gb: Math.round(os.totalmem() / 2 ** 30), os: `${osName}, Linux ${os.release()}`, load_start: os.loadavg()[0] };
 }
 
+// --only relevance: both judged sets, all four systems, one table (bench/lib/relevance.mjs).
+function relevance(opt, bins) {
+  const ours = new Protokollsok(bins), omega = new Omega(bins), sqlite = new Sqlite(bins);
+  let pg = null;
+  try { pg = new Postgres(); } catch (e) { if (!(e instanceof BenchError)) throw e; log(e.message); }
+  const cleanup = () => { stopBackground(); pg?.stop(); };
+  process.on('exit', cleanup);
+  const R = { date: new Date().toISOString().slice(0, 10), command: 'bench/run ' + process.argv.slice(2).join(' '), source: source() };
+  const seeds = makeCorpus(opt, 'seeds');
+  const sw = path.join(opt.data, 'work', 'relevance-seeds');
+  fs.mkdirSync(sw, { recursive: true });
+  ours.index(seeds, sw);
+  omega.index(seeds, sw);
+  sqlite.index(seeds, sw);
+  if (pg) { try { pg.start(); pg.index(seeds, sw); } catch (e) { if (!(e instanceof BenchError)) throw e; log(e.message); } }
+  R.seeds = relevanceSeeds({ root: ROOT, bins, ours, omega, sqlite, pg, corpus: seeds, work: sw });
+  pg?.stop();
+  const corpus = regeringenCorpus(ROOT, opt.data);
+  const work = path.join(opt.data, 'work', 'relevance-regeringen');
+  fs.mkdirSync(work, { recursive: true });
+  R.regeringen = relevanceRegeringen({ root: ROOT, bins, ours, omega, sqlite, pg, corpus, work, poolFile: path.join(work, 'pool-unjudged.tsv') });
+  const md = relevanceReport(R, opt.out, `${R.date}-relevance`);
+  process.stdout.write(fs.readFileSync(md, 'utf8'));
+  log(`results: ${md}; pool still to judge: ${R.regeringen.pool_file}`);
+}
+
 async function main() {
   const t0 = Date.now();
   const opt = parse();
   const bins = build(opt);
+  if (opt.only.has('relevance')) return relevance(opt, bins);
   fs.mkdirSync(opt.data, { recursive: true });
   const corpus = makeCorpus(opt, opt.corpus);
   const workRoot = opt.smoke ? path.join(opt.out, 'work') : path.join(opt.data, 'work', corpus.name);
