@@ -52,13 +52,13 @@ export class Sphinx {
   label() { return `Sphinx${this.version ? ' ' + this.version : ''} (indexer + searchd, libstemmer_sv, SphinxQL)`; }
 
   conf(corpus, dir, port) {
-    const manifest = path.join(corpus.dir, 'manifest.tsv');
+    const list = path.join(dir, 'files.tsv');
     const file = path.join(dir, 'sphinx.conf');
     fs.writeFileSync(file, `# written by bench/lib/sphinx.mjs
 source docs
 {
   type = xmlpipe2
-  xmlpipe_command = ${q(process.execPath)} ${q(PIPE)} ${q(manifest)} ${q(corpus.dir)}
+  xmlpipe_command = ${q(process.execPath)} ${q(PIPE)} ${q(list)} ${q(corpus.dir)}
   xmlpipe_fixup_utf8 = 1
 }
 
@@ -97,6 +97,8 @@ searchd
     const dir = path.join(work, dbName);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(path.join(dir, 'idx'), { recursive: true });
+    // the list of files for the pipe (any corpus: the protocols' manifest, or a walked tree)
+    fs.writeFileSync(path.join(dir, 'files.tsv'), 'path\tkommun\n' + corpus.rows.map((r) => `${r.path}\t${r.kommun || ''}\n`).join(''));
     const conf = this.conf(corpus, dir, 0);
     const t = timed('indexer', ['--config', conf, '--all', '--noprogress']);
     const out = t.stdout + t.stderr;
@@ -104,7 +106,6 @@ searchd
     if (bad) throw new BenchError(`indexer: ${bad[0]}`);
     const docs = Number(/collected (\d+) docs/.exec(out)?.[1]);
     if (docs !== corpus.files) throw new BenchError(`indexer collected ${docs} documents of ${corpus.files}`);
-    this.corpus = corpus;
     const size = duBytes(path.join(dir, 'idx'));
     return { documents: corpus.files, bytes: corpus.bytes, wall_s: t.wall, docs_per_s: corpus.files / t.wall,
       mb_per_s: corpus.bytes / 1e6 / t.wall, peak_rss_mb: t.rssMb, index_mb: size / MIB,
@@ -116,6 +117,7 @@ searchd
     if (this.child) throw new BenchError('searchd is already running');
     const dir = path.join(work, dbName);
     if (!fs.existsSync(path.join(dir, 'idx', 'docs.sph'))) throw new BenchError(`no Sphinx index in ${dir} (run the index part)`);
+    this.corpus = corpus;
     this.port = await freePort();
     const conf = this.conf(corpus, dir, this.port);
     const logFile = path.join(dir, 'searchd.out');
@@ -154,7 +156,8 @@ searchd
     return s;
   }
 
-  // Top `limit` paths per query ({ text, kommun } each), e.g. for judging relevance.
+  // Top `limit` paths per query ({ text, kommun } each; text in the Xapian/PostgreSQL form), paths
+  // as in corpus.rows of the corpus given to start(): what the relevance part scores.
   search(queries, limit = 10) {
     const r = this.client(['--passes', '1', '--hits'], queries.map((m) => sphinxStatement(m, limit)).join('\n') + '\n');
     const rows = this.corpus.rows;

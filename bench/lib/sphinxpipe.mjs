@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// sphinxpipe — the xmlpipe2 source of the Sphinx anchor: reads a corpus's manifest.tsv and its
-// files (the same files protokollsok and omindex read) and writes one xmlpipe2 document per file
-// to stdout, for `indexer` to run as its xmlpipe_command (so reading the files is timed, as it is
-// for omindex). Fields: title (the file's first non-empty line) and body (the whole text);
-// attributes: path and kommun (strings). Document id = manifest row number, from 1.
-//   node sphinxpipe.mjs MANIFEST CORPUS-DIR
+// sphinxpipe — the xmlpipe2 source of the Sphinx anchor: reads a list of a corpus's files (a TSV
+// with the columns path and kommun, paths relative to the corpus directory) and the files
+// themselves (the same files protokollsok and omindex read), and writes one xmlpipe2 document per
+// file to stdout, for `indexer` to run as its xmlpipe_command (so reading the files is timed, as it
+// is for omindex). Fields: title (the file's first non-empty line, without a markdown heading's
+// #) and body (the whole text); attributes: path and kommun (strings). Document id = row number
+// in the list, from 1.
+//   node sphinxpipe.mjs LIST CORPUS-DIR
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -15,11 +17,11 @@ const xml = (s) => s.replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g, ' ')
 
 export function titleOf(text) {
   const line = text.split('\n').find((l) => l.trim() !== '');
-  return line ? line.trim().slice(0, 300) : '';
+  return line ? line.trim().replace(/^#+\s*/, '').slice(0, 300) : '';
 }
 
-export function* xmlpipe(manifest, dir) {
-  const [head, ...rows] = fs.readFileSync(manifest, 'utf8').split('\n').filter(Boolean);
+export function* xmlpipe(list, dir) {
+  const [head, ...rows] = fs.readFileSync(list, 'utf8').split('\n').filter(Boolean);
   const cols = head.split('\t');
   const iPath = cols.indexOf('path'), iKommun = cols.indexOf('kommun');
   yield '<?xml version="1.0" encoding="utf-8"?>\n<sphinx:docset>\n<sphinx:schema>\n' +
@@ -37,11 +39,11 @@ export function* xmlpipe(manifest, dir) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  const [manifest, dir] = process.argv.slice(2);
-  if (!manifest || !dir) {
-    process.stderr.write('usage: node sphinxpipe.mjs MANIFEST CORPUS-DIR\n');
+  const [list, dir] = process.argv.slice(2);
+  if (!list || !dir) {
+    process.stderr.write('usage: node sphinxpipe.mjs LIST CORPUS-DIR\n');
     process.exit(2);
   }
   // stdout is a pipe to indexer: writes are synchronous on Linux, so memory stays flat
-  for (const chunk of xmlpipe(manifest, dir)) process.stdout.write(chunk);
+  for (const chunk of xmlpipe(list, dir)) process.stdout.write(chunk);
 }
