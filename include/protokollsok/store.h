@@ -136,6 +136,17 @@ typedef bool (*ps_store_term_fn)(void *ctx, const char *term, size_t len, uint32
 ps_status ps_store_each_term(ps_store *store, const char *prefix, ps_store_term_fn fn, void *ctx,
                              ps_error *err);
 
+/* Relevance feedback (Xapian's RSet + Enquire::get_eset): the at most max terms that best tell
+ * the documents indexed by rset_term (e.g. "A" + an ärende key) from the rest, best first,
+ * each passed to fn with its expand weight; accept (NULL: all) chooses which terms may be
+ * picked. For "similar documents": search for them, without the documents themselves. None
+ * is fine (no such documents). fn returns false to stop early. */
+typedef bool (*ps_store_accept_fn)(void *ctx, const char *term, size_t len);
+typedef bool (*ps_store_weighted_term_fn)(void *ctx, const char *term, size_t len, double weight);
+ps_status ps_store_expand(ps_store *store, const char *rset_term, unsigned max,
+                          ps_store_accept_fn accept, void *accept_ctx,
+                          ps_store_weighted_term_fn fn, void *ctx, ps_error *err);
+
 /* *out = how many documents have term (0 for the empty term or one not in the database). */
 ps_status ps_store_termfreq(ps_store *store, const char *term, uint32_t *out, ps_error *err);
 

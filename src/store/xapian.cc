@@ -836,6 +836,51 @@ extern "C" ps_status ps_store_each_term(ps_store *store, const char *prefix, ps_
     });
 }
 
+namespace
+{
+/* A C predicate as Xapian's ExpandDecider. */
+class AcceptTerm : public Xapian::ExpandDecider
+{
+  public:
+    AcceptTerm(ps_store_accept_fn fn, void *ctx) : fn_(fn), ctx_(ctx)
+    {
+    }
+    bool operator()(const std::string &term) const override
+    {
+        return !fn_ || fn_(ctx_, term.data(), term.size());
+    }
+
+  private:
+    ps_store_accept_fn fn_;
+    void *ctx_;
+};
+} // namespace
+
+extern "C" ps_status ps_store_expand(ps_store *store, const char *rset_term, unsigned max,
+                                     ps_store_accept_fn accept, void *accept_ctx,
+                                     ps_store_weighted_term_fn fn, void *ctx, ps_error *err)
+{
+    if (!store || !rset_term || !*rset_term || !fn)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_expand: missing argument");
+    return guard(store, err, [&] {
+        Xapian::RSet rset;
+        for (auto p = store->db.postlist_begin(rset_term); p != store->db.postlist_end(rset_term);
+             ++p)
+            rset.add_document(*p);
+        if (rset.empty())
+            return PS_OK;
+        Xapian::Enquire enquire(store->db);
+        AcceptTerm decider(accept, accept_ctx);
+        Xapian::ESet eset = enquire.get_eset(max, rset, &decider);
+        for (auto it = eset.begin(); it != eset.end(); ++it) {
+            const std::string &term = *it;
+            if (!fn(ctx, term.c_str(), term.size(), it.get_weight()))
+                break;
+        }
+        return PS_OK;
+    });
+}
+
 extern "C" ps_status ps_store_termfreq(ps_store *store, const char *term, uint32_t *out,
                                        ps_error *err)
 {
