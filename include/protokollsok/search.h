@@ -96,7 +96,14 @@ ps_status ps_search_csv(const json_t *result, const char *link_prefix, char **ou
                         ps_error *err);
 
 /* One ärende by key: its metadata, "sections": [{"name","start","end"}], "body" with
- * "matches" ([[start,end]...] for the words q matched, q may be NULL) and "documents".
+ * "matches" ([[start,end]...] for the words q matched, q may be NULL) and "documents";
+ * "history": {"timeline": [...], "unresolved": ["KF § 94 2021-05-26"]} — Ärendets gång: its
+ * documents, the other ärenden with its diarienummer and the ärenden its references name, in
+ * date order (entries {"kind": "document"|"arende"|"reference", "date", "type", "namnd",
+ * "paragraf", "key", "dnr", "title", "kommun", "ref", "path", "url", "pages"}; references not
+ * found in the index as text) — and "similar": up to 5 ärenden like it (relevance feedback
+ * over its terms, without itself and its diarienummer), each {"key", "dnr", "paragraf",
+ * "title", "date", "namnd", "kommun", "type", "score"}.
  * PS_ERR_NOT_FOUND when no such key. */
 ps_status ps_search_arende(ps_searcher *s, const char *key, const char *q, json_t **out,
                            ps_error *err);

@@ -208,9 +208,8 @@ static void print_histogram(const json_t *histogram)
     const json_t *bars = json_object_get(histogram, "bars");
     if (!json_array_size(bars))
         return;
-    fputs(strcmp(str(histogram, "unit") ? str(histogram, "unit") : "", "month") == 0
-              ? "Per månad:"
-              : "Per år:",
+    fputs(strcmp(str(histogram, "unit") ? str(histogram, "unit") : "", "month") == 0 ? "Per månad:"
+                                                                                     : "Per år:",
           stdout);
     size_t i;
     json_t *b;
@@ -266,11 +265,51 @@ static void print_result(const json_t *res, marks_style marks)
     }
 }
 
+/* "  2023-10-24  tjänsteskrivelse · Socialnämnden" */
+static void print_entry(const json_t *e)
+{
+    printf("  %-10s  ", str(e, "date") ? str(e, "date") : "odaterat");
+    const char *kind = str(e, "kind") ? str(e, "kind") : "";
+    if (strcmp(kind, "document") != 0)
+        printf("%s%s", str(e, "title") ? str(e, "title") : "?", str(e, "type") ? " · " : "");
+    printf("%s", str(e, "type") ? str(e, "type") : "");
+    static const char *const fields[] = {"namnd", "dnr", "paragraf"};
+    for (size_t i = 0; i < 3; i++)
+        if (str(e, fields[i]))
+            printf(" · %s%s", i == 2 ? "§ " : "", str(e, fields[i]));
+    if (str(e, "ref"))
+        printf(" (hänvisning: %s)", str(e, "ref"));
+    else if (strcmp(kind, "arende") == 0)
+        fputs(" (samma diarienummer)", stdout);
+    if (str(e, "key") && strcmp(kind, "document") != 0)
+        printf(" [%s]", str(e, "key"));
+    putchar('\n');
+}
+
+static void print_history(const json_t *a)
+{
+    const json_t *history = json_object_get(a, "history");
+    size_t i;
+    json_t *e;
+    if (json_array_size(json_object_get(history, "timeline"))) {
+        puts("Ärendets gång:");
+        json_array_foreach(json_object_get(history, "timeline"), i, e) print_entry(e);
+    }
+    json_array_foreach(json_object_get(history, "unresolved"), i, e)
+        printf("  Hänvisning som inte finns i indexet: %s\n", json_string_value(e));
+    if (json_array_size(json_object_get(a, "similar"))) {
+        puts("Liknande ärenden:");
+        json_array_foreach(json_object_get(a, "similar"), i, e) print_entry(e);
+    }
+    putchar('\n');
+}
+
 static void print_arende(const json_t *a, marks_style marks)
 {
     title_line(a, marks);
     documents_line(json_object_get(a, "documents"));
     putchar('\n');
+    print_history(a);
     const char *body = str(a, "body");
     if (body) /* the body keeps its own line breaks */
         put_marked(body, json_string_length(json_object_get(a, "body")),

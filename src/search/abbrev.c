@@ -121,14 +121,14 @@ static ps_qnode *node(ps_qnode_kind kind, ps_qfield field, const char *text, siz
 /* An OR marked as an expansion with room for n kids, or NULL on out-of-memory. */
 static ps_qnode *expansion_node(size_t n, size_t start, size_t end)
 {
-    ps_qnode *or = node(PS_QNODE_OR, PS_QFIELD_NONE, NULL, start, end);
-    if (or && !(or->kids = calloc(n, sizeof *or->kids))) {
+    ps_qnode * or = node(PS_QNODE_OR, PS_QFIELD_NONE, NULL, start, end);
+    if (or &&!(or->kids = calloc(n, sizeof * or->kids))) {
         free(or);
         return NULL;
     }
     if (or)
         or->expansion = true;
-    return or;
+    return or ;
 }
 
 static bool plain_word(const ps_qnode *k)
@@ -158,9 +158,9 @@ static ps_qnode *expand_abbreviation(rewriter *rw, ps_qnode *w)
         m += abbr_matches(rw->s->abbrevs[i].abbr, w->text);
     if (m == 0)
         return NULL;
-    ps_qnode *or = expansion_node(m + 1, w->start, w->end);
+    ps_qnode * or = expansion_node(m + 1, w->start, w->end);
     json_t *also = json_array();
-    bool ok = or && also;
+    bool ok = or &&also;
     for (size_t i = 0; ok && i < rw->s->nabbrevs; i++) {
         const ps_abbrev *a = &rw->s->abbrevs[i];
         if (!abbr_matches(a->abbr, w->text))
@@ -179,7 +179,7 @@ static ps_qnode *expand_abbreviation(rewriter *rw, ps_qnode *w)
     or->kids[0] = w; /* the typed word first: it is the one weighted fully */
     or->nkids++;
     found(rw, w->text, "abbreviation", also);
-    return or;
+    return or ;
 }
 
 /* A full form typed as the words kids[i..i+n) of an AND: the abbreviation it has, or NULL. */
@@ -210,19 +210,18 @@ static const ps_abbrev *full_form_at(rewriter *rw, ps_qnode **kids, size_t nkids
 
 /* kids[i..i+n) (a full form) become ((kids...) OR ABBREVIATION) in place; false on
  * out-of-memory (parent unchanged). */
-static bool expand_full_form(rewriter *rw, ps_qnode *parent, size_t i, size_t n,
-                             const ps_abbrev *a)
+static bool expand_full_form(rewriter *rw, ps_qnode *parent, size_t i, size_t n, const ps_abbrev *a)
 {
     ps_qnode **kids = parent->kids;
     size_t start = kids[i]->start, end = kids[i + n - 1]->end;
-    ps_qnode *or = expansion_node(2, start, end);
+    ps_qnode * or = expansion_node(2, start, end);
     ps_qnode *typed = node(PS_QNODE_AND, PS_QFIELD_NONE, NULL, start, end);
     ps_qnode *abbr = node(PS_QNODE_WORD, kids[i]->field, a->abbr, start, end);
     char *shown = strndup(rw->q + start, end - start);
     json_t *also = json_pack("[s]", a->abbr);
     if (typed && n > 1 && !(typed->kids = calloc(n, sizeof *typed->kids)))
         ps_qnode_free(typed), typed = NULL;
-    if (!or || !typed || !abbr || !shown || !also) {
+    if (! or || !typed || !abbr || !shown || !also) {
         ps_qnode_free(or);
         ps_qnode_free(typed);
         ps_qnode_free(abbr);
@@ -242,7 +241,7 @@ static bool expand_full_form(rewriter *rw, ps_qnode *parent, size_t i, size_t n,
     or->nkids = 2;
     found(rw, shown, "full", also);
     free(shown);
-    kids[i] = or;
+    kids[i] = or ;
     memmove(kids + i + 1, kids + i + n, (parent->nkids - i - n) * sizeof *kids);
     parent->nkids -= n - 1;
     return true;
@@ -261,9 +260,9 @@ static void rewrite(rewriter *rw, ps_qnode *n)
             rw->failed = !expand_full_form(rw, n, i, len, full);
         } else if (plain_word(k) && !starts_with_digit(i ? n->kids[i - 1] : NULL) &&
                    !starts_with_digit(i + 1 < n->nkids ? n->kids[i + 1] : NULL)) {
-            ps_qnode *or = expand_abbreviation(rw, k);
+            ps_qnode * or = expand_abbreviation(rw, k);
             if (or)
-                n->kids[i] = or;
+                n->kids[i] = or ;
         } else {
             rewrite(rw, k);
         }
@@ -282,7 +281,7 @@ ps_status ps_search_abbrev_rewrite(ps_searcher *s, ps_query *query, const char *
     ps_qnode *root = query->root;
     if (plain_word(root)) { /* a query of one word: rewritten as the only kid of an AND */
         ps_qnode *and = node(PS_QNODE_AND, PS_QFIELD_NONE, NULL, root->start, root->end);
-        if (and && !(and->kids = calloc(1, sizeof *and->kids)))
+        if (and&&!(and->kids = calloc(1, sizeof *and->kids)))
             free(and), and = NULL;
         if (!and)
             return ps_search_nomem(err);

@@ -11,6 +11,8 @@
 #include "protokollsok/schema.h"
 #include "internal.h"
 
+#define SIMILAR_MAX 5 /* Liknande ärenden on an ärende's page */
+
 /* The document to show an ärende from: its protokoll (the decision), else the longest text. */
 static const json_t *main_document(const json_t *docs)
 {
@@ -99,6 +101,25 @@ ps_status ps_search_arende(ps_searcher *s, const char *key, const char *q, json_
             ps_search_documents_json(docs));
         if (!*out)
             st = ps_search_nomem(err);
+    }
+    json_t *history = NULL, *similar = NULL;
+    if (st == PS_OK)
+        st = ps_search_history(s, key, docs, &history, err);
+    if (st == PS_OK)
+        st = ps_search_similar(s, key, json_string_value(json_object_get(*out, "dnr")), SIMILAR_MAX,
+                               &similar, err);
+    if (st == PS_OK) { /* set_new takes the value, also when it fails */
+        bool ok = json_object_set_new(*out, "history", history) == 0;
+        ok = json_object_set_new(*out, "similar", similar) == 0 && ok;
+        history = similar = NULL;
+        if (!ok)
+            st = ps_search_nomem(err);
+    }
+    if (st) {
+        json_decref(history);
+        json_decref(similar);
+        json_decref(*out);
+        *out = NULL;
     }
     free(bm);
     free(tm);

@@ -52,8 +52,8 @@ ps_status ps_search_csv(const json_t *result, const char *link_prefix, char **ou
 {
     *out = NULL;
     *len = 0;
-    static const char *const fields[] = {"dnr", "paragraf", "title", "namnd",
-                                         "kommun", "date", "type"};
+    static const char *const fields[] = {"dnr",    "paragraf", "title", "namnd",
+                                         "kommun", "date",     "type"};
     ps_buf b = PS_BUF_INIT;
     ps_buf_puts(&b, "\xEF\xBB\xBF"
                     "Diarienummer,Paragraf,Rubrik,Nämnd,Kommun,Datum,Typ,Länk\r\n");

@@ -23,9 +23,9 @@ bool ps_search_histogram_by_month(const char *from, const char *to)
     return b >= a && b - a < 372;
 }
 
-static const char *const month_names[] = {"januari", "februari", "mars",      "april",
-                                          "maj",     "juni",     "juli",      "augusti",
-                                          "september", "oktober", "november", "december"};
+static const char *const month_names[] = {"januari",   "februari", "mars",     "april",
+                                          "maj",       "juni",     "juli",     "augusti",
+                                          "september", "oktober",  "november", "december"};
 
 /* A period as a number: year, or year * 12 + month - 1. */
 static bool period_of(const char *v, bool months, int *out)
@@ -135,7 +135,7 @@ json_t *ps_search_histogram_json(const ps_store_results *dres, const ps_store_re
         json_array_append_new(list, bar_json(p, months, count));
     }
     free(bars);
-    json_t *o = list ? json_pack("{s:s,s:o}", "unit", months ? "month" : "year", "bars", list)
-                     : NULL;
+    json_t *o =
+        list ? json_pack("{s:s,s:o}", "unit", months ? "month" : "year", "bars", list) : NULL;
     return o;
 }

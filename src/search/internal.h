@@ -130,6 +130,22 @@ void ps_search_abbrevs_free(ps_searcher *s);
 ps_status ps_search_abbrev_rewrite(ps_searcher *s, ps_query *query, const char *q, json_t **found,
                                    ps_error *err);
 
+/* ---- search/history.c: Ärendets gång and Liknande ärenden --------------------------------- */
+
+/* {"timeline": [entries in date order, undated last], "unresolved": ["KF § 94 2021-05-26"]} for
+ * the ärende `key` whose documents (parsed data, ps_search_arende_docs) are docs. An entry:
+ * {"kind": "document" (one of its own: "type", "namnd", "paragraf", "path", "url", "pages") |
+ * "arende" (another ärende with the same dnr) | "reference" (an ärende its text refers to,
+ * "ref": the reference as written), "date", and for ärenden "key", "dnr", "paragraf", "title",
+ * "namnd", "kommun", "type"}. */
+ps_status ps_search_history(ps_searcher *s, const char *key, const json_t *docs, json_t **out,
+                            ps_error *err);
+/* Up to n ärenden like `key` (relevance feedback over its documents' terms), without itself
+ * and the ärenden of its diarienummer dnr (may be NULL): [{"kind": "similar", "key", "dnr",
+ * "paragraf", "title", "date", "namnd", "kommun", "type", "score"}]. */
+ps_status ps_search_similar(ps_searcher *s, const char *key, const char *dnr, unsigned n,
+                            json_t **out, ps_error *err);
+
 /* ---- search/spell.c: "Menade du …?" ------------------------------------------------------ */
 
 /* The query text q (parsed as query) with its misspelt words replaced by the index's own

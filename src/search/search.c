@@ -178,7 +178,7 @@ typedef struct {
     ps_qnode *filters[4]; /* the request's own filters */
     size_t nfilters;
     ps_qbuild qb;
-    bool months; /* the histogram counts months (the date range is a year or less) */
+    bool months;           /* the histogram counts months (the date range is a year or less) */
     char from[11], to[11]; /* the date range searched ("" when open), for the histogram */
 } run_state;
 
@@ -564,9 +564,7 @@ static ps_status run_once(ps_searcher *s, const ps_search_request *req, double t
     ps_status st = validate(req, err);
     if (st)
         return st;
-    unsigned limit = req->limit          ? req->limit
-                     : req->export_rows ? PS_SEARCH_EXPORT_MAX
-                                        : 10;
+    unsigned limit = req->limit ? req->limit : req->export_rows ? PS_SEARCH_EXPORT_MAX : 10;
     const char *q = req->q ? req->q : "";
     run_state r = {.s = s, .req = req, .qb = {.s = s, .text = q}};
     json_t *expansions = NULL;

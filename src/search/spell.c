@@ -24,9 +24,9 @@
 #include "protokollsok/schema.h"
 #include "internal.h"
 
-#define WORD_MAX 48        /* code points; longer words are not corrected */
-#define VARIANTS_MAX 256   /* diacritic variants tried per word */
-#define PS_SPELL_MORE 10   /* a known word yields only to one this many times as frequent */
+#define WORD_MAX 48      /* code points; longer words are not corrected */
+#define VARIANTS_MAX 256 /* diacritic variants tried per word */
+#define PS_SPELL_MORE 10 /* a known word yields only to one this many times as frequent */
 
 /* ---- code points ------------------------------------------------------------------------- */
 
@@ -145,8 +145,7 @@ static bool take_token(void *ctx, const ps_token *tok)
     return true;
 }
 
-static ps_status analyze(ps_searcher *s, const char *text, size_t len, word_info *w,
-                         ps_error *err)
+static ps_status analyze(ps_searcher *s, const char *text, size_t len, word_info *w, ps_error *err)
 {
     memset(w, 0, sizeof *w);
     return ps_analyzer_run(s->an, text, len, PS_ANALYZE_QUERY, take_token, w, err);
@@ -279,9 +278,8 @@ static ps_status correct_word(ps_searcher *s, const char *text, size_t len, char
 static void keep_capital(ps_buf *b, const char *typed, const char *fix)
 {
     unsigned char t = (unsigned char)typed[0];
-    bool capital = (t >= 'A' && t <= 'Z') ||
-                   (t == 0xC3 && (unsigned char)typed[1] >= 0x80 &&
-                    (unsigned char)typed[1] <= 0x9E);
+    bool capital = (t >= 'A' && t <= 'Z') || (t == 0xC3 && (unsigned char)typed[1] >= 0x80 &&
+                                              (unsigned char)typed[1] <= 0x9E);
     unsigned char f = (unsigned char)fix[0];
     if (capital && f >= 'a' && f <= 'z') {
         ps_buf_putc(b, (char)(f - 32));
@@ -300,8 +298,8 @@ typedef struct {
     ps_searcher *s;
     const char *q;
     ps_buf out;
-    size_t at;     /* bytes of q copied to out */
-    size_t fixed;  /* words replaced */
+    size_t at;    /* bytes of q copied to out */
+    size_t fixed; /* words replaced */
 } speller;
 
 static ps_status walk(speller *sp, const ps_qnode *n, ps_error *err)

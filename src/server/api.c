@@ -239,8 +239,10 @@ ps_status ps_srv_get_arende(ps_srv_ctx *c, const char *key, const char *q, json_
 {
     call_args a = {CALL_ARENDE, NULL, key, q};
     ps_status st = call(c, &a, out, err);
-    if (st == PS_OK)
+    if (st == PS_OK) {
         add_hrefs(c->srv, json_object_get(*out, "documents"));
+        add_hrefs(c->srv, json_object_get(json_object_get(*out, "history"), "timeline"));
+    }
     return st;
 }
 

@@ -373,8 +373,8 @@ static void histogram_html(ps_srv_ctx *c, ps_buf *b, const json_t *histogram)
         h = v > 0 && h < 3 ? 3 : h;
         size_t x = i * slot;
         if (v > 0) {
-            bool selected = cur_from && cur_to && strcmp(cur_from, from) == 0 &&
-                            strcmp(cur_to, to) == 0;
+            bool selected =
+                cur_from && cur_to && strcmp(cur_from, from) == 0 && strcmp(cur_to, to) == 0;
             const char *on[] = {"from", from, "to", to, "offset", NULL, NULL};
             ps_buf_puts(b, "<a href=\"");
             search_link(c, b, on);
@@ -391,8 +391,9 @@ static void histogram_html(ps_srv_ctx *c, ps_buf *b, const json_t *histogram)
         } else {
             ps_buf_puts(b, "<g role=\"img\" aria-label=\"");
             ps_srv_escape(b, label);
-            ps_buf_printf(b, ": inga ärenden\"><rect class=\"noll\" x=\"%zu\" y=\"%d\" "
-                             "width=\"%d\" height=\"1\"/></g>",
+            ps_buf_printf(b,
+                          ": inga ärenden\"><rect class=\"noll\" x=\"%zu\" y=\"%d\" "
+                          "width=\"%d\" height=\"1\"/></g>",
                           x + 4, base - 1, slot - 8);
         }
         if (i % every == 0) {
@@ -788,6 +789,136 @@ static void documents_html(ps_buf *b, const json_t *docs)
     ps_buf_puts(b, "</ul></section>");
 }
 
+/* A date in a timeline entry, or "Odaterat". */
+static void entry_date(ps_buf *b, const char *date)
+{
+    if (date)
+        put_date(b, date);
+    else
+        ps_buf_puts(b, "<span class=\"odaterat\">Odaterat</span>");
+}
+
+/* An ärende's title, else its dnr. */
+static const char *entry_title(const json_t *e)
+{
+    return str(e, "title") ? str(e, "title") : str(e, "dnr") ? str(e, "dnr") : "Ärende";
+}
+
+/* " · Socialnämnden · § 243" */
+static void entry_meta(ps_buf *b, const json_t *e)
+{
+    static const char *const fields[] = {"namnd", "kommun", "dnr"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (str(e, fields[i])) {
+            ps_buf_puts(b, " · ");
+            ps_srv_escape(b, str(e, fields[i]));
+        }
+    if (str(e, "paragraf")) {
+        ps_buf_printf(b, " · %s", paragraf_prefix(str(e, "paragraf")));
+        ps_srv_escape(b, str(e, "paragraf"));
+    }
+}
+
+/* "Ärendets gång": its documents, the ärenden with its dnr and those its text refers to, in
+ * date order; references not in the index as text. */
+static void history_html(ps_buf *b, const json_t *history, const char *self, const char *q)
+{
+    const json_t *timeline = json_object_get(history, "timeline");
+    const json_t *unresolved = json_object_get(history, "unresolved");
+    if (!json_array_size(timeline) && !json_array_size(unresolved))
+        return;
+    ps_buf_puts(b, "<section class=\"gang\" aria-labelledby=\"gang-rubrik\">"
+                   "<h2 id=\"gang-rubrik\">Ärendets gång</h2><ol class=\"tidslinje-lista\">");
+    size_t i;
+    json_t *e;
+    json_array_foreach(timeline, i, e)
+    {
+        const char *kind = str(e, "kind") ? str(e, "kind") : "";
+        bool doc = strcmp(kind, "document") == 0;
+        ps_buf_puts(b, "<li>");
+        entry_date(b, str(e, "date"));
+        ps_buf_puts(b, " <span class=\"steg\">");
+        if (doc) {
+            const char *href = str(e, "href");
+            if (href) {
+                ps_buf_puts(b, "<a href=\"");
+                ps_srv_escape(b, href);
+                ps_buf_puts(b, "\">");
+            }
+            ps_srv_escape(b, str(e, "type") ? str(e, "type") : "Dokument");
+            if (href)
+                ps_buf_puts(b, "</a>");
+            entry_meta(b, e);
+            ps_buf_puts(b, "</span>");
+        } else {
+            const char *key = str(e, "key");
+            bool same = key && self && strcmp(key, self) == 0;
+            if (str(e, "type")) {
+                ps_srv_escape(b, str(e, "type"));
+                ps_buf_puts(b, ": ");
+            }
+            if (key && !same) {
+                ps_buf_puts(b, "<a href=\"");
+                arende_link(b, key, q);
+                ps_buf_puts(b, "\">");
+            }
+            ps_srv_escape(b, entry_title(e));
+            if (key && !same)
+                ps_buf_puts(b, "</a>");
+            entry_meta(b, e);
+            if (str(e, "ref")) {
+                ps_buf_puts(b, " <span class=\"hanvisning\">(hänvisning: ");
+                ps_srv_escape(b, str(e, "ref"));
+                ps_buf_puts(b, ")</span>");
+            } else if (strcmp(kind, "arende") == 0) {
+                ps_buf_puts(b, " <span class=\"hanvisning\">(samma diarienummer)</span>");
+            }
+            ps_buf_puts(b, "</span>");
+        }
+        ps_buf_puts(b, "</li>");
+    }
+    ps_buf_puts(b, "</ol>");
+    if (json_array_size(unresolved)) {
+        ps_buf_puts(b, "<p class=\"ej-hittade\">Hänvisningar i texten till beslut som inte finns i "
+                       "sökindexet:</p><ul class=\"ej-hittade\">");
+        json_array_foreach(unresolved, i, e)
+        {
+            ps_buf_puts(b, "<li>");
+            ps_srv_escape(b, json_string_value(e) ? json_string_value(e) : "");
+            ps_buf_puts(b, "</li>");
+        }
+        ps_buf_puts(b, "</ul>");
+    }
+    ps_buf_puts(b, "</section>");
+}
+
+/* "Liknande ärenden": links with their metadata. */
+static void similar_html(ps_buf *b, const json_t *similar)
+{
+    if (!json_array_size(similar))
+        return;
+    ps_buf_puts(b, "<section class=\"liknande\" aria-labelledby=\"liknande-rubrik\">"
+                   "<h2 id=\"liknande-rubrik\">Liknande ärenden</h2><ul>");
+    size_t i;
+    json_t *e;
+    json_array_foreach(similar, i, e)
+    {
+        const char *key = str(e, "key");
+        if (!key)
+            continue;
+        ps_buf_puts(b, "<li><a href=\"");
+        arende_link(b, key, NULL);
+        ps_buf_puts(b, "\">");
+        ps_srv_escape(b, entry_title(e));
+        ps_buf_puts(b, "</a> <span class=\"meta\">");
+        if (str(e, "date"))
+            put_date(b, str(e, "date"));
+        entry_meta(b, e);
+        ps_buf_puts(b, "</span></li>");
+    }
+    ps_buf_puts(b, "</ul></section>");
+}
+
 static void dl_item(ps_buf *b, const char *dt, const char *value, bool date)
 {
     if (!value)
@@ -836,9 +967,11 @@ static void arende_html(ps_buf *b, ps_buf *title, const json_t *a, const char *q
     dl_item(b, "Handläggare", str(a, "handlaggare"), false);
     ps_buf_puts(b, "</dl></header>");
     documents_html(b, json_object_get(a, "documents"));
+    history_html(b, json_object_get(a, "history"), str(a, "key"), q);
     ps_buf_puts(b, "<section class=\"fulltext\" aria-label=\"Ärendets text\">");
     body_html(b, a);
     ps_buf_puts(b, "</section>");
+    similar_html(b, json_object_get(a, "similar"));
     if (q && *q)
         feed_link(b, q, "Prenumerera på denna sökning", "Atom-flöde");
     const char *dnr = str(a, "dnr");
