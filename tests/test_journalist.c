@@ -136,8 +136,8 @@ static void test_histogram_months(void **state)
     h = json_object_get(res, "histogram");
     assert_string_equal(json_string_value(json_object_get(h, "unit")), "month");
     long long sum2 = 0;
-    json_array_foreach(json_object_get(h, "bars"), i, b)
-        sum2 += json_integer_value(json_object_get(b, "count"));
+    json_array_foreach(json_object_get(h, "bars"), i, b) sum2 +=
+        json_integer_value(json_object_get(b, "count"));
     assert_int_equal(sum, sum2);
     assert_true(sum >= json_integer_value(json_object_get(res, "total")) - 1);
     json_decref(res);
@@ -189,8 +189,8 @@ static void test_csv(void **state)
     size_t nhits = json_array_size(json_object_get(res, "hits"));
     assert_true(nhits >= 3);
     /* an export makes no excerpts */
-    assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(res, "hits"), 0),
-                                                     "excerpts")),
+    assert_int_equal(json_array_size(json_object_get(
+                         json_array_get(json_object_get(res, "hits"), 0), "excerpts")),
                      0);
     char *csv = NULL;
     size_t len = 0;
@@ -271,7 +271,8 @@ static void expect_applied(const char *typed, const char *fixed)
         fail_msg("[%s]: no suggestion", typed);
     assert_string_equal(json_string_value(json_object_get(sugg, "query")), fixed);
     assert_true(json_is_true(json_object_get(sugg, "applied")));
-    assert_non_null(strstr(json_string_value(json_object_get(sugg, "message")), "Visar resultat för"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(sugg, "message")), "Visar resultat för"));
     assert_string_equal(json_string_value(json_object_get(res, "query")), typed);
     /* the same hits as searching the fixed words */
     json_t *direct = run_q(fixed, false);
@@ -323,7 +324,8 @@ static void test_spelling(void **state)
 
 static const char *title_of(const json_t *res, size_t i)
 {
-    return json_string_value(json_object_get(json_array_get(json_object_get(res, "hits"), i), "title"));
+    return json_string_value(
+        json_object_get(json_array_get(json_object_get(res, "hits"), i), "title"));
 }
 
 static void test_abbreviations_seeds(void **state)
@@ -331,8 +333,9 @@ static void test_abbreviations_seeds(void **state)
     (void)state;
     /* IVO and Inspektionen för vård och omsorg find the same ärende first */
     json_t *a = run_q("IVO", false), *b = run_q("Inspektionen för vård och omsorg", false);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), 0), "key")),
-                        json_string_value(json_object_get(json_array_get(json_object_get(b, "hits"), 0), "key")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), 0), "key")),
+        json_string_value(json_object_get(json_array_get(json_object_get(b, "hits"), 0), "key")));
     assert_true(has_key(a, "alingsas:2023.039-sn"));
     /* the parsed query shows the expansion; "expansions" says what was added */
     assert_string_equal(json_string_value(json_object_get(a, "parsed")),
@@ -402,7 +405,8 @@ static void test_abbreviations_both(void **state)
     json_decref(b);
     /* the other form is marked in the excerpt too */
     a = run_q("LSS", false);
-    json_t *ex = json_array_get(json_object_get(json_array_get(json_object_get(a, "hits"), 1), "excerpts"), 0);
+    json_t *ex = json_array_get(
+        json_object_get(json_array_get(json_object_get(a, "hits"), 1), "excerpts"), 0);
     assert_non_null(strstr(json_string_value(json_object_get(ex, "html")), "<mark>"));
     json_decref(a);
     /* a phrase is searched as typed */
@@ -411,12 +415,132 @@ static void test_abbreviations_both(void **state)
     json_decref(a);
 }
 
+static json_t *arende(const char *key)
+{
+    json_t *a = NULL;
+    ps_error err;
+    if (ps_search_arende(searcher, key, NULL, &a, &err) != PS_OK)
+        fail_msg("ärende %s: %s", key, err.message);
+    return a;
+}
+
+/* 2023.076 SN's history lists its tjänsteskrivelse and protokoll in date order and gives the
+ * KF decision it refers to, which the seeds lack, as text (once, not also as "§ 94 ..."). */
+static void test_history_seeds(void **state)
+{
+    (void)state;
+    json_t *a = arende("alingsas:2023.076-sn");
+    json_t *h = json_object_get(a, "history");
+    json_t *timeline = json_object_get(h, "timeline");
+    assert_true(json_array_size(timeline) >= 2); /* the protokollsutdrag in two files is one step */
+    const char *prev = "";
+    bool ts = false, protokoll = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(timeline, i, e)
+    {
+        const char *date = json_string_value(json_object_get(e, "date"));
+        const char *type = json_string_value(json_object_get(e, "type"));
+        assert_non_null(date);
+        assert_true(strcmp(prev, date) <= 0);
+        prev = date;
+        if (type && strcmp(type, "tjänsteskrivelse") == 0) {
+            assert_false(protokoll); /* the tjänsteskrivelse comes first */
+            assert_string_equal(date, "2023-10-24");
+            ts = true;
+        }
+        if (type && strncmp(type, "protokoll", 9) == 0) {
+            assert_string_equal(date, "2023-11-01");
+            protokoll = true;
+        }
+    }
+    assert_true(ts && protokoll);
+    json_t *unresolved = json_object_get(h, "unresolved");
+    assert_int_equal(json_array_size(unresolved), 1);
+    assert_string_equal(json_string_value(json_array_get(unresolved, 0)), "KF § 94 2021-05-26");
+    json_decref(a);
+}
+
+static bool lists_key(const json_t *list, const char *key)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e)
+    {
+        const char *k = json_string_value(json_object_get(e, "key"));
+        if (k && strcmp(k, key) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void test_similar(void **state)
+{
+    (void)state;
+    json_t *a = arende("alingsas:2023.076-sn");
+    json_t *sim = json_object_get(a, "similar");
+    assert_true(json_is_array(sim));
+    assert_true(json_array_size(sim) >= 1 && json_array_size(sim) <= 5);
+    assert_false(lists_key(sim, "alingsas:2023.076-sn"));
+    size_t i;
+    json_t *e;
+    json_array_foreach(sim, i, e)
+    {
+        const char *dnr = json_string_value(json_object_get(e, "dnr"));
+        assert_true(!dnr || strcmp(dnr, "2023.076 SN") != 0);
+        assert_non_null(json_string_value(json_object_get(e, "key")));
+    }
+    /* the other Samordningsförbundet ärende is like it */
+    assert_true(lists_key(sim, "alingsas:2020.096-sn"));
+    json_decref(a);
+}
+
+/* A reference to a decision that is indexed becomes a timeline entry linking to it. */
+static void test_history_resolves(void **state)
+{
+    (void)state;
+    json_t *res = run_q("\"daglig verksamhet\"", false);
+    const char *key =
+        json_string_value(json_object_get(json_array_get(json_object_get(res, "hits"), 0), "key"));
+    assert_non_null(key);
+    json_t *a = arende(key);
+    json_t *h = json_object_get(a, "history");
+    bool found = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(h, "timeline"), i, e)
+    {
+        const char *kind = json_string_value(json_object_get(e, "kind"));
+        if (kind && strcmp(kind, "reference") == 0) {
+            assert_string_equal(json_string_value(json_object_get(e, "ref")), "KS § 12 2024-01-10");
+            assert_string_equal(json_string_value(json_object_get(e, "title")),
+                                "Riktlinjer för gruppbostäder");
+            assert_string_equal(json_string_value(json_object_get(e, "date")), "2024-01-10");
+            found = true;
+        }
+    }
+    assert_true(found);
+    json_t *unresolved = json_object_get(h, "unresolved");
+    assert_int_equal(json_array_size(unresolved), 1);
+    assert_string_equal(json_string_value(json_array_get(unresolved, 0)), "KF § 3 2019-02-11");
+    /* the KS ärende comes before the nämnd's own documents (2024-01-10 < 2024-03-13) */
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(h, "timeline"), 0), "kind")),
+                        "reference");
+    json_decref(a);
+    json_decref(res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_abbreviations_seeds),
         cmocka_unit_test_setup_teardown(test_abbreviations_both, open_abbrev_index,
+                                        close_abbrev_index),
+        cmocka_unit_test(test_history_seeds),
+        cmocka_unit_test(test_similar),
+        cmocka_unit_test_setup_teardown(test_history_resolves, open_abbrev_index,
                                         close_abbrev_index),
         cmocka_unit_test(test_histogram_years),
         cmocka_unit_test(test_histogram_months),

@@ -125,10 +125,26 @@ test('an abbreviation is explained above the results, also when rendered by the 
   await page.context().close();
 });
 
+test('the ärende page: the timeline and a similar ärende one click away', async () => {
+  const page = await newPage();
+  await page.goto(`${srv.base}/arende.html?key=${encodeURIComponent('alingsas:2023.076-sn')}`);
+  const steps = await page.$$eval('.gang .tidslinje-lista li time', (ts) => ts.map((t) => t.getAttribute('datetime')));
+  assert.ok(steps.length >= 2);
+  assert.deepEqual(steps, [...steps].sort());
+  assert.match(await page.textContent('.gang'), /KF § 94 2021-05-26/);
+  const first = await page.$('.liknande a');
+  const title = (await first.textContent()).trim();
+  await Promise.all([page.waitForNavigation(), first.click()]);
+  assert.equal((await page.textContent('h1')).trim(), title);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('axe-core: no violations, no sideways scroll (chart by year and by month, suggestion)', async () => {
   await checkPage(`/sok?q=${encodeURIComponent(Q)}`, 'results with the chart by year');
   await checkPage('/sok?q=forbundet', 'the suggestion applied');
   await checkPage(`/sok?q=${encodeURIComponent('utträde OR forbund')}`, 'Menade du');
   await checkPage('/sok?q=IVO', 'an abbreviation explained');
+  await checkPage(`/arende.html?key=${encodeURIComponent('alingsas:2023.076-sn')}`, 'the ärende page with its timeline');
   await checkPage(`/sok?q=${encodeURIComponent(Q)}&from=2023-01-01&to=2023-12-31`, 'chart by month');
 });

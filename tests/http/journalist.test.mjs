@@ -175,3 +175,33 @@ describe('abbreviations', () => {
     assert.match(full, /<p class="forkortning">Söker också på förkortningen <strong>KF<\/strong>\./);
   });
 });
+
+describe('Ärendets gång and Liknande ärenden', () => {
+  const KEY = encodeURIComponent('alingsas:2023.076-sn');
+
+  test('/api/arende/{key}: the timeline in date order, unresolved references as text, five similar', async () => {
+    const a = await json(`/api/arende/${KEY}`);
+    const dates = a.history.timeline.map((e) => e.date);
+    assert.deepEqual(dates, [...dates].sort());
+    const types = a.history.timeline.map((e) => e.type);
+    assert.ok(types.indexOf('tjänsteskrivelse') < types.findIndex((t) => /^protokoll/.test(t)));
+    assert.deepEqual(a.history.unresolved, ['KF § 94 2021-05-26']);
+    for (const e of a.history.timeline.filter((x) => x.kind === 'document')) assert.ok('href' in e);
+    assert.ok(a.similar.length >= 1 && a.similar.length <= 5);
+    assert.ok(a.similar.every((s) => s.key !== 'alingsas:2023.076-sn' && s.dnr !== '2023.076 SN'));
+    assert.ok(a.similar.some((s) => s.key === 'alingsas:2020.096-sn'));
+  });
+
+  test('the ärende page shows the timeline with dates and the similar ärenden as links', async () => {
+    const html = await (await get(`/arende.html?key=${KEY}`)).text();
+    const gang = /<section class="gang"[^>]*><h2 id="gang-rubrik">Ärendets gång<\/h2>([\s\S]*?)<\/section>/.exec(html);
+    assert.ok(gang, 'Ärendets gång');
+    assert.match(gang[1], /<li><time datetime="2023-10-24">24 oktober 2023<\/time> <span class="steg">tjänsteskrivelse/);
+    assert.match(gang[1], /<ul class="ej-hittade"><li>KF § 94 2021-05-26<\/li><\/ul>/);
+    const lik = /<section class="liknande"[^>]*><h2 id="liknande-rubrik">Liknande ärenden<\/h2><ul>([\s\S]*?)<\/ul><\/section>/.exec(html);
+    assert.ok(lik, 'Liknande ärenden');
+    const links = [...lik[1].matchAll(/<a href="([^"]+)">/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+    assert.ok(links.length >= 1 && links.length <= 5);
+    for (const l of links) assert.equal((await get(l)).status, 200);
+  });
+});
