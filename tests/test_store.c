@@ -21,7 +21,7 @@
 
 #include "protokollsok/store.h"
 
-enum { SLOT_DATE = 0, SLOT_CASE = 1, SLOT_KOMMUN = 2 };
+enum { SLOT_DATE = 0, SLOT_CASE = 1, SLOT_KOMMUN = 2, SLOT_KOMMUN_CASE = 3 };
 
 typedef struct {
     char dir[512]; /* fresh temporary directory of this test */
@@ -109,6 +109,9 @@ static void put(ps_store *s, const char *id, const char *text, const char *date,
         snprintf(term, sizeof term, "K%s", kommun);
         ps_store_doc_add_boolean(doc, term);
         ps_store_doc_set_value(doc, SLOT_KOMMUN, kommun, strlen(kommun));
+        char pair[80];
+        int n = snprintf(pair, sizeof pair, "%s%c%s", kommun, '\0', case_key ? case_key : "");
+        ps_store_doc_set_value(doc, SLOT_KOMMUN_CASE, pair, (size_t)n);
     }
     char data[160];
     snprintf(data, sizeof data, "{\"id\":\"%s\"}", id);
@@ -699,14 +702,15 @@ static void test_facets_count_distinct(void **state)
     put(s, "5", "taxa", "20230105", "third", "borås");
     put(s, "6", "annat", "20230106", "fourth", "borås");
     commit(s);
-    unsigned slot = SLOT_KOMMUN;
+    unsigned slot = SLOT_KOMMUN_CASE;
     ps_store_search_opts opts;
     ps_store_search_opts_init(&opts);
-    assert_int_equal(opts.facet_distinct_slot, -1);
+    assert_false(opts.facet_pairs);
+    assert_int_equal(opts.tiebreak_slot, -1);
     opts.facet_slots = &slot;
     opts.nfacets = 1;
     opts.collapse_slot = SLOT_CASE;
-    opts.facet_distinct_slot = SLOT_CASE;
+    opts.facet_pairs = true;
     opts.limit = 1; /* counts cover the whole match set, not the page */
     ps_store_results *res = run(s, ps_store_query_term("taxa", 1.0), &opts);
     /* Borås: cases same + third (three documents); Vara: same + other. Ties in value order. */

@@ -23,6 +23,7 @@ typedef enum {
     PS_ERR_VERSION,     /* index or lexicon version mismatch */
     PS_ERR_XAPIAN,      /* any other error raised inside Xapian */
     PS_ERR_TIMEOUT,     /* a time limit ran out */
+    PS_ERR_UNAVAILABLE, /* a part of a sharded index did not answer (and all were required) */
     PS_ERR_INTERNAL     /* a bug: an invariant did not hold */
 } ps_status;
 

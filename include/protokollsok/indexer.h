@@ -200,6 +200,10 @@ typedef struct {
     size_t batch_files;            /* files per transaction; 0: 200 */
     size_t max_bytes;              /* larger files are skipped; 0: 50 MB */
     unsigned threads;              /* parse+analyze threads; 0: number of CPUs minus one, >= 1 */
+    unsigned shards;               /* > 0: a sharded index of that many shards (store.h); 0: keep
+                                      the index's layout (a new index: one database) */
+    bool shard_by_arende;          /* route by ärende key instead of kommun (one kommun's
+                                      documents spread over the shards) */
     ps_indexer_event_fn on_event;  /* may be NULL */
     void *event_ctx;
 } ps_indexer_opts;

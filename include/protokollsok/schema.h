@@ -25,7 +25,18 @@
  * Values:
  *   PS_SLOT_DATE  "YYYY-MM-DD" (string order = date order; "" when unknown)
  *   PS_SLOT_KEY   the ärende key (collapse key)
- *   PS_SLOT_KOMMUN, PS_SLOT_NAMND, PS_SLOT_YEAR, PS_SLOT_TYPE: display forms, for facet counts
+ *   PS_SLOT_KOMMUN, PS_SLOT_NAMND, PS_SLOT_YEAR, PS_SLOT_TYPE: display forms (shard routing,
+ *                 display)
+ *   PS_SLOT_ORDER the document's place: source path + "#" + its index in the file, six digits
+ *                 ("/p/x.txt#000003"): unique, so ties in rank or date are broken the same way
+ *                 in one database and across shards (document ids interleave there)
+ *   PS_SLOT_DATE_ORDER  PS_SLOT_DATE + "\x1f" + PS_SLOT_ORDER: the date sort, without ties (Xapian's
+ *                 remote protocol sorts on one value only)
+ *   PS_SLOT_KOMMUN_KEY, PS_SLOT_NAMND_KEY, PS_SLOT_YEAR_KEY, PS_SLOT_TYPE_KEY, PS_SLOT_DATE_KEY
+ *                 (the histogram, counted by months of the date): the facet value,
+ *                 a NUL byte, the ärende key: facet counts of ärenden are the distinct pairs
+ *                 per value, which Xapian's built-in ValueCountMatchSpy counts exactly also on
+ *                 remote shards (xapian-tcpsrv knows no spy of ours)
  * Document data: a JSON object (UTF-8) with the keys
  *   key, dnr, paragraf, title, namnd, kommun, date, type, handlaggare   (string or null)
  *   path (as indexed), url (source URL or null), pages ([first, last] or [])
@@ -41,7 +52,7 @@
 #ifndef PROTOKOLLSOK_SCHEMA_H
 #define PROTOKOLLSOK_SCHEMA_H
 
-#define PS_SCHEMA_VERSION "4"
+#define PS_SCHEMA_VERSION "5"
 
 #define PS_PREFIX_EXACT "E"
 #define PS_PREFIX_TITLE "S"
@@ -68,7 +79,14 @@ enum {
     PS_SLOT_KOMMUN = 2,
     PS_SLOT_NAMND = 3,
     PS_SLOT_YEAR = 4,
-    PS_SLOT_TYPE = 5
+    PS_SLOT_TYPE = 5,
+    PS_SLOT_ORDER = 6,
+    PS_SLOT_DATE_ORDER = 7,
+    PS_SLOT_KOMMUN_KEY = 8,
+    PS_SLOT_NAMND_KEY = 9,
+    PS_SLOT_YEAR_KEY = 10,
+    PS_SLOT_TYPE_KEY = 11,
+    PS_SLOT_DATE_KEY = 12
 };
 
 #define PS_META_SCHEMA "ps.schema"

@@ -32,7 +32,9 @@
  *      request's from..to is a year or less; null unless facets are asked for)
  *     (added: "ignored": [stop words left out], "dnr": the diarienummer the whole query is or
  *      null; per hit "title_matches"; per excerpt "start"/"end" in the body; per document
- *      "paragraf", "dnr"; "facets" is null unless asked for; counts and totals are ärenden)
+ *      "paragraf", "dnr"; "facets" is null unless asked for; counts and totals are ärenden;
+ *      "partial": true when a shard of a sharded index did not answer, the answer then coming
+ *      from the others, and "missing_shards": [the stub lines of the ones missing])
  * String fields are null when unknown. Errors are a ps_status + ps_error: PS_ERR_QUERY for a bad
  * query, with err->offset the character position at fault and the message saying what was
  * expected; PS_ERR_NOT_FOUND / PS_ERR_VERSION when the index is missing or of another version.
@@ -52,8 +54,19 @@
 
 typedef struct ps_searcher ps_searcher;
 
-/* Open the index at db_path (and the lexicon stored in it). */
+/* Open the index at db_path (and the lexicon stored in it). db_path is a database directory, a
+ * sharded index directory or a Xapian stub file (store.h); the lexicon is the one in the
+ * directory (of the stub), the metadata the first shard's. */
 ps_status ps_searcher_open(const char *db_path, ps_searcher **out, ps_error *err);
+
+typedef struct {
+    double shard_timeout;    /* seconds per operation on a remote shard; 0: 5 */
+    bool require_all_shards; /* a search some shard does not answer fails with
+                                PS_ERR_UNAVAILABLE instead of answering "partial" */
+} ps_searcher_opts;
+/* ps_searcher_open with options (opts NULL: the defaults). */
+ps_status ps_searcher_open_opts(const char *db_path, const ps_searcher_opts *opts,
+                                ps_searcher **out, ps_error *err);
 /* Pick up a newer revision or a directory switched by `index --full`; *changed if it moved. */
 ps_status ps_searcher_reopen(ps_searcher *s, bool *changed, ps_error *err);
 void ps_searcher_close(ps_searcher *s);
@@ -112,7 +125,10 @@ ps_status ps_search_arende(ps_searcher *s, const char *key, const char *q, json_
 ps_status ps_search_facets(ps_searcher *s, json_t **out, ps_error *err);
 
 /* {"documents": N, "arenden": N, "terms": N, "disk_bytes": N, "last_run": "...",
- *  "lexicon": "...", "schema": "...", "revision": N, "version": PS_VERSION} */
+ *  "lexicon": "...", "schema": "...", "revision": N, "version": PS_VERSION,
+ *  "shards": [{"name", "remote": bool, "state": "up"|"down", "error": null|"...",
+ *              "revision": N|null (null for a remote shard: Xapian's protocol does not say),
+ *              "documents": N|null}]}  (a plain database is one shard named by its path) */
 ps_status ps_search_info(ps_searcher *s, json_t **out, ps_error *err);
 
 #endif

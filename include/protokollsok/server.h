@@ -45,6 +45,8 @@ typedef struct {
     const char *trust_proxy;  /* numeric address of a reverse proxy: its connections are not
                                  capped per address and its X-Forwarded-For names the client;
                                  NULL = none (X-Forwarded-For is ignored) */
+    unsigned shard_timeout_ms; /* per operation on a remote shard (default 5000) */
+    bool require_all_shards;  /* a search some shard does not answer is a 503, not "partial" */
 } ps_server_config;
 
 /* Fill c with the defaults above (db_path "index"). */

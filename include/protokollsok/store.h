@@ -11,6 +11,17 @@
  *
  * Ownership: objects returned through `**out` belong to the caller and are freed with the
  * matching *_free / *_close. Strings handed in are copied unless said otherwise.
+ *
+ * Shards. A path may also name a Xapian stub database: a file, or a directory holding the file
+ * XAPIANDB, with one database per line ("glass PATH" / "auto PATH", relative to the stub's
+ * directory; "remote HOST:PORT" for xapian-tcpsrv; "remote :PROGRAM ARGS" for xapian-progsrv,
+ * e.g. over ssh; "#" comments). Every line is a shard; Xapian searches them as one database
+ * (statistics merged, so weights and order are those of one database of the same documents).
+ * Metadata is read from the first line. A remote shard that cannot be reached is left out and
+ * named by ps_store_results_missing (a partial answer); it is tried again by ps_store_reopen.
+ * `protokollsok index --shards N` writes such a directory: XAPIANDB listing "meta" (the
+ * metadata, no documents) and shard-00 .. shard-(N-1); each document goes to the shard chosen by
+ * a hash of one of its values (ps_store_open_write_sharded).
  */
 #ifndef PROTOKOLLSOK_STORE_H
 #define PROTOKOLLSOK_STORE_H
@@ -36,6 +47,15 @@ typedef uint32_t ps_docid;
  * failure. */
 ps_status ps_store_open_read(const char *path, ps_store **out, ps_error *err);
 
+typedef struct {
+    double remote_timeout; /* seconds for each operation on a remote shard, and for connecting;
+                              0: 5 s */
+} ps_store_open_opts;
+
+/* ps_store_open_read with options (opts NULL: the defaults). */
+ps_status ps_store_open_read_opts(const char *path, const ps_store_open_opts *opts,
+                                  ps_store **out, ps_error *err);
+
 /* Open a database for writing, creating it (and the directories) if missing. PS_ERR_LOCKED when
  * another writer holds it (in this process or another), PS_ERR_IO when it cannot be created. */
 ps_status ps_store_open_write(const char *path, ps_store **out, ps_error *err);
@@ -50,8 +70,27 @@ ps_status ps_store_open_write_flags(const char *path, unsigned flags, ps_store *
 /* Write a compacted copy of the committed database at from into the new directory to (which
  * must not exist), then fsync every file of it and the directory. Same documents, ids, terms
  * and metadata in full B-tree blocks: about half the size of a database built in batches.
- * PS_ERR_XAPIAN / PS_ERR_IO with the path on failure (to may then hold a partial copy). */
+ * PS_ERR_XAPIAN / PS_ERR_IO with the path on failure (to may then hold a partial copy). A
+ * sharded index is compacted shard by shard into the same layout. */
 ps_status ps_store_compact(const char *from, const char *to, ps_error *err);
+
+/* Create (or open) the sharded index directory path for writing: the stub XAPIANDB, the
+ * database "meta" (metadata only) and nshards (1..256) shard databases, created whole like a
+ * single database (a kill -9 leaves none or one that opens). A document given to
+ * ps_store_replace goes to the shard hash(value in route_slot) mod nshards (the same value, the
+ * same shard, in every run); ps_store_delete deletes in every shard that has the term, and a
+ * transaction commits the shards that changed, then meta, so a shard whose documents did not
+ * change keeps its revision. An existing directory must have nshards shards and route_slot
+ * (PS_ERR_VERSION otherwise: rebuild). ps_store_open_write on a sharded directory opens it with
+ * its own layout; on a stub naming remote shards it is PS_ERR_INVALID (write where the shard
+ * directories are). flags as for ps_store_open_write_flags. */
+ps_status ps_store_open_write_sharded(const char *path, unsigned nshards, unsigned route_slot,
+                                      unsigned flags, ps_store **out, ps_error *err);
+
+/* How the index at path is sharded: *nshards 0 when it is a single database or none exists;
+ * else its shard count and routing slot (from the first database of its stub). */
+ps_status ps_store_sharding(const char *path, unsigned *nshards, unsigned *route_slot,
+                            ps_error *err);
 
 /* Close and free; a writable store with an open transaction cancels it, changes made outside a
  * transaction are committed (Xapian's rule). NULL is ignored. */
@@ -62,7 +101,8 @@ void ps_store_close(ps_store *store);
  * the handle is re-opened on the path. */
 ps_status ps_store_reopen(ps_store *store, bool *changed, ps_error *err);
 
-/* Number of documents; the committed revision (0 when unknown). */
+/* Number of documents; the committed revision (0 when unknown; of a sharded index the sum of
+ * the shards' revisions, which moves when any shard's does). */
 ps_status ps_store_doccount(ps_store *store, uint32_t *out, ps_error *err);
 ps_status ps_store_revision(ps_store *store, uint64_t *out, ps_error *err);
 /* Number of distinct terms (walks the whole term list: O(terms), meant for `stats`); total size
@@ -81,10 +121,23 @@ typedef void (*ps_store_kind_fn)(void *ctx, const char *prefix, const ps_store_k
 ps_status ps_store_term_kinds(ps_store *store, bool with_positions, ps_store_kind_fn fn, void *ctx,
                               ps_error *err);
 /* The size of each file in the database directory (Xapian's tables: postlist, position,
- * termlist, docdata; and any other file kept there), in directory order. name is valid during
- * the call only. */
+ * termlist, docdata; and any other file kept there), in directory order; of a sharded index
+ * also each local shard's ("shard-00/postlist.glass"). name is valid during the call only. */
 typedef void (*ps_store_file_fn)(void *ctx, const char *name, uint64_t bytes);
 ps_status ps_store_each_file(ps_store *store, ps_store_file_fn fn, void *ctx, ps_error *err);
+
+/* The shards (a plain database is one shard named by its path). Filled for shard i <
+ * ps_store_shard_count; strings owned by the store, valid until the next call on it. */
+typedef struct {
+    const char *name;  /* the stub line's path (as written) or HOST:PORT / :PROGRAM */
+    bool remote;
+    bool up;           /* answered at the last open, reopen or search */
+    const char *error; /* why it is down ("" when up) */
+    uint64_t revision; /* when up */
+    uint32_t documents;
+} ps_store_shard_info;
+size_t ps_store_shard_count(const ps_store *store);
+ps_status ps_store_shard(ps_store *store, size_t i, ps_store_shard_info *out, ps_error *err);
 
 /* ---- metadata (user metadata, committed with the transaction) ---------------------------- */
 
@@ -208,13 +261,18 @@ typedef struct {
                                     makes Xapian check every match; documents, not collapsed
                                     hits, are counted) */
     size_t nfacets;
-    int facet_distinct_slot;    /* -1: a facet count is a number of documents; else the number of
-                                   distinct values of this slot (e.g. ärende keys) among the
-                                   documents with that facet value — in the same single pass */
+    bool facet_pairs;           /* a value "V\0K" (a NUL inside) counts once for V per distinct K
+                                   (ärenden per kommun when K is the ärende key); values without
+                                   a NUL count documents. Xapian's ValueCountMatchSpy does the
+                                   counting, so it is exact on remote shards too */
+    int tiebreak_slot;          /* relevance sort: -1, equal weights in document id order; else
+                                   in the ascending order of this slot's values (unique values
+                                   make the order the same over any sharding). A value sort
+                                   is tie-free when its values are unique. */
     const unsigned *facet_value_bytes; /* NULL, or per facet slot: count by the first N bytes of
-                                          the value (0: the whole value), e.g. 7 of a date
-                                          "YYYY-MM-DD" counts months; only with
-                                          facet_distinct_slot >= 0 */
+                                          the value, before its NUL with facet_pairs (0: the
+                                          whole value), e.g. 7 of a date "YYYY-MM-DD" counts
+                                          months */
     uint32_t check_at_least;    /* 0: Xapian's default */
     double time_limit;          /* seconds; 0 = none. When it runs out Xapian stops looking past
                                    offset+limit (check_at_least is dropped): no error, the
@@ -243,7 +301,8 @@ typedef struct {
     uint32_t count;
 } ps_store_facet_value;
 
-/* Run query. opts NULL = defaults. *out (caller frees with ps_store_results_free) is set only on
+/* Run query. opts NULL = defaults. A remote shard that fails during the search is left out (the
+ * search runs again without it) and named by ps_store_results_missing. *out (caller frees with ps_store_results_free) is set only on
  * PS_OK. PS_ERR_INVALID for missing arguments; PS_ERR_XAPIAN / PS_ERR_NOMEM otherwise. A
  * read-only store whose revision was overwritten during the search reopens and retries. */
 ps_status ps_store_search(ps_store *store, const ps_store_query *query,
@@ -256,6 +315,9 @@ const ps_store_hit *ps_store_results_hit(const ps_store_results *res, size_t i);
 uint32_t ps_store_results_estimate(const ps_store_results *res);
 uint32_t ps_store_results_lower_bound(const ps_store_results *res);
 uint32_t ps_store_results_upper_bound(const ps_store_results *res);
+/* The shards that did not answer (results from the others); names owned by the results. */
+size_t ps_store_results_missing_count(const ps_store_results *res);
+const char *ps_store_results_missing(const ps_store_results *res, size_t i);
 /* Facet counts for opts->facet_slots[i], most frequent first, equal counts in byte order of
  * the value. Out-of-range i or j: 0 / NULL. */
 size_t ps_store_results_facet_count(const ps_store_results *res, size_t i);

@@ -169,6 +169,12 @@ static void usage(FILE *out)
           "  --source-url-prefix URL   public URL of the indexed folder: each ärende links to\n"
           "                            URL + path relative to the folder given\n"
           "  --threads N               parse/analyze threads (default: CPUs - 1, at least 1)\n"
+          "  --shards N                write a sharded index: DIR holds the Xapian stub XAPIANDB,\n"
+          "                            meta/ (metadata) and shard-00 .. shard-(N-1); a kommun's\n"
+          "                            ärenden all go to one shard (later runs keep the layout;\n"
+          "                            another N needs --full)\n"
+          "  --shard-by kommun|arende  what picks the shard (default kommun; arende spreads one\n"
+          "                            kommun's ärenden over the shards)\n"
           "  --lexicon FILE            lexicon (default: $PROTOKOLLSOK_LEXICON, else built-in)\n"
           "  --lexicon-copy            keep a copy of the lexicon in the index, for an index\n"
           "                            searched by another build (default: the index records\n"
@@ -200,7 +206,7 @@ static bool names_argument(const ps_error *err, const ps_indexer_opts *opts, int
 int ps_cli_index(int argc, char **argv)
 {
     enum { O_DB = 256, O_MANIFEST, O_FULL, O_NODELETE, O_BATCH, O_MAXBYTES, O_URL, O_THREADS,
-           O_LEXICON, O_LEXICON_COPY, O_QUIET, O_JSON, O_HELP };
+           O_LEXICON, O_LEXICON_COPY, O_QUIET, O_JSON, O_HELP, O_SHARDS, O_SHARD_BY };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"manifest", required_argument, NULL, O_MANIFEST},
@@ -210,6 +216,8 @@ int ps_cli_index(int argc, char **argv)
         {"max-bytes", required_argument, NULL, O_MAXBYTES},
         {"source-url-prefix", required_argument, NULL, O_URL},
         {"threads", required_argument, NULL, O_THREADS},
+        {"shards", required_argument, NULL, O_SHARDS},
+        {"shard-by", required_argument, NULL, O_SHARD_BY},
         {"lexicon", required_argument, NULL, O_LEXICON},
         {"lexicon-copy", no_argument, NULL, O_LEXICON_COPY},
         {"quiet", no_argument, NULL, O_QUIET},
@@ -219,7 +227,7 @@ int ps_cli_index(int argc, char **argv)
     };
     ps_indexer_opts opts;
     ps_indexer_opts_init(&opts);
-    const char *db_opt = NULL;
+    const char *db_opt = NULL, *shard_by = NULL;
     bool json = false;
     ui u = {.tty = isatty(STDERR_FILENO) != 0, .t0 = now()};
     size_t n;
@@ -245,6 +253,17 @@ int ps_cli_index(int argc, char **argv)
                 return ps_cli_usage_error("index", "--threads wants 1..16, not '%s'", optarg);
             opts.threads = (unsigned)n;
             break;
+        case O_SHARDS:
+            if (!ps_cli_parse_size(optarg, &n) || n < 1 || n > 256)
+                return ps_cli_usage_error("index", "--shards wants 1..256, not '%s'", optarg);
+            opts.shards = (unsigned)n;
+            break;
+        case O_SHARD_BY:
+            if (strcmp(optarg, "kommun") != 0 && strcmp(optarg, "arende") != 0)
+                return ps_cli_usage_error("index", "--shard-by wants kommun or arende, not '%s'",
+                                          optarg);
+            shard_by = optarg;
+            break;
         case O_LEXICON: opts.lexicon_path = optarg; break;
         case O_LEXICON_COPY: opts.lexicon_copy = true; break;
         case O_QUIET: u.quiet = true; break;
@@ -255,6 +274,9 @@ int ps_cli_index(int argc, char **argv)
     }
     if (optind >= argc)
         return ps_cli_usage_error("index", "no files or directories to index given");
+    if (shard_by && !opts.shards)
+        return ps_cli_usage_error("index", "--shard-by needs --shards N");
+    opts.shard_by_arende = shard_by && strcmp(shard_by, "arende") == 0;
     opts.db_path = ps_cli_db_path(db_opt);
     opts.on_event = on_event;
     opts.event_ctx = &u;

@@ -40,6 +40,9 @@ static void usage(FILE *out)
         "                       the words of QUERY, if given, are marked\n"
         "  --marks ansi|stars|none  how matched words are marked (see below)\n"
         "  --exact              no spelling help: search exactly the words typed\n"
+        "  --shard-timeout MS   per operation on a remote shard (default 5000); one that does\n"
+        "                       not answer is left out and the answer says \"partial\"\n"
+        "  --require-all-shards fail (exit 5) instead of a partial answer\n"
         "  -h, --help           this help\n"
         "\n"
         "Query language:\n"
@@ -372,12 +375,15 @@ static const struct option search_opts[] = {
     {"show", required_argument, NULL, 'S'},
     {"marks", required_argument, NULL, 'm'},
     {"exact", no_argument, NULL, 'x'},
+    {"shard-timeout", required_argument, NULL, 'T'},
+    {"require-all-shards", no_argument, NULL, 'R'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
 typedef struct {
     const char *db, *show;
+    ps_searcher_opts sopts;
     bool json, csv, limit_given;
     marks_style marks;
     ps_search_request req;
@@ -434,6 +440,17 @@ static int parse_options(int argc, char **argv, cli_opts *o)
             break;
         case 'x':
             o->req.no_spelling = true;
+            break;
+        case 'T': {
+            size_t ms;
+            if (!ps_cli_parse_size(optarg, &ms) || ms < 1 || ms > 3600000)
+                return ps_cli_usage_error("search", "--shard-timeout wants 1..3600000 ms, not '%s'",
+                                          optarg);
+            o->sopts.shard_timeout = (double)ms / 1000.0;
+            break;
+        }
+        case 'R':
+            o->sopts.require_all_shards = true;
             break;
         case 'f':
             o->req.facets = true;
@@ -500,7 +517,7 @@ static int run(cli_opts *o, const char *q)
 {
     ps_error err;
     ps_searcher *s = NULL;
-    ps_status st = ps_searcher_open(ps_cli_db_path(o->db), &s, &err);
+    ps_status st = ps_searcher_open_opts(ps_cli_db_path(o->db), &o->sopts, &s, &err);
     if (st) {
         ps_cli_print_error("search", &err);
         return st == PS_ERR_NOMEM    ? PS_EXIT_FAILURE

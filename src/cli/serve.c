@@ -43,6 +43,10 @@ static void usage(FILE *out)
           "  --trust-proxy ADDR    the numeric address of a reverse proxy in front: its\n"
           "                        connections are not capped per address and the client\n"
           "                        address is its last X-Forwarded-For entry (from nobody else)\n"
+          "  --shard-timeout MS    per operation on a remote shard of a sharded index; one\n"
+          "                        that does not answer in time is left out (default 5000)\n"
+          "  --require-all-shards  answer 503 instead of a partial result when a shard is\n"
+          "                        missing\n"
           "  -h, --help            show this help\n"
           "\n"
           "Prints 'Listening on http://HOST:PORT/' once ready. Exit status: 0 after a clean\n"
@@ -100,7 +104,9 @@ int ps_cli_serve(int argc, char **argv)
         OPT_MAXIP,
         OPT_HEADER_TIMEOUT,
         OPT_MAXREQ,
-        OPT_TRUST_PROXY
+        OPT_TRUST_PROXY,
+        OPT_SHARD_TIMEOUT,
+        OPT_REQUIRE_ALL
     };
     static const struct option opts[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -118,6 +124,8 @@ int ps_cli_serve(int argc, char **argv)
         {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
         {"max-requests", required_argument, NULL, OPT_MAXREQ},
         {"trust-proxy", required_argument, NULL, OPT_TRUST_PROXY},
+        {"shard-timeout", required_argument, NULL, OPT_SHARD_TIMEOUT},
+        {"require-all-shards", no_argument, NULL, OPT_REQUIRE_ALL},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -185,6 +193,13 @@ int ps_cli_serve(int argc, char **argv)
         case 'h':
             usage(stdout);
             return PS_EXIT_OK;
+        case OPT_SHARD_TIMEOUT:
+            if (!parse_uint(optarg, 3600000, &cfg.shard_timeout_ms) || cfg.shard_timeout_ms == 0)
+                return ps_cli_usage_error("serve", "--shard-timeout wants 1 to 3600000 ms");
+            break;
+        case OPT_REQUIRE_ALL:
+            cfg.require_all_shards = true;
+            break;
         default:
             return ps_cli_usage_error("serve", "unknown option");
         }

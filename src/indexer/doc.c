@@ -350,6 +350,37 @@ void ps_indexer_built_clear(ps_indexer_built *b)
     b->id_term = NULL;
 }
 
+/* "value\0key" in slot (schema.h: facet counts of ärenden); nothing when value is empty. */
+static void set_facet_pair(ps_store_doc *doc, unsigned slot, const char *value, const char *key)
+{
+    if (!value || !*value)
+        return;
+    ps_buf b = PS_BUF_INIT;
+    ps_buf_puts(&b, value);
+    ps_buf_putc(&b, '\0');
+    ps_buf_puts(&b, key ? key : "");
+    if (!b.failed)
+        ps_store_doc_set_value(doc, slot, b.data, b.len);
+    ps_buf_free(&b);
+}
+
+/* PS_SLOT_ORDER (path + "#" + six-digit index, the tie-break of every sort) and
+ * PS_SLOT_DATE_ORDER (date + "\x1f" + the same: the date sort). */
+static void set_order(ps_store_doc *doc, const char *path, const char *index, const char *date)
+{
+    ps_buf b = PS_BUF_INIT;
+    ps_buf_puts(&b, date ? date : "");
+    ps_buf_putc(&b, '\x1f');
+    size_t order_at = b.len;
+    ps_buf_puts(&b, path);
+    ps_buf_puts(&b, index);
+    if (!b.failed) {
+        ps_store_doc_set_value(doc, PS_SLOT_DATE_ORDER, b.data, b.len);
+        ps_store_doc_set_value(doc, PS_SLOT_ORDER, b.data + order_at, b.len - order_at);
+    }
+    ps_buf_free(&b);
+}
+
 ps_status ps_indexer_build_doc(ps_analyzer *an, const ps_protocol_doc *pdoc, size_t i,
                                const ps_indexer_source *src, ps_indexer_built *out,
                                ps_error *err)
@@ -429,6 +460,13 @@ ps_status ps_indexer_build_doc(ps_analyzer *an, const ps_protocol_doc *pdoc, siz
     if (*year)
         set_value(d, PS_SLOT_YEAR, year);
     set_value(d, PS_SLOT_TYPE, ps_doc_type_name(a->type));
+    set_facet_pair(d, PS_SLOT_KOMMUN_KEY, a->kommun.value, a->key);
+    set_facet_pair(d, PS_SLOT_NAMND_KEY, a->namnd.value, a->key);
+    set_facet_pair(d, PS_SLOT_YEAR_KEY, year, a->key);
+    set_facet_pair(d, PS_SLOT_TYPE_KEY, ps_doc_type_name(a->type), a->key);
+    set_facet_pair(d, PS_SLOT_DATE_KEY, date, a->key);
+    snprintf(idbuf, sizeof idbuf, "#%06zu", i);
+    set_order(d, src->path, idbuf, date);
 
     char *data = build_data(a, src, out->id_term + strlen(PS_PREFIX_ID));
     if (!data) {

@@ -631,6 +631,7 @@ static bool index_file(const char *name)
 {
     size_t n = strlen(name);
     return strcmp(name, "iamglass") == 0 || strcmp(name, "flintlock") == 0 ||
+           strcmp(name, "XAPIANDB") == 0 ||
            strncmp(name, "lexicon.bin", 11) == 0 || (n > 6 && strcmp(name + n - 6, ".glass") == 0);
 }
 
@@ -691,7 +692,8 @@ static ps_status compact_in_place(const char *dir, ps_error *err)
     for (struct dirent *de; d && st == PS_OK && (de = readdir(d));) {
         size_t n = strlen(de->d_name);
         if (de->d_name[0] == '.' || strcmp(de->d_name, "iamglass") == 0 ||
-            strcmp(de->d_name, "flintlock") == 0 || (n > 6 && strcmp(de->d_name + n - 6, ".glass") == 0))
+            strcmp(de->d_name, "flintlock") == 0 || strcmp(de->d_name, "XAPIANDB") == 0 ||
+            (n > 6 && strcmp(de->d_name + n - 6, ".glass") == 0))
             continue;
         ps_buf_clear(&from);
         ps_buf_clear(&to);
@@ -1153,6 +1155,24 @@ static ps_status relearn(run_state *r, writer *w)
     return ensure_txn(w);
 }
 
+/* The writable store: sharded as asked, else as the index is (a --full rebuild keeps it). */
+static ps_status open_target(run_state *r, const ps_indexer_opts *opts, ps_error *err)
+{
+    unsigned nshards = opts->shards;
+    unsigned slot = opts->shard_by_arende ? PS_SLOT_KEY : PS_SLOT_KOMMUN;
+    ps_status st = PS_OK;
+    if (nshards == 0 && opts->full)
+        st = ps_store_sharding(r->db, &nshards, &slot, err);
+    if (st != PS_OK)
+        return st;
+    /* "<db>.new" is read by nobody until it is switched in: no fsync while it is built, and one
+     * when it is compacted (a crash of the machine meanwhile only loses the rebuild) */
+    unsigned flags = opts->full ? PS_STORE_NO_SYNC : 0;
+    if (nshards == 0)
+        return ps_store_open_write_flags(r->target, flags, &r->store, err);
+    return ps_store_open_write_sharded(r->target, nshards, slot, flags, &r->store, err);
+}
+
 static ps_status prepare(run_state *r, const char *const *paths, size_t npaths,
                          const ps_indexer_opts *opts, ps_error *err)
 {
@@ -1198,9 +1218,7 @@ static ps_status prepare(run_state *r, const char *const *paths, size_t npaths,
     if (opts->full && remove_tree(r->target) != 0)
         return ps_error_set(err, PS_ERR_IO, "cannot remove the unfinished rebuild %s: %s",
                             r->target, strerror(errno));
-    /* "<db>.new" is read by nobody until it is switched in: no fsync while it is built, and one
-     * when it is compacted (a crash of the machine meanwhile only loses the rebuild) */
-    st = ps_store_open_write_flags(r->target, opts->full ? PS_STORE_NO_SYNC : 0, &r->store, err);
+    st = open_target(r, opts, err);
     if (st == PS_OK && !opts->full)
         st = check_versions(r, ps_lexicon_version(r->lex), err);
     if (st == PS_OK)

@@ -180,13 +180,18 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
+/* A database directory, or a sharded index (the stub XAPIANDB beside its shards). */
 static bool is_xapian_db(const char *dir)
 {
-    ps_buf b = PS_BUF_INIT;
-    ps_buf_printf(&b, "%s/iamglass", dir);
-    struct stat sb;
-    bool yes = !b.failed && stat(b.data, &sb) == 0;
-    ps_buf_free(&b);
+    static const char *const marks[] = {"iamglass", "XAPIANDB"};
+    bool yes = false;
+    for (size_t i = 0; !yes && i < 2; i++) {
+        ps_buf b = PS_BUF_INIT;
+        ps_buf_printf(&b, "%s/%s", dir, marks[i]);
+        struct stat sb;
+        yes = !b.failed && stat(b.data, &sb) == 0;
+        ps_buf_free(&b);
+    }
     return yes;
 }
 

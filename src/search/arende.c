@@ -153,6 +153,36 @@ static bool count_term(void *ctx, const char *term, size_t len, uint32_t termfre
     return true;
 }
 
+/* [{"name","remote","state","error","revision","documents"}] of the store's shards. */
+static ps_status shards_json(ps_searcher *s, json_t **out, ps_error *err)
+{
+    *out = json_array();
+    if (!*out)
+        return ps_search_nomem(err);
+    for (size_t i = 0; i < ps_store_shard_count(s->store); i++) {
+        ps_store_shard_info sh;
+        ps_status st = ps_store_shard(s->store, i, &sh, err);
+        if (st) {
+            json_decref(*out);
+            *out = NULL;
+            return st;
+        }
+        json_t *o = json_pack("{s:s,s:b,s:s,s:s?,s:o,s:o}", "name", sh.name, "remote", sh.remote,
+                              "state", sh.up ? "up" : "down", "error", *sh.error ? sh.error : NULL,
+                              "revision",
+                              sh.up && !sh.remote ? json_integer((json_int_t)sh.revision)
+                                                  : json_null(),
+                              "documents",
+                              sh.up ? json_integer((json_int_t)sh.documents) : json_null());
+        if (!o || json_array_append_new(*out, o) != 0) {
+            json_decref(*out);
+            *out = NULL;
+            return ps_search_nomem(err);
+        }
+    }
+    return PS_OK;
+}
+
 ps_status ps_search_info(ps_searcher *s, json_t **out, ps_error *err)
 {
     *out = NULL;
@@ -179,6 +209,10 @@ ps_status ps_search_info(ps_searcher *s, json_t **out, ps_error *err)
         if (*out)
             json_object_set_new(*out, "learned_words",
                                 json_integer((json_int_t)ps_lexicon_learned_count(s->learned)));
+        json_t *shards = NULL;
+        if (*out && (st = shards_json(s, &shards, err)) == PS_OK &&
+            json_object_set_new(*out, "shards", shards) != 0)
+            st = ps_search_nomem(err);
         if (!*out)
             st = ps_search_nomem(err);
     }

@@ -17,7 +17,7 @@
 
 /* The facets, then the key: its number of distinct values is the exact number of ärenden. */
 const unsigned ps_search_facet_slots[PS_SEARCH_NFACETS + 1] = {
-    PS_SLOT_KOMMUN, PS_SLOT_NAMND, PS_SLOT_YEAR, PS_SLOT_TYPE, PS_SLOT_KEY};
+    PS_SLOT_KOMMUN_KEY, PS_SLOT_NAMND_KEY, PS_SLOT_YEAR_KEY, PS_SLOT_TYPE_KEY, PS_SLOT_KEY};
 const char *const ps_search_facet_names[PS_SEARCH_NFACETS] = {"kommun", "namnd", "year", "type"};
 
 json_t *ps_search_field_or_null(const json_t *data, const char *key)

@@ -18,6 +18,7 @@
 
 struct ps_searcher {
     char *path;
+    ps_searcher_opts opts;
     ps_store *store;
     ps_lexicon *lex;     /* the index's copy of the word lists' lexicon */
     ps_lexicon *learned; /* lex with the index's learned words (NULL: none) */
@@ -90,7 +91,8 @@ void ps_qbuild_free(ps_qbuild *b);
 /* ---- search/hits.c: the JSON of results (every json_t returned is a new reference) ---------- */
 
 #define PS_SEARCH_NFACETS 4
-/* The facet slots (kommun, nämnd, year, type) followed by PS_SLOT_KEY, and the facet names. */
+/* The facet slots (the "value\0key" pairs of kommun, nämnd, year, type) followed by
+ * PS_SLOT_KEY, and the facet names. */
 extern const unsigned ps_search_facet_slots[PS_SEARCH_NFACETS + 1];
 extern const char *const ps_search_facet_names[PS_SEARCH_NFACETS];
 

@@ -51,12 +51,17 @@ static ps_status check_schema(ps_searcher *s, ps_error *err)
  * version must be the one the index was built with, or query terms would not match. */
 static ps_status load_lexicon(ps_searcher *s, ps_error *err)
 {
+    /* A stub file: the lexicon beside it. */
+    struct stat sb;
+    bool file = stat(s->path, &sb) == 0 && S_ISREG(sb.st_mode);
+    const char *slash = file ? strrchr(s->path, '/') : NULL;
+    int dirlen = file ? (slash ? (int)(slash - s->path) : 1) : (int)strlen(s->path);
+    const char *dir = file && !slash ? "." : s->path;
     size_t n = strlen(s->path) + sizeof "/lexicon.bin";
     char *copy = malloc(n);
     if (!copy)
         return ps_search_nomem(err);
-    snprintf(copy, n, "%s/lexicon.bin", s->path);
-    struct stat sb;
+    snprintf(copy, n, "%.*s/lexicon.bin", dirlen, dir);
     ps_status st = ps_lexicon_load(stat(copy, &sb) == 0 ? copy : NULL, &s->lex, err);
     free(copy);
     if (st)
@@ -105,6 +110,12 @@ static ps_status load_learned(ps_searcher *s, ps_error *err)
 
 ps_status ps_searcher_open(const char *db_path, ps_searcher **out, ps_error *err)
 {
+    return ps_searcher_open_opts(db_path, NULL, out, err);
+}
+
+ps_status ps_searcher_open_opts(const char *db_path, const ps_searcher_opts *opts,
+                                ps_searcher **out, ps_error *err)
+{
     *out = NULL;
     ps_error_clear(err);
     ps_searcher *s = calloc(1, sizeof *s);
@@ -112,7 +123,10 @@ ps_status ps_searcher_open(const char *db_path, ps_searcher **out, ps_error *err
         free(s);
         return ps_search_nomem(err);
     }
-    ps_status st = ps_store_open_read(s->path, &s->store, err);
+    if (opts)
+        s->opts = *opts;
+    ps_store_open_opts so = {.remote_timeout = s->opts.shard_timeout};
+    ps_status st = ps_store_open_read_opts(s->path, &so, &s->store, err);
     if (st == PS_OK)
         st = check_schema(s, err);
     if (st == PS_OK)
@@ -293,19 +307,21 @@ static void search_opts(const run_state *r, ps_store_search_opts *o, uint32_t of
     o->offset = offset;
     o->limit = limit;
     o->collapse_slot = PS_SLOT_KEY;
+    o->tiebreak_slot = PS_SLOT_ORDER; /* the same order over any sharding */
+    o->facet_pairs = true;
     if (by_date(r)) {
         o->sort = r->req->ascending ? PS_SORT_VALUE_ASC : PS_SORT_VALUE_DESC;
-        o->sort_slot = PS_SLOT_DATE;
+        o->sort_slot = PS_SLOT_DATE_ORDER;
     }
     if (count == COUNT_FACETS) {
         /* the facets, the ärende key (the exact total), the date cut to its month (histogram) */
-        static const unsigned with_months[] = {PS_SLOT_KOMMUN, PS_SLOT_NAMND, PS_SLOT_YEAR,
-                                               PS_SLOT_TYPE,   PS_SLOT_KEY,   PS_SLOT_DATE};
+        static const unsigned with_months[] = {PS_SLOT_KOMMUN_KEY, PS_SLOT_NAMND_KEY,
+                                               PS_SLOT_YEAR_KEY,   PS_SLOT_TYPE_KEY,
+                                               PS_SLOT_KEY,        PS_SLOT_DATE_KEY};
         static const unsigned month_bytes[] = {0, 0, 0, 0, 0, 7};
         o->facet_slots = r->months ? with_months : ps_search_facet_slots;
         o->facet_value_bytes = r->months ? month_bytes : NULL;
         o->nfacets = PS_SEARCH_NFACETS + 1 + r->months;
-        o->facet_distinct_slot = PS_SLOT_KEY;
     } else if (count == COUNT_EXACT) {
         o->facet_slots = ps_search_facet_slots + PS_SEARCH_NFACETS;
         o->nfacets = 1;
@@ -344,7 +360,7 @@ static ps_status dnr_hits(run_state *r, const char *also, count_mode count, ps_s
     ps_store_search_opts o;
     search_opts(r, &o, 0, DNR_HITS_MAX, count);
     o.sort = PS_SORT_VALUE_DESC;
-    o.sort_slot = PS_SLOT_DATE;
+    o.sort_slot = PS_SLOT_DATE_ORDER;
     st = ps_store_search(r->s->store, q, &o, res, err);
     ps_store_query_free(q);
     return st;
@@ -519,8 +535,9 @@ static const char *fallback_name(unsigned mode)
 }
 
 /* Facet counts of ärenden (not documents): the store counts, per value, the distinct ärende
- * keys among the matching documents in the same pass as the search (facet_distinct_slot), so a
- * count is exactly the total the same search filtered on that value gives. The dnr-first hits
+ * keys among the matching documents in the same pass as the search (facet_pairs over the
+ * "value\0key" slots, exact on remote shards too), so a count is exactly the total the same
+ * search filtered on that value gives. The dnr-first hits
  * and the rest are disjoint sets of ärenden, so their counts add up. The most frequent
  * FACET_VALUES_MAX values of each facet are kept. */
 static ps_status facets_json(const pages *p, json_t **out, ps_error *err)
@@ -539,6 +556,40 @@ static ps_status facets_json(const pages *p, json_t **out, ps_error *err)
     }
     *out = res;
     return PS_OK;
+}
+
+/* The shards the page's searches went without, as a JSON array (NULL on out-of-memory). */
+static json_t *missing_shards(const pages *p)
+{
+    json_t *a = json_array();
+    const ps_store_results *both[2] = {p->dres, p->res};
+    for (size_t r = 0; a && r < 2; r++) {
+        for (size_t i = 0; both[r] && i < ps_store_results_missing_count(both[r]); i++) {
+            const char *name = ps_store_results_missing(both[r], i);
+            bool seen = false;
+            size_t j;
+            json_t *v;
+            json_array_foreach(a, j, v) seen = seen || strcmp(json_string_value(v), name) == 0;
+            if (!seen && json_array_append_new(a, json_string(name)) != 0) {
+                json_decref(a);
+                return NULL;
+            }
+        }
+    }
+    return a;
+}
+
+static ps_status unavailable(const json_t *missing, ps_error *err)
+{
+    ps_buf b = PS_BUF_INIT;
+    size_t i;
+    json_t *v;
+    json_array_foreach(missing, i, v) ps_buf_printf(&b, "%s%s", i ? ", " : "", json_string_value(v));
+    ps_status st = ps_error_set(err, PS_ERR_UNAVAILABLE,
+                                "not every shard of the index answered (missing: %s)",
+                                b.failed ? "?" : b.data);
+    ps_buf_free(&b);
+    return st;
 }
 
 static ps_status add_request_filters(run_state *r, const ps_search_request *req, ps_error *err)
@@ -612,6 +663,11 @@ static ps_status run_once(ps_searcher *s, const ps_search_request *req, double t
             pages_free(&c);
         }
     }
+    json_t *missing = st == PS_OK ? missing_shards(&p) : NULL;
+    if (st == PS_OK && !missing)
+        st = ps_search_nomem(err);
+    if (st == PS_OK && json_array_size(missing) > 0 && s->opts.require_all_shards)
+        st = unavailable(missing, err);
     json_t *facets = NULL, *histogram = NULL;
     if (st == PS_OK && req->facets) {
         histogram = ps_search_histogram_json(p.dres, p.res, r.months, r.from, r.to);
@@ -644,13 +700,17 @@ static ps_status run_once(ps_searcher *s, const ps_search_request *req, double t
                          facets ? facets : json_null(), "histogram",
                          histogram ? histogram : json_null(), "dnr", r.query->dnr);
         free(parsed);
-        if (*out && json_object_set(*out, "expansions", expansions) != 0) {
+        if (*out && (json_object_set(*out, "expansions", expansions) != 0 ||
+                     json_object_set_new(*out, "partial",
+                                         json_boolean(json_array_size(missing) > 0)) != 0 ||
+                     json_object_set(*out, "missing_shards", missing) != 0)) {
             json_decref(*out);
             *out = NULL;
         }
         if (!*out)
             st = ps_search_nomem(err);
     }
+    json_decref(missing);
     json_decref(hits);
     json_decref(facets);
     json_decref(histogram);

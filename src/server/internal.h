@@ -67,6 +67,7 @@ typedef struct {
 
 struct ps_server {
     char *db_path;
+    ps_searcher_opts sopts;
     char *host;
     char *web_real;     /* realpath of web_dir */
     char *sources_real; /* realpath of sources_dir or NULL */

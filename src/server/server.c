@@ -30,6 +30,7 @@ void ps_server_config_init(ps_server_config *c)
 {
     memset(c, 0, sizeof *c);
     c->db_path = "index";
+    c->shard_timeout_ms = 5000;
     c->host = "127.0.0.1";
     c->port = 8080;
     c->web_dir = PS_WEB_DIR;
@@ -88,7 +89,7 @@ ps_srv_slot *ps_srv_searcher_acquire(ps_server *s, ps_error *err)
 
     double now = ps_srv_now();
     if (!slot->searcher) {
-        ps_status st = ps_searcher_open(s->db_path, &slot->searcher, err);
+        ps_status st = ps_searcher_open_opts(s->db_path, &s->sopts, &slot->searcher, err);
         if (st != PS_OK) {
             slot->searcher = NULL;
             ps_srv_searcher_release(s, slot);
@@ -114,7 +115,7 @@ void ps_srv_searcher_refresh(ps_server *s, ps_srv_slot *slot)
     ps_searcher *fresh = NULL;
     ps_error err2;
     ps_error_clear(&err2);
-    if (ps_searcher_open(s->db_path, &fresh, &err2) == PS_OK) {
+    if (ps_searcher_open_opts(s->db_path, &s->sopts, &fresh, &err2) == PS_OK) {
         ps_searcher_close(slot->searcher);
         slot->searcher = fresh;
         return;
@@ -425,6 +426,8 @@ ps_status ps_server_start(const ps_server_config *c, ps_server **out, ps_error *
     if (!s)
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
     s->db_path = strdup(c->db_path ? c->db_path : "index");
+    s->sopts.shard_timeout = c->shard_timeout_ms / 1000.0;
+    s->sopts.require_all_shards = c->require_all_shards;
     s->host = strdup(c->host ? c->host : "127.0.0.1");
     s->log = c->log;
     s->log_queries = c->log_queries;
@@ -456,7 +459,7 @@ ps_status ps_server_start(const ps_server_config *c, ps_server **out, ps_error *
         st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
     if (st == PS_OK) {
         /* Open one searcher now so that a missing index is reported at start, not per request. */
-        st = ps_searcher_open(s->db_path, &s->pool.slots[0].searcher, err);
+        st = ps_searcher_open_opts(s->db_path, &s->sopts, &s->pool.slots[0].searcher, err);
         s->pool.slots[0].last_check = ps_srv_now();
     }
     if (st == PS_OK)

@@ -17,6 +17,14 @@
  *   ones recorded at open and opens the path afresh when they differ.
  * - Results own copies of every string they hand out (a std::deque never moves its elements,
  *   so the c_str() pointers stay valid until ps_store_results_free).
+ * - Shards (store.h): a reader of a stub opens every line as its own Database (so each shard's
+ *   state, revision and count are known, and a remote one that fails is left out) and combines
+ *   the ones that are up with add_database. A NetworkError during a read reconnects every
+ *   remote shard afresh (after a failed exchange a connection may hold an unread reply, so none
+ *   is reused) and runs the read again without the ones that do not answer. A shard that is
+ *   down is tried again by ps_store_reopen, at most every RETRY_SECONDS.
+ * - A sharded writer keeps one WritableDatabase per line: writers[0] is the first line (the
+ *   metadata), the others take the documents, routed by a hash of one value.
  */
 extern "C" {
 #include "protokollsok/store.h"
@@ -31,11 +39,15 @@ extern "C" {
 #include <unistd.h>
 #include <errno.h>
 
+#include <ftw.h>
+#include <time.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -43,13 +55,37 @@ extern "C" {
 #include <string>
 #include <vector>
 
+namespace
+{
+
+/* One line of a stub database. */
+struct Shard {
+    enum class Kind { local, tcp, prog } kind = Kind::local;
+    std::string name; /* as written: the path, HOST:PORT or :PROGRAM ARGS */
+    std::string path; /* local: resolved against the stub's directory; prog: the program */
+    std::string host, args;
+    unsigned port = 0;
+    Xapian::Database db; /* valid while up */
+    bool up = false;
+    std::string error;    /* why it is down */
+    double retry_at = 0;  /* monotonic seconds: when to try a down shard again */
+};
+
+} // namespace
+
 struct ps_store {
     std::string path;
     bool writable = false;
     bool in_txn = false;
-    Xapian::Database db;          /* every read goes through this handle */
-    Xapian::WritableDatabase wdb; /* only when writable */
-    dev_t dev = 0;                /* identity of the directory at open, to notice a rename swap */
+    Xapian::Database db; /* every read goes through this handle (all shards that are up) */
+    /* Writable stores: one database, or (sharded) writers[0] the metadata and the others the
+     * documents, routed by a hash of the value in route_slot. */
+    std::vector<Xapian::WritableDatabase> writers;
+    Xapian::valueno route_slot = 0;
+    bool sharded = false; /* path is a stub */
+    std::vector<Shard> shards; /* readers of a stub */
+    unsigned timeout_ms = 5000;
+    dev_t dev = 0; /* identity of the directory (or stub file) at open, to notice a rename swap */
     ino_t ino = 0;
 };
 
@@ -69,6 +105,7 @@ struct ps_store_results {
     std::deque<std::string> strings; /* owns every string a hit or facet points to */
     std::vector<ps_store_hit> hits;
     std::vector<std::vector<ps_store_facet_value>> facets;
+    std::vector<const char *> missing; /* shards that did not answer */
     uint32_t estimate = 0, lower = 0, upper = 0;
 };
 
@@ -155,6 +192,177 @@ bool path_identity(const std::string &path, dev_t *dev, ino_t *ino)
     return true;
 }
 
+constexpr double RETRY_SECONDS = 5.0;
+
+double monotonic_seconds()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The stub file path names (a file, or a directory with XAPIANDB), or "" when it is none. */
+std::string stub_of(const std::string &path)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return std::string();
+    if (S_ISREG(st.st_mode))
+        return path;
+    std::string inside = path + "/XAPIANDB";
+    if (S_ISDIR(st.st_mode) && stat(inside.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        return inside;
+    return std::string();
+}
+
+/* The lines of a stub (Xapian's format, store.h). Throws DatabaseOpeningError naming the file
+ * and line of a line it cannot read. */
+std::vector<Shard> parse_stub(const std::string &stub)
+{
+    std::ifstream in(stub);
+    if (!in)
+        throw Xapian::DatabaseNotFoundError("cannot read the stub " + stub + ": " +
+                                            strerror(errno));
+    std::string dir = stub.substr(0, stub.rfind('/') == std::string::npos ? 0 : stub.rfind('/'));
+    std::vector<Shard> shards;
+    std::string line;
+    for (unsigned no = 1; std::getline(in, line); no++) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+            line.pop_back();
+        if (line.empty() || line[0] == '#')
+            continue;
+        size_t sp = line.find(' ');
+        std::string type = line.substr(0, sp), rest = sp == std::string::npos ? "" : line.substr(sp + 1);
+        Shard sh;
+        sh.name = rest;
+        if ((type == "glass" || type == "auto") && !rest.empty()) {
+            sh.path = rest[0] == '/' || dir.empty() ? rest : dir + "/" + rest;
+        } else if (type == "remote" && rest.size() > 1 && rest[0] == ':') {
+            sh.kind = Shard::Kind::prog;
+            size_t a = rest.find(' ');
+            sh.path = rest.substr(1, a == std::string::npos ? std::string::npos : a - 1);
+            sh.args = a == std::string::npos ? "" : rest.substr(a + 1);
+        } else if (type == "remote" && rest.rfind(':') != std::string::npos &&
+                   rest.rfind(':') > 0) {
+            sh.kind = Shard::Kind::tcp;
+            size_t c = rest.rfind(':');
+            sh.host = rest.substr(0, c);
+            if (sh.host.size() > 2 && sh.host.front() == '[' && sh.host.back() == ']')
+                sh.host = sh.host.substr(1, sh.host.size() - 2);
+            char *end = nullptr;
+            unsigned long port = strtoul(rest.c_str() + c + 1, &end, 10);
+            if (!end || *end || port == 0 || port > 65535)
+                throw Xapian::DatabaseOpeningError(stub + ":" + std::to_string(no) +
+                                                   ": bad port (remote HOST:PORT)");
+            sh.port = static_cast<unsigned>(port);
+        } else {
+            throw Xapian::DatabaseOpeningError(
+                stub + ":" + std::to_string(no) +
+                ": bad line (expected \"glass PATH\", \"auto PATH\", \"remote HOST:PORT\" or "
+                "\"remote :PROGRAM ARGS\")");
+        }
+        shards.push_back(std::move(sh));
+    }
+    if (shards.empty())
+        throw Xapian::DatabaseOpeningError(stub + ": the stub lists no database");
+    return shards;
+}
+
+/* Open one shard. A local one that fails throws (a missing or damaged directory is the
+ * operator's to fix); a remote one that fails is marked down with the reason. */
+void connect_shard(Shard &sh, unsigned timeout_ms)
+{
+    if (sh.kind == Shard::Kind::local) {
+        sh.db = Xapian::Database(sh.path);
+        sh.up = true;
+        sh.error.clear();
+        return;
+    }
+    try {
+        sh.db = sh.kind == Shard::Kind::tcp
+                    ? Xapian::Remote::open(sh.host, sh.port, timeout_ms, timeout_ms)
+                    : Xapian::Remote::open(sh.path, sh.args, timeout_ms);
+        sh.up = true;
+        sh.error.clear();
+    } catch (const Xapian::Error &e) {
+        sh.db = Xapian::Database();
+        sh.up = false;
+        sh.error = std::string(e.get_type()) + ": " + e.get_msg();
+        sh.retry_at = monotonic_seconds() + RETRY_SECONDS;
+    }
+}
+
+/* store->db over the shards that are up. */
+void combine(ps_store *store)
+{
+    Xapian::Database all;
+    for (const Shard &sh : store->shards)
+        if (sh.up)
+            all.add_database(sh.db);
+    store->db = all;
+}
+
+/* (Re)open every line of the stub at store->path. */
+void open_stub(ps_store *store)
+{
+    std::vector<Shard> shards = parse_stub(stub_of(store->path));
+    for (Shard &sh : shards)
+        connect_shard(sh, store->timeout_ms);
+    store->shards = std::move(shards);
+    combine(store);
+    bool any = false;
+    std::string why;
+    for (const Shard &sh : store->shards) {
+        any = any || sh.up;
+        if (!sh.up)
+            why += (why.empty() ? "" : "; ") + sh.name + ": " + sh.error;
+    }
+    if (!any)
+        throw Xapian::NetworkError("no shard of " + store->path + " answered (" + why + ")");
+}
+
+/* After a failed exchange with a remote shard: every remote shard gets a new connection. */
+void reconnect_remote(ps_store *store)
+{
+    for (Shard &sh : store->shards)
+        if (sh.kind != Shard::Kind::local && sh.up)
+            connect_shard(sh, store->timeout_ms);
+    combine(store);
+}
+
+/* Shards: each up one re-read (a remote one that fails goes down), each down one whose retry
+ * time has come tried again. True when a revision moved or a shard came or went. */
+bool refresh_shards(ps_store *store)
+{
+    bool changed = false;
+    double now = monotonic_seconds();
+    for (Shard &sh : store->shards) {
+        if (sh.up) {
+            try {
+                if (sh.kind == Shard::Kind::local) {
+                    Xapian::rev before = sh.db.get_revision();
+                    sh.db.reopen();
+                    changed = changed || sh.db.get_revision() != before;
+                } else {
+                    changed = sh.db.reopen() || changed;
+                }
+            } catch (const Xapian::NetworkError &e) {
+                sh.db = Xapian::Database();
+                sh.up = false;
+                sh.error = std::string(e.get_type()) + ": " + e.get_msg();
+                sh.retry_at = now + RETRY_SECONDS;
+                changed = true;
+            }
+        } else if (now >= sh.retry_at) {
+            connect_shard(sh, store->timeout_ms);
+            changed = changed || sh.up;
+        }
+    }
+    if (changed)
+        combine(store);
+    return changed;
+}
+
 /* Bring a read-only store to the latest committed revision; true when it moved. When the
  * directory at the path is no longer the one opened (swapped by rename), open the path afresh:
  * Database::reopen() would keep reading the old directory. */
@@ -163,18 +371,25 @@ bool refresh(ps_store *store)
     dev_t dev;
     ino_t ino;
     if (path_identity(store->path, &dev, &ino) && (dev != store->dev || ino != store->ino)) {
-        store->db = Xapian::Database(store->path);
+        if (store->sharded)
+            open_stub(store);
+        else
+            store->db = Xapian::Database(store->path);
         store->dev = dev;
         store->ino = ino;
         return true;
     }
+    if (store->sharded)
+        return refresh_shards(store);
     Xapian::rev before = store->db.get_revision();
     store->db.reopen();
     return store->db.get_revision() != before;
 }
 
 /* Run body() and catch everything. A read-only store whose revision vanished under a read
- * (DatabaseModifiedError) is refreshed and the body retried. */
+ * (DatabaseModifiedError) is refreshed and the body retried; a sharded one whose remote shard
+ * failed (NetworkError) reconnects its remote shards and runs the body again without the ones
+ * that do not answer. */
 template <typename F> ps_status guard(ps_store *store, ps_error *err, F &&body) noexcept
 {
     const char *path = store ? store->path.c_str() : nullptr;
@@ -187,6 +402,14 @@ template <typename F> ps_status guard(ps_store *store, ps_error *err, F &&body) 
                 return translate_current(path, Doing::other, err);
             try {
                 refresh(store);
+            } catch (...) {
+                return translate_current(path, Doing::other, err);
+            }
+        } catch (const Xapian::NetworkError &) {
+            if (!store || !store->sharded || attempt >= 2)
+                return translate_current(path, Doing::other, err);
+            try {
+                reconnect_remote(store);
             } catch (...) {
                 return translate_current(path, Doing::other, err);
             }
@@ -334,17 +557,18 @@ bool move_files(const std::string &from, const std::string &to, const char *last
     return ok && rename((from + "/" + last).c_str(), (to + "/" + last).c_str()) == 0;
 }
 
-/* Remove a flat directory of files (a staging directory of our own). */
-void remove_flat_dir(const std::string &dir)
+int remove_entry(const char *path, const struct stat *, int, struct FTW *)
 {
-    if (DIR *d = opendir(dir.c_str())) {
-        while (struct dirent *e = readdir(d))
-            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
-                unlink((dir + "/" + e->d_name).c_str());
-        closedir(d);
-    }
-    rmdir(dir.c_str());
+    return remove(path);
 }
+
+/* Remove a staging directory of our own (with the shard directories of a sharded one). */
+void remove_staging(const std::string &dir)
+{
+    nftw(dir.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void move_into(const std::string &staging, const std::string &path, const char *last);
 
 /* A new database appears at path only whole (false with errno: a directory cannot be made): it is
  * created and committed empty in the sibling PATH.creating, then renamed to path in one step; when
@@ -357,7 +581,7 @@ bool create_whole(const std::string &path)
     if (stat((path + "/iamglass").c_str(), &st) == 0)
         return true;
     std::string staging = path + ".creating";
-    remove_flat_dir(staging);
+    remove_staging(staging);
     if (!make_dirs(staging))
         return false;
     {
@@ -366,15 +590,101 @@ bool create_whole(const std::string &path)
         fresh.close();
     }
     unlink((staging + "/flintlock").c_str());
-    /* No directory (or an empty one) at path: one atomic rename. Else (index/ with its README)
-     * move the files in. */
+    move_into(staging, path, "iamglass");
+    return true;
+}
+
+/* Put the finished staging directory at path: one atomic rename when there is no directory
+ * (or an empty one) at path; else (index/ with its README) its entries are moved in, `last`
+ * (the file that makes it a database) after all others. */
+void move_into(const std::string &staging, const std::string &path, const char *last)
+{
     if (rename(staging.c_str(), path.c_str()) == 0)
-        return true;
-    if (!move_files(staging, path, "iamglass"))
+        return;
+    if (!move_files(staging, path, last))
         throw Xapian::DatabaseCreateError("cannot move the new database into " + path + ": " +
                                           strerror(errno));
     rmdir(staging.c_str());
-    return true;
+}
+
+const char *const ROUTE_KEY = "ps.shard_route"; /* "<slot> <shards>" in the first database */
+
+std::string shard_name(unsigned i)
+{
+    char name[32];
+    snprintf(name, sizeof name, "shard-%02u", i);
+    return name;
+}
+
+/* A sharded index appears at path only whole, like a single database (create_whole): the
+ * databases and the stub are made in PATH.creating, the stub last, then moved in. */
+void create_sharded_whole(const std::string &path, unsigned nshards, unsigned slot)
+{
+    std::string staging = path + ".creating";
+    remove_staging(staging);
+    if (!make_dirs(staging))
+        throw Xapian::DatabaseCreateError("cannot create the directory " + staging + ": " +
+                                          strerror(errno));
+    std::string stub = "# protokollsok sharded index: the metadata, then the shards (store.h)\n"
+                       "glass meta\n";
+    for (unsigned i = 0; i <= nshards; i++) {
+        std::string name = i == 0 ? "meta" : shard_name(i - 1);
+        Xapian::WritableDatabase fresh(staging + "/" + name, Xapian::DB_CREATE);
+        if (i == 0)
+            fresh.set_metadata(ROUTE_KEY, std::to_string(slot) + " " + std::to_string(nshards));
+        else
+            stub += "glass " + name + "\n";
+        fresh.commit();
+        fresh.close();
+        unlink((staging + "/" + name + "/flintlock").c_str());
+    }
+    std::string tmp = staging + "/XAPIANDB";
+    std::ofstream out(tmp);
+    out << stub;
+    out.close();
+    if (!out)
+        throw Xapian::DatabaseCreateError("cannot write " + tmp);
+    move_into(staging, path, "XAPIANDB");
+}
+
+/* Xapian's flags for ours (PS_STORE_NO_SYNC). */
+int db_flags(unsigned flags)
+{
+    return flags & PS_STORE_NO_SYNC ? Xapian::DB_NO_SYNC : 0;
+}
+
+/* FNV-1a: the same value goes to the same shard in every run and on every machine. */
+uint64_t route_hash(const std::string &v)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : v) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Open the stub's databases for writing (all local); writers[0] is the metadata. */
+void open_sharded_writers(ps_store *s, const std::string &stub, int flags)
+{
+    for (Shard &sh : parse_stub(stub)) {
+        if (sh.kind != Shard::Kind::local)
+            throw Xapian::InvalidArgumentError(
+                stub + " names the remote shard " + sh.name +
+                ": write on the machine that holds the shard directories");
+        s->writers.emplace_back(sh.path, Xapian::DB_OPEN | flags);
+        s->shards.push_back(sh);
+        s->shards.back().up = true;
+    }
+    if (s->writers.size() < 2)
+        throw Xapian::InvalidArgumentError(stub + " lists no shard after the metadata database");
+    std::string route = s->writers[0].get_metadata(ROUTE_KEY);
+    s->route_slot = static_cast<Xapian::valueno>(strtoul(route.c_str(), nullptr, 10));
+    Xapian::Database all;
+    for (const auto &w : s->writers)
+        all.add_database(w);
+    s->db = all;
+    s->sharded = true;
 }
 
 } // namespace
@@ -383,16 +693,28 @@ bool create_whole(const std::string &path)
 
 extern "C" ps_status ps_store_open_read(const char *path, ps_store **out, ps_error *err)
 {
+    return ps_store_open_read_opts(path, nullptr, out, err);
+}
+
+extern "C" ps_status ps_store_open_read_opts(const char *path, const ps_store_open_opts *opts,
+                                             ps_store **out, ps_error *err)
+{
     if (ps_status st = check_open_args(path, out, __func__, err); st != PS_OK)
         return st;
     try {
         ps_error_clear(err);
         std::unique_ptr<ps_store> s(new ps_store);
         s->path = path;
+        if (opts && opts->remote_timeout > 0)
+            s->timeout_ms = static_cast<unsigned>(std::min(opts->remote_timeout, 3600.0) * 1000);
         /* Identity first: a swap between the two steps then costs one extra reopen later,
          * instead of going unnoticed. */
         path_identity(s->path, &s->dev, &s->ino);
-        s->db = Xapian::Database(s->path);
+        s->sharded = !stub_of(s->path).empty();
+        if (s->sharded)
+            open_stub(s.get());
+        else
+            s->db = Xapian::Database(s->path);
         *out = s.release();
         return PS_OK;
     } catch (...) {
@@ -414,13 +736,17 @@ extern "C" ps_status ps_store_open_write_flags(const char *path, unsigned flags,
         ps_error_clear(err);
         std::unique_ptr<ps_store> s(new ps_store);
         s->path = path;
-        if (!create_whole(s->path))
-            return ps_error_set(err, PS_ERR_IO, "cannot create the directory %s: %s", path,
-                                strerror(errno));
-        s->wdb = Xapian::WritableDatabase(
-            s->path, Xapian::DB_CREATE_OR_OPEN | (flags & PS_STORE_NO_SYNC ? Xapian::DB_NO_SYNC : 0));
-        s->db = s->wdb;
         s->writable = true;
+        std::string stub = stub_of(s->path);
+        if (!stub.empty()) {
+            open_sharded_writers(s.get(), stub, db_flags(flags));
+        } else {
+            if (!create_whole(s->path))
+                return ps_error_set(err, PS_ERR_IO, "cannot create the directory %s: %s", path,
+                                    strerror(errno));
+            s->writers.emplace_back(s->path, Xapian::DB_CREATE_OR_OPEN | db_flags(flags));
+            s->db = s->writers[0];
+        }
         path_identity(s->path, &s->dev, &s->ino);
         *out = s.release();
         return PS_OK;
@@ -443,6 +769,31 @@ bool sync_path(const std::string &path)
     errno = e;
     return ok;
 }
+
+/* Compact the single database from into to, then sync every file of it and the directory
+ * (the one sync of a build that ran without). Throws Xapian's errors. */
+ps_status compact_one(const std::string &from, const std::string &to, ps_error *err)
+{
+    {
+        Xapian::Database db(from);
+        db.compact(to, Xapian::DBCOMPACT_NO_RENUMBER);
+    }
+    std::unique_ptr<DIR, int (*)(DIR *)> dir(opendir(to.c_str()), closedir);
+    if (!dir)
+        return ps_error_set(err, PS_ERR_IO, "cannot list the compacted database %s: %s",
+                            to.c_str(), strerror(errno));
+    std::string file;
+    for (struct dirent *e; (e = readdir(dir.get())) != nullptr;) {
+        struct stat st;
+        file = to + "/" + e->d_name;
+        if (lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && !sync_path(file))
+            return ps_error_set(err, PS_ERR_IO, "cannot sync %s: %s", file.c_str(),
+                                strerror(errno));
+    }
+    if (!sync_path(to))
+        return ps_error_set(err, PS_ERR_IO, "cannot sync %s: %s", to.c_str(), strerror(errno));
+    return PS_OK;
+}
 } // namespace
 
 extern "C" ps_status ps_store_compact(const char *from, const char *to, ps_error *err)
@@ -451,28 +802,99 @@ extern "C" ps_status ps_store_compact(const char *from, const char *to, ps_error
         return ps_error_set(err, PS_ERR_INVALID, "ps_store_compact: missing path");
     try {
         ps_error_clear(err);
+        std::string stub = stub_of(from);
+        if (stub.empty())
+            return compact_one(from, to, err);
+        /* A sharded index: each database compacted on its own (the stub names them relative
+         * to it), the stub copied last. */
+        if (mkdir(to, 0777) != 0)
+            return ps_error_set(err, PS_ERR_IO, "cannot create %s: %s", to, strerror(errno));
+        for (const Shard &sh : parse_stub(stub)) {
+            if (sh.kind != Shard::Kind::local || sh.name.find('/') != std::string::npos)
+                return ps_error_set(err, PS_ERR_INVALID,
+                                    "%s: only a stub of shards inside its directory can be "
+                                    "compacted (line \"%s\")",
+                                    stub.c_str(), sh.name.c_str());
+            if (ps_status st = compact_one(sh.path, std::string(to) + "/" + sh.name, err))
+                return st;
+        }
+        std::ifstream in(stub, std::ios::binary);
+        std::string copy = std::string(to) + "/XAPIANDB";
         {
-            Xapian::Database db(from);
-            db.compact(to, Xapian::DBCOMPACT_NO_RENUMBER);
+            std::ofstream outf(copy, std::ios::binary);
+            outf << in.rdbuf();
+            if (!outf.flush())
+                return ps_error_set(err, PS_ERR_IO, "cannot write %s", copy.c_str());
         }
-        /* the one sync of a build that ran without: every table, then the directory */
-        std::unique_ptr<DIR, int (*)(DIR *)> dir(opendir(to), closedir);
-        if (!dir)
-            return ps_error_set(err, PS_ERR_IO, "cannot list the compacted database %s: %s", to,
-                                strerror(errno));
-        std::string file;
-        for (struct dirent *e; (e = readdir(dir.get())) != nullptr;) {
-            struct stat st;
-            file = std::string(to) + "/" + e->d_name;
-            if (lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && !sync_path(file))
-                return ps_error_set(err, PS_ERR_IO, "cannot sync %s: %s", file.c_str(),
-                                    strerror(errno));
-        }
-        if (!sync_path(to))
+        if (!sync_path(copy) || !sync_path(to))
             return ps_error_set(err, PS_ERR_IO, "cannot sync %s: %s", to, strerror(errno));
         return PS_OK;
     } catch (...) {
         return translate_current(from, Doing::other, err);
+    }
+}
+
+extern "C" ps_status ps_store_open_write_sharded(const char *path, unsigned nshards,
+                                                 unsigned route_slot, unsigned flags,
+                                                 ps_store **out, ps_error *err)
+{
+    if (ps_status st = check_open_args(path, out, __func__, err); st != PS_OK)
+        return st;
+    if (nshards < 1 || nshards > 256)
+        return ps_error_set(err, PS_ERR_INVALID, "%u shards: give 1 to 256", nshards);
+    struct stat st;
+    if (stat((std::string(path) + "/iamglass").c_str(), &st) == 0)
+        return ps_error_set(err, PS_ERR_VERSION,
+                            "%s is a single database, not a sharded one: rebuild it with "
+                            "`protokollsok index --full --shards %u`",
+                            path, nshards);
+    try {
+        ps_error_clear(err);
+        if (stub_of(path).empty())
+            create_sharded_whole(path, nshards, route_slot);
+        ps_status status = ps_store_open_write_flags(path, flags, out, err);
+        if (status != PS_OK)
+            return status;
+        std::string want = std::to_string(route_slot) + " " + std::to_string(nshards);
+        std::string have = (*out)->writers[0].get_metadata(ROUTE_KEY);
+        if (have != want) {
+            ps_store_close(*out);
+            *out = nullptr;
+            return ps_error_set(err, PS_ERR_VERSION,
+                                "%s is sharded otherwise (slot and shards \"%s\", asked for "
+                                "\"%s\"): rebuild it with `protokollsok index --full`",
+                                path, have.c_str(), want.c_str());
+        }
+        return PS_OK;
+    } catch (...) {
+        return translate_current(path, Doing::open_write, err);
+    }
+}
+
+extern "C" ps_status ps_store_sharding(const char *path, unsigned *nshards, unsigned *route_slot,
+                                       ps_error *err)
+{
+    if (!path || !nshards || !route_slot)
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_sharding: missing argument");
+    *nshards = 0;
+    *route_slot = 0;
+    try {
+        ps_error_clear(err);
+        std::string stub = stub_of(path);
+        if (stub.empty())
+            return PS_OK;
+        std::vector<Shard> shards = parse_stub(stub);
+        if (shards[0].kind != Shard::Kind::local)
+            return PS_OK;
+        std::string route = Xapian::Database(shards[0].path).get_metadata(ROUTE_KEY);
+        unsigned slot = 0, n = 0;
+        if (sscanf(route.c_str(), "%u %u", &slot, &n) == 2) {
+            *nshards = n;
+            *route_slot = slot;
+        }
+        return PS_OK;
+    } catch (...) {
+        return translate_current(path, Doing::open_read, err);
     }
 }
 
@@ -481,10 +903,10 @@ extern "C" void ps_store_close(ps_store *store)
     if (!store)
         return;
     try {
-        if (store->writable) {
+        for (auto &w : store->writers) {
             if (store->in_txn)
-                store->wdb.cancel_transaction();
-            store->wdb.close();
+                w.cancel_transaction();
+            w.close();
         }
         store->db.close();
     } catch (...) {
@@ -524,7 +946,18 @@ extern "C" ps_status ps_store_revision(ps_store *store, uint64_t *out, ps_error 
     if (!store || !out)
         return ps_error_set(err, PS_ERR_INVALID, "ps_store_revision: missing argument");
     return guard(store, err, [&] {
-        *out = store->db.get_revision();
+        if (!store->sharded) {
+            *out = store->db.get_revision();
+        } else if (store->writable) {
+            *out = 0;
+            for (const auto &w : store->writers)
+                *out += w.get_revision();
+        } else {
+            *out = 0;
+            for (const Shard &sh : store->shards)
+                if (sh.up && sh.kind == Shard::Kind::local)
+                    *out += sh.db.get_revision();
+        }
         return PS_OK;
     });
 }
@@ -533,20 +966,40 @@ extern "C" ps_status ps_store_revision(ps_store *store, uint64_t *out, ps_error 
 namespace
 {
 /* Call fn(name, bytes) for each regular file in the database directory. */
-template <typename F> ps_status each_file(const ps_store *store, ps_error *err, F &&fn)
+/* Call fn(name, bytes) for each regular file directly in dir, name prefixed by `label/` when
+ * label is not empty. */
+template <typename F>
+ps_status each_file_in(const std::string &dir, const std::string &label, ps_error *err, F &&fn)
 {
-    std::unique_ptr<DIR, int (*)(DIR *)> dir(opendir(store->path.c_str()), closedir);
-    if (!dir)
+    std::unique_ptr<DIR, int (*)(DIR *)> d(opendir(dir.c_str()), closedir);
+    if (!d)
         return ps_error_set(err, PS_ERR_IO, "cannot list the database directory %s: %s",
-                            store->path.c_str(), strerror(errno));
-    std::string file;
-    for (struct dirent *e; (e = readdir(dir.get())) != nullptr;) {
+                            dir.c_str(), strerror(errno));
+    std::string file, name;
+    for (struct dirent *e; (e = readdir(d.get())) != nullptr;) {
         struct stat st;
-        file = store->path + "/" + e->d_name;
+        file = dir + "/" + e->d_name;
+        name = label.empty() ? std::string(e->d_name) : label + "/" + e->d_name;
         if (lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-            fn(e->d_name, static_cast<uint64_t>(st.st_size));
+            fn(name.c_str(), static_cast<uint64_t>(st.st_size));
     }
     return PS_OK;
+}
+
+/* Call fn(name, bytes) for each regular file in the database directory; of a sharded index
+ * also those of each local shard ("shard-00/postlist.glass"). A stub file counts itself. */
+template <typename F> ps_status each_file(const ps_store *store, ps_error *err, F &&fn)
+{
+    struct stat st;
+    ps_status status = PS_OK;
+    if (stat(store->path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        fn(store->path.c_str(), static_cast<uint64_t>(st.st_size));
+    else
+        status = each_file_in(store->path, "", err, fn);
+    for (size_t i = 0; status == PS_OK && i < store->shards.size(); i++)
+        if (store->shards[i].kind == Shard::Kind::local)
+            status = each_file_in(store->shards[i].path, store->shards[i].name, err, fn);
+    return status;
 }
 } // namespace
 
@@ -637,7 +1090,7 @@ extern "C" ps_status ps_store_set_metadata(ps_store *store, const char *key, con
     if (!key || !*key)
         return ps_error_set(err, PS_ERR_INVALID, "empty metadata key");
     return guard(store, err, [&] {
-        store->wdb.set_metadata(key, value ? value : "");
+        store->writers[0].set_metadata(key, value ? value : "");
         return PS_OK;
     });
 }
@@ -652,7 +1105,15 @@ extern "C" ps_status ps_store_begin(ps_store *store, ps_error *err)
         return ps_error_set(err, PS_ERR_INVALID, "a transaction on %s is already open",
                             store->path.c_str());
     return guard(store, err, [&] {
-        store->wdb.begin_transaction(true);
+        for (size_t i = 0; i < store->writers.size(); i++) {
+            try {
+                store->writers[i].begin_transaction(true);
+            } catch (...) {
+                while (i-- > 0)
+                    store->writers[i].cancel_transaction();
+                throw;
+            }
+        }
         store->in_txn = true;
         return PS_OK;
     });
@@ -663,12 +1124,25 @@ extern "C" ps_status ps_store_commit(ps_store *store, ps_error *err)
     if (ps_status st = check_writable(store, __func__, err); st != PS_OK)
         return st;
     return guard(store, err, [&] {
-        if (store->in_txn) {
-            /* Xapian ends the transaction even when committing it fails. */
-            store->in_txn = false;
-            store->wdb.commit_transaction();
-        } else {
-            store->wdb.commit();
+        /* The document shards first, the metadata (the file state) last: a kill between the
+         * commits leaves documents the file state does not know yet, which the next run
+         * writes again (replace by id term) — never a file state without its documents. A
+         * shard without changes keeps its revision. Xapian ends a transaction even when
+         * committing it fails; the others are then cancelled. */
+        bool txn = store->in_txn;
+        store->in_txn = false;
+        size_t i = store->writers.size();
+        try {
+            while (i-- > 0) {
+                if (txn)
+                    store->writers[i].commit_transaction();
+                else
+                    store->writers[i].commit();
+            }
+        } catch (...) {
+            while (txn && i-- > 0)
+                store->writers[i].cancel_transaction();
+            throw;
         }
         return PS_OK;
     });
@@ -683,7 +1157,8 @@ extern "C" ps_status ps_store_cancel(ps_store *store, ps_error *err)
                             store->path.c_str());
     return guard(store, err, [&] {
         store->in_txn = false;
-        store->wdb.cancel_transaction();
+        for (auto &w : store->writers)
+            w.cancel_transaction();
         return PS_OK;
     });
 }
@@ -772,6 +1247,26 @@ extern "C" uint32_t ps_store_doc_skipped_terms(const ps_store_doc *doc)
     return doc ? doc->skipped : 0;
 }
 
+namespace
+{
+
+/* The database a document goes to; in a sharded index the copies of its id in other shards
+ * (its routing value changed) are deleted. */
+Xapian::WritableDatabase &route(ps_store *store, const Xapian::Document &doc,
+                                const std::string &id)
+{
+    if (!store->sharded)
+        return store->writers[0];
+    size_t n = store->writers.size() - 1;
+    size_t to = 1 + route_hash(doc.get_value(store->route_slot)) % n;
+    for (size_t i = 1; i <= n; i++)
+        if (i != to && store->writers[i].term_exists(id))
+            store->writers[i].delete_document(id);
+    return store->writers[to];
+}
+
+} // namespace
+
 extern "C" ps_status ps_store_replace(ps_store *store, const char *id_term, const ps_store_doc *doc,
                                       ps_error *err)
 {
@@ -789,16 +1284,17 @@ extern "C" ps_status ps_store_replace(ps_store *store, const char *id_term, cons
     return guard(store, err, [&] {
         Xapian::Document shared = doc->doc; /* a handle on the caller's document */
         std::string id(id_term);
+        Xapian::WritableDatabase &target = route(store, shared, id);
         auto t = shared.termlist_begin();
         t.skip_to(id);
         bool had_id = t != shared.termlist_end() && *t == id;
         if (had_id) {
-            store->wdb.replace_document(id, shared);
+            target.replace_document(id, shared);
             return PS_OK;
         }
         shared.add_boolean_term(id);
         try {
-            store->wdb.replace_document(id, shared);
+            target.replace_document(id, shared);
         } catch (...) {
             shared.remove_term(id);
             throw;
@@ -815,7 +1311,13 @@ extern "C" ps_status ps_store_delete(ps_store *store, const char *term, ps_error
     if (!term || !*term)
         return ps_error_set(err, PS_ERR_INVALID, "ps_store_delete: empty term");
     return guard(store, err, [&] {
-        store->wdb.delete_document(std::string(term));
+        std::string t(term);
+        if (!store->sharded)
+            store->writers[0].delete_document(t);
+        /* Only where the term is: a shard without it keeps its revision. */
+        for (size_t i = 1; store->sharded && i < store->writers.size(); i++)
+            if (store->writers[i].term_exists(t))
+                store->writers[i].delete_document(t);
         return PS_OK;
     });
 }
@@ -1053,7 +1555,7 @@ extern "C" void ps_store_search_opts_init(ps_store_search_opts *opts)
     memset(opts, 0, sizeof *opts);
     opts->limit = 10;
     opts->collapse_slot = -1;
-    opts->facet_distinct_slot = -1;
+    opts->tiebreak_slot = -1;
     opts->sort = PS_SORT_RELEVANCE;
 }
 
@@ -1068,50 +1570,32 @@ Xapian::BM25Weight bm25_from(const ps_store_search_opts *o)
                               pick(o->bm25_b, 0.5), pick(o->bm25_min_normlen, 0.5));
 }
 
-/* Counts, per value of one slot, the distinct values of another slot among the matching
- * documents (spies see documents before collapsing): ärenden per kommun rather than documents. */
-class DistinctCountSpy : public Xapian::MatchSpy
-{
-  public:
-    DistinctCountSpy(Xapian::valueno slot, Xapian::valueno distinct, size_t bytes)
-        : slot_(slot), distinct_(distinct), bytes_(bytes)
-    {
-    }
-    void operator()(const Xapian::Document &doc, double) override
-    {
-        std::string value = doc.get_value(slot_);
-        if (bytes_ && value.size() > bytes_)
-            value.resize(bytes_);
-        if (!value.empty())
-            seen_[value].insert(doc.get_value(distinct_));
-    }
-    const std::map<std::string, std::set<std::string>> &seen() const
-    {
-        return seen_;
-    }
-
-  private:
-    Xapian::valueno slot_, distinct_;
-    size_t bytes_; /* count by this prefix of the value; 0: all of it */
-    std::map<std::string, std::set<std::string>> seen_;
-};
-
 void sort_facet(std::vector<ps_store_facet_value> &values);
 
-void collect_facet(ps_store_results *res, const Xapian::MatchSpy &any)
+/* A facet from Xapian's value counts. With pairs, a value "V\0K" counts once for V per
+ * distinct K: the spy has one entry per distinct pair (merged over every shard, remote ones
+ * too), so counting entries by V counts the distinct K exactly. */
+void collect_facet(ps_store_results *res, const Xapian::ValueCountMatchSpy &spy, bool pairs,
+                   size_t bytes)
 {
+    std::map<std::string, uint32_t> counts;
+    std::set<std::string> cut_pairs; /* (V cut to bytes, K): several V may share the cut */
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+        const std::string &v = *it;
+        size_t nul = pairs ? v.find('\0') : std::string::npos;
+        size_t len = nul == std::string::npos ? v.size() : nul;
+        bool cut = bytes && bytes < len;
+        std::string head = v.substr(0, cut ? bytes : len);
+        if (nul == std::string::npos)
+            counts[head] += it.get_termfreq();
+        else if (!cut || cut_pairs.insert(head + '\0' + v.substr(nul + 1)).second)
+            counts[head] += 1;
+    }
     std::vector<ps_store_facet_value> values;
-    if (auto *spy = dynamic_cast<const Xapian::ValueCountMatchSpy *>(&any)) {
-        for (auto it = spy->values_begin(); it != spy->values_end(); ++it) {
-            res->strings.emplace_back(*it);
-            values.push_back({res->strings.back().c_str(), it.get_termfreq()});
-        }
-    } else {
-        for (const auto &kv : static_cast<const DistinctCountSpy &>(any).seen()) {
-            res->strings.emplace_back(kv.first);
-            values.push_back(
-                {res->strings.back().c_str(), static_cast<uint32_t>(kv.second.size())});
-        }
+    values.reserve(counts.size());
+    for (const auto &kv : counts) {
+        res->strings.emplace_back(kv.first);
+        values.push_back({res->strings.back().c_str(), kv.second});
     }
     sort_facet(values);
     res->facets.push_back(std::move(values));
@@ -1145,14 +1629,19 @@ extern "C" ps_status ps_store_search(ps_store *store, const ps_store_query *quer
     if (opts->nfacets && !opts->facet_slots)
         return ps_error_set(err, PS_ERR_INVALID, "ps_store_search: facet slots missing");
     return guard(store, err, [&] {
-        /* The spies must outlive the Enquire that points at them: declared first. */
-        std::vector<std::unique_ptr<Xapian::MatchSpy>> spies;
+        /* The spies must outlive the Enquire that points at them. */
+        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
         Xapian::Enquire enquire(store->db);
         enquire.set_query(query->q);
         enquire.set_weighting_scheme(bm25_from(opts));
         if (opts->collapse_slot >= 0)
             enquire.set_collapse_key(static_cast<Xapian::valueno>(opts->collapse_slot));
-        if (opts->sort == PS_SORT_RELEVANCE)
+        /* Only value sorts and ValueCountMatchSpy: the remote protocol of Xapian 1.4 carries
+         * no KeyMaker and no spy of ours, so remote shards sort and count the same way. */
+        if (opts->sort == PS_SORT_RELEVANCE && opts->tiebreak_slot >= 0)
+            enquire.set_sort_by_relevance_then_value(
+                static_cast<Xapian::valueno>(opts->tiebreak_slot), false);
+        else if (opts->sort == PS_SORT_RELEVANCE)
             enquire.set_sort_by_relevance();
         else
             enquire.set_sort_by_value_then_relevance(opts->sort_slot,
@@ -1160,12 +1649,7 @@ extern "C" ps_status ps_store_search(ps_store *store, const ps_store_query *quer
         if (opts->time_limit > 0)
             enquire.set_time_limit(opts->time_limit);
         for (size_t i = 0; i < opts->nfacets; i++) {
-            if (opts->facet_distinct_slot >= 0)
-                spies.emplace_back(new DistinctCountSpy(
-                    opts->facet_slots[i], static_cast<Xapian::valueno>(opts->facet_distinct_slot),
-                    opts->facet_value_bytes ? opts->facet_value_bytes[i] : 0));
-            else
-                spies.emplace_back(new Xapian::ValueCountMatchSpy(opts->facet_slots[i]));
+            spies.emplace_back(new Xapian::ValueCountMatchSpy(opts->facet_slots[i]));
             enquire.add_matchspy(spies.back().get());
         }
         /* Facets count over the whole match set only if Xapian looks at every match. */
@@ -1196,8 +1680,14 @@ extern "C" ps_status ps_store_search(ps_store *store, const ps_store_query *quer
             hit.collapse_key = key.c_str();
             res->hits.push_back(hit);
         }
-        for (const auto &spy : spies)
-            collect_facet(res.get(), *spy);
+        for (size_t i = 0; i < spies.size(); i++)
+            collect_facet(res.get(), *spies[i], opts->facet_pairs,
+                          opts->facet_value_bytes ? opts->facet_value_bytes[i] : 0);
+        for (const Shard &sh : store->shards)
+            if (!sh.up) {
+                res->strings.emplace_back(sh.name);
+                res->missing.push_back(res->strings.back().c_str());
+            }
         *out = res.release();
         return PS_OK;
     });
@@ -1248,4 +1738,60 @@ extern "C" const ps_store_facet_value *ps_store_results_facet(const ps_store_res
     if (!res || i >= res->facets.size() || j >= res->facets[i].size())
         return nullptr;
     return &res->facets[i][j];
+}
+
+extern "C" size_t ps_store_results_missing_count(const ps_store_results *res)
+{
+    return res ? res->missing.size() : 0;
+}
+
+extern "C" const char *ps_store_results_missing(const ps_store_results *res, size_t i)
+{
+    if (!res || i >= res->missing.size())
+        return nullptr;
+    return res->missing[i];
+}
+
+/* ---- shards -------------------------------------------------------------------------------- */
+
+extern "C" size_t ps_store_shard_count(const ps_store *store)
+{
+    if (!store)
+        return 0;
+    return store->sharded ? store->shards.size() : 1;
+}
+
+extern "C" ps_status ps_store_shard(ps_store *store, size_t i, ps_store_shard_info *out,
+                                    ps_error *err)
+{
+    if (!store || !out || i >= ps_store_shard_count(store))
+        return ps_error_set(err, PS_ERR_INVALID, "ps_store_shard: no shard %zu", i);
+    memset(out, 0, sizeof *out);
+    return guard(store, err, [&] {
+        if (!store->sharded) {
+            out->name = store->path.c_str();
+            out->up = true;
+            out->error = "";
+            out->revision = store->db.get_revision();
+            out->documents = store->db.get_doccount();
+            return PS_OK;
+        }
+        Shard &sh = store->shards[i];
+        out->name = sh.name.c_str();
+        out->remote = sh.kind != Shard::Kind::local;
+        out->error = sh.error.c_str();
+        if (store->writable) {
+            out->up = true;
+            out->revision = store->writers[i].get_revision();
+            out->documents = store->writers[i].get_doccount();
+            return PS_OK;
+        }
+        out->up = sh.up;
+        if (sh.up) {
+            /* Xapian 1.4's remote protocol does not tell the revision: 0 there. */
+            out->revision = out->remote ? 0 : sh.db.get_revision();
+            out->documents = sh.db.get_doccount();
+        }
+        return PS_OK;
+    });
 }
