@@ -245,6 +245,10 @@ export function renderResults(container, data, state) {
   const sugg = suggestion(data, state);
   if (sugg) nodes.push(sugg);
   nodes.push(...expansions(data));
+  if (data.partial) {
+    nodes.push(el('p', { class: 'notis', role: 'status' },
+      'Alla delar av arkivet svarade inte: träffarna kommer från de delar som svarade, och antalen kan vara för låga.'));
+  }
   if (data.note) nodes.push(el('p', { class: 'notis' }, data.note));
   if (!data.total) {
     nodes.push(emptyState());

@@ -131,4 +131,8 @@ ps_status ps_search_facets(ps_searcher *s, json_t **out, ps_error *err);
  *              "documents": N|null}]}  (a plain database is one shard named by its path) */
 ps_status ps_search_info(ps_searcher *s, json_t **out, ps_error *err);
 
+/* The "shards" list of ps_search_info for an open store (store.h), for `protokollsok stats`. */
+struct ps_store;
+ps_status ps_search_store_shards(struct ps_store *store, json_t **out, ps_error *err);
+
 #endif

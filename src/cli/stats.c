@@ -11,6 +11,7 @@
 
 #include "protokollsok/indexer.h"
 #include "protokollsok/schema.h"
+#include "protokollsok/search.h"
 #include "protokollsok/store.h"
 
 #include <getopt.h>
@@ -211,6 +212,28 @@ static void usage(FILE *out)
           out);
 }
 
+/* One line per shard of a sharded index (nothing for a single database). */
+static void print_shards(const json_t *shards)
+{
+    if (json_array_size(shards) < 2)
+        return;
+    printf("shards:\n");
+    size_t i;
+    json_t *sh;
+    json_array_foreach(shards, i, sh)
+    {
+        const char *state = json_string_value(json_object_get(sh, "state"));
+        printf("  %-40s %-4s", json_string_value(json_object_get(sh, "name")), state);
+        if (json_is_integer(json_object_get(sh, "documents")))
+            printf(" %8lld documents",
+                   (long long)json_integer_value(json_object_get(sh, "documents")));
+        if (json_is_integer(json_object_get(sh, "revision")))
+            printf("  revision %lld", (long long)json_integer_value(json_object_get(sh, "revision")));
+        const char *why = json_string_value(json_object_get(sh, "error"));
+        printf("%s%s\n", why ? "  " : "", why ? why : "");
+    }
+}
+
 int ps_cli_stats(int argc, char **argv)
 {
     enum { O_DB = 256, O_JSON, O_TERMS, O_HELP };
@@ -275,6 +298,9 @@ int ps_cli_stats(int argc, char **argv)
         ps_error_clear(&err);
     }
     free(state_text);
+    json_t *shards = NULL;
+    if (st == PS_OK)
+        st = ps_search_store_shards(store, &shards, &err);
     json_object_set_new(o, "db", json_string(db));
     json_object_set_new(o, "documents", json_integer(docs));
     json_object_set_new(o, "arenden", json_integer((json_int_t)arenden));
@@ -300,6 +326,7 @@ int ps_cli_stats(int argc, char **argv)
         json_object_set_new(o, "term_kinds", kinds);
         json_object_set_new(o, "db_files", files_json);
     }
+    json_object_set_new(o, "shards", shards ? shards : json_array());
     ps_store_close(store);
     if (st != PS_OK) {
         json_decref(o);
@@ -327,6 +354,7 @@ int ps_cli_stats(int argc, char **argv)
                                                                    PS_SCHEMA_VERSION ")"
                                                                  : "");
         printf("last run:   %s\n", last ? last : "(never completed)");
+        print_shards(json_object_get(o, "shards"));
         print_counts("documents per kommun", kommun);
         print_counts("documents per nämnd", namnd);
         print_counts("documents per year", year);

@@ -153,15 +153,14 @@ static bool count_term(void *ctx, const char *term, size_t len, uint32_t termfre
     return true;
 }
 
-/* [{"name","remote","state","error","revision","documents"}] of the store's shards. */
-static ps_status shards_json(ps_searcher *s, json_t **out, ps_error *err)
+ps_status ps_search_store_shards(struct ps_store *store, json_t **out, ps_error *err)
 {
     *out = json_array();
     if (!*out)
         return ps_search_nomem(err);
-    for (size_t i = 0; i < ps_store_shard_count(s->store); i++) {
+    for (size_t i = 0; i < ps_store_shard_count(store); i++) {
         ps_store_shard_info sh;
-        ps_status st = ps_store_shard(s->store, i, &sh, err);
+        ps_status st = ps_store_shard(store, i, &sh, err);
         if (st) {
             json_decref(*out);
             *out = NULL;
@@ -210,7 +209,7 @@ ps_status ps_search_info(ps_searcher *s, json_t **out, ps_error *err)
             json_object_set_new(*out, "learned_words",
                                 json_integer((json_int_t)ps_lexicon_learned_count(s->learned)));
         json_t *shards = NULL;
-        if (*out && (st = shards_json(s, &shards, err)) == PS_OK &&
+        if (*out && (st = ps_search_store_shards(s->store, &shards, err)) == PS_OK &&
             json_object_set_new(*out, "shards", shards) != 0)
             st = ps_search_nomem(err);
         if (!*out)

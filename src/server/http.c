@@ -229,6 +229,9 @@ enum MHD_Result ps_srv_error_from(ps_srv_ctx *c, const ps_error *err, bool missi
     case PS_ERR_TOO_LARGE:
         return ps_srv_error(c, 400, "too_large", "Sökfrågan är för stor.",
                             "The query is too large.");
+    case PS_ERR_UNAVAILABLE:
+        snprintf(en, sizeof en, "Not every part of the index answered: %s", err->message);
+        return ps_srv_error(c, 503, "shards_unavailable", PS_SRV_UNAVAILABLE_SV, en);
     case PS_ERR_TIMEOUT:
         return ps_srv_error(c, 503, "timeout", "Sökningen tog för lång tid. Försök igen.",
                             "The search took too long. Try again.");

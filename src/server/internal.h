@@ -65,6 +65,14 @@ typedef struct {
     unsigned long cut_address; /* refused: too many from one address */
 } ps_srv_guard;
 
+/* What a partial answer (a shard of the index did not answer) says, and the 503 of
+ * --require-all-shards. */
+#define PS_SRV_PARTIAL_SV                                                                         \
+    "Alla delar av arkivet svarade inte: träffarna kommer från de delar som svarade, och "         \
+    "antalen kan vara för låga."
+#define PS_SRV_UNAVAILABLE_SV                                                                     \
+    "Alla delar av arkivet svarade inte, så ingen sökning gjordes. Försök igen om en stund."
+
 struct ps_server {
     char *db_path;
     ps_searcher_opts sopts;

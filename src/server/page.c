@@ -515,6 +515,8 @@ static void results_html(ps_srv_ctx *c, ps_buf *b, ps_buf *count, const json_t *
         b, "<h2 id=\"resultat-rubrik\" class=\"visually-hidden\" tabindex=\"-1\">Sökresultat</h2>");
     suggestion_html(c, b, sugg, req->q);
     expansions_html(b, json_object_get(out, "expansions"));
+    if (json_is_true(json_object_get(out, "partial")))
+        ps_buf_puts(b, "<p class=\"notis\" role=\"status\">" PS_SRV_PARTIAL_SV "</p>");
     const char *note = str(out, "note");
     if (note) {
         ps_buf_puts(b, "<p class=\"notis\">");
@@ -603,6 +605,8 @@ enum MHD_Result ps_srv_page_search(ps_srv_ctx *c)
                       err.status == PS_ERR_QUERY
                           ? "Sökfrågan kunde inte tolkas. Pröva att ta bort specialtecken eller "
                             "citattecken som inte är parade."
+                      : err.status == PS_ERR_UNAVAILABLE
+                          ? PS_SRV_UNAVAILABLE_SV
                           : "Sökindexet är inte tillgängligt just nu. Försök igen om en stund.",
                       err.message);
         }

@@ -66,6 +66,8 @@ struct Shard {
     std::string host, args;
     unsigned port = 0;
     Xapian::Database db; /* valid while up */
+    std::string stub_id; /* local: the identity of the stub the path is, if it is one
+                            (xapian-replicate switches a replica by rewriting its stub) */
     bool up = false;
     std::string error;    /* why it is down */
     double retry_at = 0;  /* monotonic seconds: when to try a down shard again */
@@ -85,6 +87,7 @@ struct ps_store {
     bool sharded = false; /* path is a stub */
     std::vector<Shard> shards; /* readers of a stub */
     unsigned timeout_ms = 5000;
+    std::string stub_id; /* identity of the stub when sharded */
     dev_t dev = 0; /* identity of the directory (or stub file) at open, to notice a rename swap */
     ino_t ino = 0;
 };
@@ -192,7 +195,7 @@ bool path_identity(const std::string &path, dev_t *dev, ino_t *ino)
     return true;
 }
 
-constexpr double RETRY_SECONDS = 5.0;
+constexpr double RETRY_SECONDS = 2.0;
 
 double monotonic_seconds()
 {
@@ -213,6 +216,18 @@ std::string stub_of(const std::string &path)
     if (S_ISDIR(st.st_mode) && stat(inside.c_str(), &st) == 0 && S_ISREG(st.st_mode))
         return inside;
     return std::string();
+}
+
+/* Which stub file path is now (inode, size, mtime), "" when it is none: a stub rewritten in
+ * place or replaced by rename reads differently. */
+std::string stub_identity(const std::string &path)
+{
+    std::string stub = stub_of(path);
+    struct stat st;
+    if (stub.empty() || stat(stub.c_str(), &st) != 0)
+        return std::string();
+    return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+           std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
 }
 
 /* The lines of a stub (Xapian's format, store.h). Throws DatabaseOpeningError naming the file
@@ -273,6 +288,7 @@ std::vector<Shard> parse_stub(const std::string &stub)
 void connect_shard(Shard &sh, unsigned timeout_ms)
 {
     if (sh.kind == Shard::Kind::local) {
+        sh.stub_id = stub_identity(sh.path);
         sh.db = Xapian::Database(sh.path);
         sh.up = true;
         sh.error.clear();
@@ -305,6 +321,7 @@ void combine(ps_store *store)
 /* (Re)open every line of the stub at store->path. */
 void open_stub(ps_store *store)
 {
+    store->stub_id = stub_identity(store->path);
     std::vector<Shard> shards = parse_stub(stub_of(store->path));
     for (Shard &sh : shards)
         connect_shard(sh, store->timeout_ms);
@@ -337,7 +354,10 @@ bool refresh_shards(ps_store *store)
     bool changed = false;
     double now = monotonic_seconds();
     for (Shard &sh : store->shards) {
-        if (sh.up) {
+        if (sh.up && sh.kind == Shard::Kind::local && stub_identity(sh.path) != sh.stub_id) {
+            connect_shard(sh, store->timeout_ms); /* a replica switched by xapian-replicate */
+            changed = true;
+        } else if (sh.up) {
             try {
                 if (sh.kind == Shard::Kind::local) {
                     Xapian::rev before = sh.db.get_revision();
@@ -370,11 +390,17 @@ bool refresh(ps_store *store)
 {
     dev_t dev;
     ino_t ino;
-    if (path_identity(store->path, &dev, &ino) && (dev != store->dev || ino != store->ino)) {
-        if (store->sharded)
+    bool moved = path_identity(store->path, &dev, &ino) && (dev != store->dev || ino != store->ino);
+    if (moved || (store->sharded && stub_identity(store->path) != store->stub_id)) {
+        /* --full may have switched a single database for a sharded one, or back */
+        bool sharded = !stub_of(store->path).empty();
+        if (sharded) {
             open_stub(store);
-        else
+        } else {
             store->db = Xapian::Database(store->path);
+            store->shards.clear();
+        }
+        store->sharded = sharded;
         store->dev = dev;
         store->ino = ino;
         return true;
