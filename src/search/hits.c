@@ -296,6 +296,16 @@ static json_t *arende_field(const json_t *data, const json_t *docs, const char *
     return json_null();
 }
 
+/* The weight to 10 significant digits: over shards Xapian may add a document's term weights in
+ * another order (its OR trees follow each shard's term frequencies), which moves the last bits;
+ * the answer is then the same as one database's. */
+static double score_shown(double w)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%.10g", w);
+    return strtod(text, NULL);
+}
+
 /* One hit. In date order its date is its own document's (the sort key), else the ärende's. */
 ps_status ps_search_hit_json(ps_searcher *s, const ps_store_hit *h, unsigned rank,
                              const ps_qbuild *hl, unsigned nexcerpts, bool own_date, json_t **out,
@@ -323,7 +333,7 @@ ps_status ps_search_hit_json(ps_searcher *s, const ps_store_hit *h, unsigned ran
             own_date ? ps_search_field_or_null(data, "date") : arende_field(data, docs, "date"),
             "namnd", arende_field(data, docs, "namnd"), "kommun",
             arende_field(data, docs, "kommun"), "type", ps_search_field_or_null(data, "type"),
-            "score", h->weight, "rank", (json_int_t)rank, "excerpts", excerpts, "documents",
+            "score", score_shown(h->weight), "rank", (json_int_t)rank, "excerpts", excerpts, "documents",
             ps_search_documents_json(docs), "title_matches", ps_search_spans_json(tm, ntm, 0));
         excerpts = NULL;
         if (!*out)
