@@ -10,7 +10,7 @@
 #     `serve` shows the Swedish notice, lists the shard as down in /api/health, answers 503 with
 #     --require-all-shards, and reconnects by itself when the shard is back;
 #  3. sharded by kommun, an incremental reindex of one kommun's file changes only its shard's
-#     revision (and the metadata's);
+#     revision (and the metadata's); --full keeps the layout and the answers;
 #  4. a replica made by xapian-replicate from xapian-replicate-server serves a commit made on
 #     the master, `serve` on the replica picking it up without a restart.
 set -u
@@ -265,6 +265,11 @@ diff "$tmp/revs.before" "$tmp/revs.after" | grep -q '^> meta' || fail "the metad
 echo "incremental: changed $changed + meta"
 "$bin" search --json --db "$tmp/bykommun" '"Inga övriga frågor anmäldes"' >"$tmp/p.json"
 [ "$(jget "$tmp/p.json" d.total)" = 1 ] || fail "the reindexed text is not found once"
+"$bin" search --json --facets --db "$tmp/bykommun" förbund | strip >"$tmp/before.json"
+index "$tmp/bykommun" --full
+[ -f "$tmp/bykommun/XAPIANDB" ] && [ -d "$tmp/bykommun/shard-02" ] || fail "--full lost the sharded layout"
+"$bin" search --json --facets --db "$tmp/bykommun" förbund | strip >"$tmp/after.json"
+cmp -s "$tmp/before.json" "$tmp/after.json" || fail "--full of the sharded index answers otherwise"
 
 # ---- 4. a replica ------------------------------------------------------------------------------
 mkdir -p "$tmp/master" "$tmp/replica"

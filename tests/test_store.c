@@ -1235,6 +1235,128 @@ static void test_null_arguments(void **state)
                      PS_ERR_NOT_FOUND);
 }
 
+/* A sharded store: documents routed by the kommun value (the same kommun, the same shard),
+ * searched as one, a moved document leaves its old shard, a shard nothing touched keeps its
+ * revision, metadata lives in the first database, and facet pairs count distinct keys. */
+static void test_sharded_store(void **state)
+{
+    fixture *f = *state;
+    ps_store *w = NULL;
+    ps_error err;
+    if (ps_store_open_write_sharded(f->db, 3, SLOT_KOMMUN, 0, &w, &err) != PS_OK)
+        fail_msg("open sharded: %s", err.message);
+    put(w, "1", "taxa avgift", "20230101", "a", "borås");
+    put(w, "2", "taxa", "20230102", "a", "borås");
+    put(w, "3", "taxa", "20230103", "b", "vara");
+    put(w, "4", "avgift", "20230104", "c", "lerum");
+    assert_int_equal(ps_store_set_metadata(w, "k", "v", &err), PS_OK);
+    commit(w);
+    assert_int_equal(ps_store_shard_count(w), 4);
+    ps_store_close(w);
+
+    unsigned n = 0, slot = 0;
+    assert_int_equal(ps_store_sharding(f->db, &n, &slot, &err), PS_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(slot, SLOT_KOMMUN);
+    /* another layout asks for a rebuild */
+    assert_int_equal(ps_store_open_write_sharded(f->db, 2, SLOT_KOMMUN, 0, &w, &err),
+                     PS_ERR_VERSION);
+
+    ps_store *r = open_read(f->db);
+    assert_int_equal(doccount(r), 4);
+    char *v = NULL;
+    assert_int_equal(ps_store_get_metadata(r, "k", &v, &err), PS_OK);
+    assert_string_equal(v, "v");
+    free(v);
+    /* both Borås documents in one shard */
+    ps_store_shard_info sh;
+    int boras = -1;
+    for (size_t i = 1; i < 4; i++) {
+        assert_int_equal(ps_store_shard(r, i, &sh, &err), PS_OK);
+        assert_true(sh.up);
+        assert_false(sh.remote);
+        if (sh.documents >= 2)
+            boras = (int)i;
+    }
+    assert_true(boras > 0);
+    unsigned fslot = SLOT_KOMMUN_CASE;
+    ps_store_search_opts opts;
+    ps_store_search_opts_init(&opts);
+    opts.facet_slots = &fslot;
+    opts.nfacets = 1;
+    opts.facet_pairs = true;
+    ps_store_results *res = run(r, ps_store_query_term("taxa", 1.0), &opts);
+    assert_int_equal(ps_store_results_estimate(res), 3);
+    assert_int_equal(ps_store_results_missing_count(res), 0);
+    assert_string_equal(ps_store_results_facet(res, 0, 0)->value, "borås");
+    assert_int_equal(ps_store_results_facet(res, 0, 0)->count, 1); /* one case, two documents */
+    ps_store_results_free(res);
+    uint64_t revs[4];
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(ps_store_shard(r, i, &sh, &err), PS_OK);
+        revs[i] = sh.revision;
+    }
+    ps_store_close(r);
+
+    /* document 3 moves to Borås: out of its old shard, into Borås's; the Lerum shard (when it
+     * is another) keeps its revision */
+    w = open_write(f->db);
+    put(w, "3", "taxa", "20230103", "b", "borås");
+    commit(w);
+    ps_store_close(w);
+    r = open_read(f->db);
+    assert_int_equal(doccount(r), 4);
+    assert_int_equal(ps_store_shard(r, (size_t)boras, &sh, &err), PS_OK);
+    assert_int_equal(sh.documents, 3);
+    size_t unchanged = 0;
+    for (size_t i = 1; i < 4; i++) {
+        assert_int_equal(ps_store_shard(r, i, &sh, &err), PS_OK);
+        unchanged += sh.revision == revs[i];
+    }
+    assert_true(unchanged >= 1);
+    ps_store_close(r);
+}
+
+/* A stub with a line Xapian's format does not have names the file and line; a remote shard
+ * that does not answer is left out and named, not an error. */
+static void test_stub_lines(void **state)
+{
+    fixture *f = *state;
+    ps_store *w = open_write(f->db);
+    put(w, "1", "taxa", "20230101", "a", "borås");
+    commit(w);
+    ps_store_close(w);
+    char stub[700];
+    snprintf(stub, sizeof stub, "%s/bad.stub", f->dir);
+    FILE *fp = fopen(stub, "w");
+    assert_non_null(fp);
+    fputs("# comment\nglass db\nnonsense here\n", fp);
+    fclose(fp);
+    ps_store *r = NULL;
+    ps_error err;
+    assert_int_not_equal(ps_store_open_read(stub, &r, &err), PS_OK);
+    assert_non_null(strstr(err.message, "bad.stub:3"));
+    fp = fopen(stub, "w");
+    assert_non_null(fp);
+    fputs("glass db\nremote 127.0.0.1:1\n", fp); /* port 1: nothing listens */
+    fclose(fp);
+    ps_store_open_opts o = {.remote_timeout = 0.5};
+    if (ps_store_open_read_opts(stub, &o, &r, &err) != PS_OK)
+        fail_msg("open stub: %s", err.message);
+    assert_int_equal(ps_store_shard_count(r), 2);
+    ps_store_shard_info sh;
+    assert_int_equal(ps_store_shard(r, 1, &sh, &err), PS_OK);
+    assert_false(sh.up);
+    assert_true(sh.remote);
+    assert_true(*sh.error);
+    ps_store_results *res = run(r, ps_store_query_term("taxa", 1.0), NULL);
+    assert_int_equal(ps_store_results_count(res), 1);
+    assert_int_equal(ps_store_results_missing_count(res), 1);
+    assert_string_equal(ps_store_results_missing(res, 0), "127.0.0.1:1");
+    ps_store_results_free(res);
+    ps_store_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1263,6 +1385,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_get_data_by_term, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen_after_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_survives_concurrent_commits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sharded_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stub_lines, setup, teardown),
         cmocka_unit_test(test_query_describe),
         cmocka_unit_test(test_null_arguments),
     };
