@@ -192,9 +192,13 @@ ps_status ps_store_each_term(ps_store *store, const char *prefix, ps_store_term_
 /* Relevance feedback (Xapian's RSet + Enquire::get_eset): the at most max terms that best tell
  * the documents indexed by rset_term (e.g. "A" + an ärende key) from the rest, best first,
  * each passed to fn with its expand weight; accept (NULL: all) chooses which terms may be
- * picked. For "similar documents": search for them, without the documents themselves. None
- * is fine (no such documents). fn returns false to stop early. */
-typedef bool (*ps_store_accept_fn)(void *ctx, const char *term, size_t len);
+ * picked, knowing in how many of the database's documents each is (termfreq of doccount) and
+ * how many documents the RSet has (a term in no more documents than that may be in none
+ * outside it, so it cannot find anything similar). For "similar documents":
+ * search for them, without the documents themselves. None is fine (no such documents). fn
+ * returns false to stop early. */
+typedef bool (*ps_store_accept_fn)(void *ctx, const char *term, size_t len, uint32_t termfreq,
+                                   uint32_t doccount, uint32_t rset_docs);
 typedef bool (*ps_store_weighted_term_fn)(void *ctx, const char *term, size_t len, double weight);
 ps_status ps_store_expand(ps_store *store, const char *rset_term, unsigned max,
                           ps_store_accept_fn accept, void *accept_ctx,

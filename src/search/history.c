@@ -18,8 +18,10 @@
 #include "protokollsok/schema.h"
 #include "internal.h"
 
-#define SIMILAR_TERMS 40 /* terms of the relevance-feedback query */
-#define REFS_MAX 20      /* references looked up per ärende */
+#define SIMILAR_TERMS 20  /* terms of the relevance-feedback query */
+#define SIMILAR_DOCS 4    /* documents fetched per similar ärende wanted (ärenden have several) */
+#define SIMILAR_COMMON 20 /* a term in more than 1 of this many documents is no feedback term */
+#define REFS_MAX 20       /* references looked up per ärende */
 
 static const char *str(const json_t *o, const char *k)
 {
@@ -80,6 +82,52 @@ static const char *organ_name(ps_searcher *s, const char *organ)
     return NULL;
 }
 
+/* The stored data of the first `limit` ärenden (one document each) matching query text q in
+ * kommun (NULL: anywhere): a direct store search, without excerpts, document lists or exact
+ * counts, so a timeline costs a few posting-list look-ups. A query the language refuses (a
+ * reference with odd characters) finds nothing. *hits is a new array. */
+static ps_status quick_search(ps_searcher *s, const char *q, const char *kommun, unsigned limit,
+                              json_t **hits, ps_error *err)
+{
+    *hits = json_array();
+    ps_buf text = PS_BUF_INIT;
+    ps_buf_puts(&text, q);
+    if (kommun && !strchr(kommun, '"'))
+        ps_buf_printf(&text, " kommun:\"%s\"", kommun);
+    ps_query *query = NULL;
+    ps_qbuild qb = {.s = s, .text = text.data};
+    ps_store_query *sq = NULL;
+    ps_status st = !*hits || text.failed ? ps_search_nomem(err)
+                                         : ps_query_parse(text.data, text.len, &query, err);
+    if (st == PS_OK)
+        st = ps_qbuild_node(&qb, query->root, &sq, err);
+    ps_store_results *res = NULL;
+    if (st == PS_OK && sq) {
+        ps_store_search_opts o;
+        ps_store_search_opts_init(&o);
+        o.limit = limit;
+        o.collapse_slot = PS_SLOT_KEY;
+        st = ps_store_search(s->store, sq, &o, &res, err);
+    }
+    for (size_t i = 0; st == PS_OK && i < ps_store_results_count(res); i++) {
+        const ps_store_hit *h = ps_store_results_hit(res, i);
+        json_t *data = json_loadb(h->data, h->data_len, 0, NULL);
+        if (json_is_object(data) && json_array_append(*hits, data) != 0)
+            st = ps_search_nomem(err);
+        json_decref(data);
+    }
+    ps_store_results_free(res);
+    ps_store_query_free(sq);
+    ps_qbuild_free(&qb);
+    ps_query_free(query);
+    ps_buf_free(&text);
+    if (st == PS_ERR_QUERY || st == PS_ERR_INVALID) {
+        ps_error_clear(err);
+        st = PS_OK;
+    }
+    return st;
+}
+
 /* The first hit of a search for reference r (in the kommun), or NULL. A new reference. */
 static ps_status find_ref(ps_searcher *s, const ref *r, const char *kommun, const char *self,
                           json_t **hit, ps_error *err)
@@ -99,24 +147,13 @@ static ps_status find_ref(ps_searcher *s, const ref *r, const char *kommun, cons
     }
     if (!q.len)
         return PS_OK;
-    ps_search_request req;
-    ps_search_request_init(&req);
-    req.q = q.data;
-    req.kommun = kommun;
-    req.limit = 10;
-    req.no_spelling = true;
-    req.export_rows = true; /* no excerpts needed */
     json_t *res = NULL;
-    ps_status st = ps_search_run(s, &req, &res, err);
+    ps_status st = quick_search(s, q.data, kommun, 10, &res, err);
     ps_buf_free(&q);
-    if (st == PS_ERR_QUERY || st == PS_ERR_INVALID) { /* a reference we cannot search: text */
-        ps_error_clear(err);
-        return PS_OK;
-    }
     const char *organ = st == PS_OK ? organ_name(s, r->organ) : NULL;
     size_t i;
     json_t *h;
-    json_array_foreach(json_object_get(res, "hits"), i, h)
+    json_array_foreach(res, i, h)
     {
         const char *key = str(h, "key"), *namnd = str(h, "namnd"), *para = str(h, "paragraf");
         if (!key || (self && strcmp(key, self) == 0))
@@ -201,30 +238,21 @@ static void sort_timeline(json_t *timeline)
     free(v);
 }
 
-/* The other ärenden with the same diarienummer (other keys: another kommun's or file's). */
-static ps_status same_dnr(ps_searcher *s, const char *dnr, const char *self, json_t *timeline,
-                          ps_error *err)
+/* The other ärenden with the same diarienummer in the same kommun (other keys: another file's
+ * ärende without a kommun of its own, a KS or KF ärende registered under the nämnd's dnr). */
+static ps_status same_dnr(ps_searcher *s, const char *dnr, const char *kommun, const char *self,
+                          json_t *timeline, ps_error *err)
 {
     if (!dnr || strchr(dnr, '"'))
         return PS_OK;
     ps_buf q = PS_BUF_INIT;
     ps_buf_printf(&q, "dnr:\"%s\"", dnr);
-    ps_search_request req;
-    ps_search_request_init(&req);
-    req.q = q.data;
-    req.limit = 20;
-    req.no_spelling = true;
-    req.export_rows = true;
     json_t *res = NULL;
-    ps_status st = q.failed ? ps_search_nomem(err) : ps_search_run(s, &req, &res, err);
+    ps_status st = q.failed ? ps_search_nomem(err) : quick_search(s, q.data, kommun, 20, &res, err);
     ps_buf_free(&q);
-    if (st == PS_ERR_QUERY || st == PS_ERR_INVALID) {
-        ps_error_clear(err);
-        return PS_OK;
-    }
     size_t i;
     json_t *h;
-    json_array_foreach(json_object_get(res, "hits"), i, h)
+    json_array_foreach(res, i, h)
     {
         const char *key = str(h, "key");
         if (key && strcmp(key, self) != 0)
@@ -284,7 +312,7 @@ ps_status ps_search_history(ps_searcher *s, const char *key, const json_t *docs,
             refs[k < nrefs ? k : nrefs++] = r;
         }
     }
-    ps_status st = same_dnr(s, dnr, key, timeline, err);
+    ps_status st = same_dnr(s, dnr, kommun, key, timeline, err);
     for (size_t k = 0; st == PS_OK && k < nrefs; k++) {
         json_t *hit = NULL;
         st = find_ref(s, &refs[k], kommun, key, &hit, err);
@@ -308,13 +336,18 @@ ps_status ps_search_history(ps_searcher *s, const char *key, const json_t *docs,
 /* ---- similar ärenden --------------------------------------------------------------------- */
 
 /* Word stems only: no prefixed term (those begin with a capital), no number or § unit, no
- * word under four bytes (och, att, som carry nothing). */
-static bool similar_term_ok(void *ctx, const char *term, size_t len)
+ * word under four bytes (och, att, som carry nothing), none found only in the ärende itself
+ * (it finds nothing else), none in more than 1 of
+ * SIMILAR_COMMON documents (kommun, beslut, nämnd tell nothing, and their long posting lists
+ * cost about a third of the search's time on protokoll-10k). */
+static bool similar_term_ok(void *ctx, const char *term, size_t len, uint32_t termfreq,
+                            uint32_t doccount, uint32_t rset_docs)
 {
     (void)ctx;
     unsigned char c = (unsigned char)term[0];
     return len >= 4 && ((c >= 'a' && c <= 'z') || (c >= 0xC3 && c <= 0xF4)) &&
-           !memchr(term, ' ', len);
+           !memchr(term, ' ', len) && termfreq > rset_docs &&
+           (doccount < 100 || (uint64_t)termfreq * SIMILAR_COMMON <= doccount);
 }
 
 typedef struct {
@@ -339,6 +372,19 @@ static bool collect_term(void *ctx, const char *term, size_t len, double weight)
     l->v = grown;
     l->v[l->n++] = q;
     return true;
+}
+
+/* Is an ärende with this key in list already? */
+static bool lists(const json_t *list, const char *key)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e)
+    {
+        if (!key || (str(e, "key") && strcmp(str(e, "key"), key) == 0))
+            return true;
+    }
+    return false;
 }
 
 static char *prefixed(const char *prefix, const char *value)
@@ -372,13 +418,13 @@ ps_status ps_search_similar(ps_searcher *s, const char *key, const char *dnr, un
         l.n = 0;
         /* without itself and its own diarienummer (its history, listed above) */
         char *dnr_term = dnr ? prefixed(PS_PREFIX_DNR, dnr) : NULL;
-        ps_store_query *not = ps_store_query_boolean(self);
+        ps_store_query *without = ps_store_query_boolean(self);
         if (dnr_term) {
-            ps_store_query *both[2] = {not, ps_store_query_boolean(dnr_term)};
-            not = ps_store_query_or(both, 2);
+            ps_store_query *both[2] = {without, ps_store_query_boolean(dnr_term)};
+            without = ps_store_query_or(both, 2);
         }
-        q = q && not ? ps_store_query_and_not(q, not )
-                     : (ps_store_query_free(q), ps_store_query_free(not ), NULL);
+        q = q && without ? ps_store_query_and_not(q, without)
+                         : (ps_store_query_free(q), ps_store_query_free(without), NULL);
         free(dnr_term);
         if (!q)
             st = ps_search_nomem(err);
@@ -392,16 +438,20 @@ ps_status ps_search_similar(ps_searcher *s, const char *key, const char *dnr, un
         st = ps_search_nomem(err);
     ps_store_results *res = NULL;
     if (st == PS_OK && q) {
+        /* documents, not collapsed ärenden (Xapian prunes its top-k best without a collapse
+         * key); an ärende's several documents are folded here */
         ps_store_search_opts o;
         ps_store_search_opts_init(&o);
-        o.limit = n;
-        o.collapse_slot = PS_SLOT_KEY;
+        o.limit = SIMILAR_DOCS * n;
         st = ps_store_search(s->store, q, &o, &res, err);
     }
-    for (size_t i = 0; st == PS_OK && i < ps_store_results_count(res); i++) {
+    for (size_t i = 0; st == PS_OK && i < ps_store_results_count(res) && json_array_size(list) < n;
+         i++) {
         const ps_store_hit *h = ps_store_results_hit(res, i);
         json_t *data = json_loadb(h->data, h->data_len, 0, NULL);
-        json_t *e = json_is_object(data) ? arende_entry("similar", data, NULL) : NULL;
+        json_t *e = json_is_object(data) && !lists(list, str(data, "key"))
+                        ? arende_entry("similar", data, NULL)
+                        : NULL;
         if (e)
             json_object_set_new(e, "score", json_real(h->weight));
         if (e && json_array_append_new(list, e) != 0)

@@ -1370,17 +1370,21 @@ namespace
 class AcceptTerm : public Xapian::ExpandDecider
 {
   public:
-    AcceptTerm(ps_store_accept_fn fn, void *ctx) : fn_(fn), ctx_(ctx)
+    AcceptTerm(const Xapian::Database &db, ps_store_accept_fn fn, void *ctx, uint32_t rset_docs)
+        : db_(db), fn_(fn), ctx_(ctx), docs_(db.get_doccount()), rset_docs_(rset_docs)
     {
     }
     bool operator()(const std::string &term) const override
     {
-        return !fn_ || fn_(ctx_, term.data(), term.size());
+        return !fn_ ||
+               fn_(ctx_, term.data(), term.size(), db_.get_termfreq(term), docs_, rset_docs_);
     }
 
   private:
+    const Xapian::Database &db_;
     ps_store_accept_fn fn_;
     void *ctx_;
+    uint32_t docs_, rset_docs_;
 };
 } // namespace
 
@@ -1398,7 +1402,7 @@ extern "C" ps_status ps_store_expand(ps_store *store, const char *rset_term, uns
         if (rset.empty())
             return PS_OK;
         Xapian::Enquire enquire(store->db);
-        AcceptTerm decider(accept, accept_ctx);
+        AcceptTerm decider(store->db, accept, accept_ctx, static_cast<uint32_t>(rset.size()));
         Xapian::ESet eset = enquire.get_eset(max, rset, &decider);
         for (auto it = eset.begin(); it != eset.end(); ++it) {
             const std::string &term = *it;
