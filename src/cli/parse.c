@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "protokollsok/file.h"
 #include "protokollsok/indexer.h"
+#include "protokollsok/document.h"
 #include "protokollsok/pdf.h"
 #include "protokollsok/protocol.h"
 
@@ -107,10 +108,12 @@ int ps_cli_parse(int argc, char **argv)
         char *bytes = NULL;
         size_t len = 0;
         ps_status st = ps_file_read(path, max, 0, &bytes, &len, NULL, &err);
-        bool paged = st == PS_OK && ps_pdf_sniff(bytes, len);
-        if (paged) { /* by content, not by extension */
+        /* PDF, DOCX, ODT, HTML by content, not by extension; text passes through. */
+        ps_document_format format = st == PS_OK ? ps_document_sniff(bytes, len) : PS_DOCUMENT_TEXT;
+        bool paged = format == PS_DOCUMENT_PDF;
+        if (format != PS_DOCUMENT_TEXT) {
             char *text = NULL;
-            st = ps_pdf_to_text(bytes, len, 0, &text, &len, NULL, &err);
+            st = ps_document_to_text(bytes, len, 0, &text, &len, NULL, NULL, &err);
             free(bytes);
             bytes = text;
         }

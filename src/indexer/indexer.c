@@ -28,6 +28,7 @@
 
 #include "protokollsok/buf.h"
 #include "protokollsok/file.h"
+#include "protokollsok/document.h"
 #include "protokollsok/pdf.h"
 #include "protokollsok/schema.h"
 
@@ -154,7 +155,8 @@ static size_t count_replacements(const char *s, size_t len)
     return n;
 }
 
-/* Fill the fields the text lacks from the PDF's document info (empty for other files). */
+/* Fill the fields the text lacks from the document's own metadata (a PDF's document info, a
+ * DOCX's or ODT's properties, an HTML page's title and date meta; empty for text files). */
 static void fill_from_pdf(ps_protocol_doc *doc, const ps_pdf_meta *meta)
 {
     for (size_t i = 0; i < doc->narenden; i++) {
@@ -202,24 +204,28 @@ static ps_status stage_read(pipeline *pl, job *j, char **raw, size_t *rawlen, ps
     return PS_OK;
 }
 
-/* A PDF (by content, whatever its name) becomes its text; anything else passes through. Takes
+/* A PDF, DOCX, ODT or HTML file (by content, whatever its name) becomes its text; plain text
+ * and markdown pass through; legacy formats (.doc, RTF) are skipped with one warning. Takes
  * raw; *text is the caller's. */
-static ps_status stage_pdf(job *j, char *raw, size_t rawlen, char **text, size_t *textlen,
-                           ps_pdf_meta *meta, ps_error *err)
+static ps_status stage_document(job *j, char *raw, size_t rawlen, char **text, size_t *textlen,
+                                ps_pdf_meta *meta, ps_error *err)
 {
     *text = raw;
     *textlen = rawlen;
-    if (!ps_pdf_sniff(raw, rawlen))
+    ps_document_format format = ps_document_sniff(raw, rawlen);
+    if (format == PS_DOCUMENT_TEXT)
         return PS_OK;
     ps_error perr;
     ps_error_clear(&perr);
-    ps_status st = ps_pdf_to_text(raw, rawlen, 0, text, textlen, meta, &perr);
+    ps_status st = ps_document_to_text(raw, rawlen, 0, text, textlen, meta, NULL, &perr);
     free(raw);
     if (st == PS_ERR_NOMEM)
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading %s", j->file->path);
     if (st != PS_OK) {
         *text = NULL;
-        skip(j, "PDF: %s", perr.message);
+        char what[PS_ERROR_MESSAGE_MAX + 16];
+        snprintf(what, sizeof what, "%s: %s", ps_document_format_name(format), perr.message);
+        skip(j, "%s", what);
     }
     return PS_OK;
 }
@@ -310,7 +316,7 @@ static ps_status process(pipeline *pl, ps_analyzer *an, job *j, ps_error *err)
     ps_pdf_meta meta = {0};
     ps_status st = stage_read(pl, j, &raw, &rawlen, err);
     if (st == PS_OK && !j->outcome)
-        st = stage_pdf(j, raw, rawlen, &text, &textlen, &meta, err);
+        st = stage_document(j, raw, rawlen, &text, &textlen, &meta, err);
     if (st == PS_OK && !j->outcome)
         st = stage_decode(j, text, textlen, &decoded, &declen, err);
     if (st == PS_OK && !j->outcome)
