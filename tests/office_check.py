@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """office_check.py PROTOKOLLSOK DIR — check the ärenden of the office-suite protocols.
 
-DIR holds the PDFs LibreOffice made from tests/officegen.py's documents (DIR/odt/*.pdf and
-DIR/docx/*.pdf, every layout in both formats). For every PDF, `protokollsok parse` must give:
-  - each § (each agenda item of a kallelse) as one ärende with its §, dnr, title and pages,
+DIR holds tests/officegen.py's documents (DIR/src: ODT, DOCX and HTML, every layout in each)
+and the PDFs LibreOffice made of them (DIR/odt/*.pdf and DIR/docx/*.pdf). For the PDFs and
+the documents themselves (read in process), `protokollsok parse` must give:
+  - each § (each agenda item of a kallelse) as one ärende with its §, dnr, title and (PDF) pages,
     and sections for protocol paragraphs; no ärende without text;
   - no running header or footer text ("Sida 3(12)", "Justerandes signatur") in any body;
   - the attendance table row by row ("Beslutande<tab>Maria Svensson (M), ordförande", the next
     names in the value column, a label wrapped in its cell whole again);
   - dates and dnr whole, hyphenated compounds joined.
-Then it indexes all PDFs and searches: "§ 25", a dnr, a phrase that crosses a page break and a
-compound hyphenated at a line end each find the right ärende first.
+Legacy .doc, RTF and a spreadsheet are skipped with one warning line each. Then it indexes all
+files and searches: "§ 25", a dnr, a phrase that crosses a page break and a compound
+hyphenated at a line end each find the right ärende first.
 """
 import json
 import os
@@ -18,6 +20,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import officegen  # noqa: E402
@@ -65,7 +68,7 @@ def check_document(exe, pdf, layout, kind):
         label = "%s: ärende %s" % (name, a["title"]["value"])
         if not a["body"].strip():
             fail(label + ": empty body")
-        if not a["pages"] or not a["pages"]["first"]:
+        if pdf.endswith(".pdf") and (not a["pages"] or not a["pages"]["first"]):
             fail(label + ": no pages")
         if a["paragraf"]["value"] and not a["sections"]:
             fail(label + ": no sections")
@@ -85,6 +88,8 @@ def check_document(exe, pdf, layout, kind):
                 fail("%s: table row %r not kept together" % (name, row))
     if kind != "kallelse" and "samhällsbyggnadsförvaltningens" not in bodies:
         fail(name + ": the compound samhällsbyggnadsförvaltningens is not whole")
+    if not pdf.endswith(".pdf"):
+        return 0
     # Every word LibreOffice hyphenated at a line end is whole again.
     text = subprocess.run(["pdftotext", "-raw", pdf, "-"], capture_output=True, text=True).stdout
     joined = 0
@@ -95,7 +100,7 @@ def check_document(exe, pdf, layout, kind):
         if m.group(1) + m.group(2) not in bodies:
             fail("%s: hyphenated word %s-/%s not joined" % (name, m.group(1), m.group(2)))
     return joined
-    if kind == "protokoll":
+    if kind == "protokoll" and pdf.endswith(".pdf"):
         p26 = [a for a in doc["arenden"] if a["paragraf"]["value"] == "26"]
         if p26 and p26[0]["pages"]["first"] == p26[0]["pages"]["last"]:
             fail(name + ": § 26 should span a page break")
@@ -167,6 +172,32 @@ def check_search(exe, pdfs, tmp):
             print("ok: search %r finds %s %s first" % (query, key, want))
 
 
+def check_legacy(exe):
+    """Legacy Word, RTF and a spreadsheet are skipped with one clear warning line each."""
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = os.path.join(tmp, "docs")
+        os.makedirs(docs)
+        with open(os.path.join(docs, "gammal.doc"), "wb") as f:
+            f.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+        with open(os.path.join(docs, "brev.rtf"), "wb") as f:
+            f.write(b"{\\rtf1\\ansi Protokoll \\par }")
+        with zipfile.ZipFile(os.path.join(docs, "budget.xlsx"), "w") as z:
+            z.writestr("xl/workbook.xml", "<workbook/>")
+        out = subprocess.run([exe, "index", "--quiet", "--db", os.path.join(tmp, "index"), docs],
+                             capture_output=True, text=True)
+        lines = [l for l in out.stderr.splitlines() if l.strip()]
+        if out.returncode != 1:
+            fail("index of legacy files exited %d, want 1 (skipped files)" % out.returncode)
+        for name, what in (("gammal.doc", ".doc"), ("brev.rtf", "RTF"), ("budget.xlsx", "zip")):
+            mine = [l for l in lines if name in l]
+            if len(mine) != 1 or what not in mine[0]:
+                fail("%s: want one warning line naming %s, got %s" % (name, what, mine))
+        if len(lines) != 3:
+            fail("legacy files: %d warning lines, want 3: %s" % (len(lines), lines))
+        else:
+            print("ok: .doc, RTF and a spreadsheet skipped with one warning each")
+
+
 def main():
     exe, root = sys.argv[1], sys.argv[2]
     pdfs = []
@@ -180,12 +211,20 @@ def main():
                     continue
                 pdfs.append(pdf)
                 hyphenated += check_document(exe, pdf, layout, kind)
+    # The documents themselves, read in process: ODT, DOCX and the HTML page.
+    for layout in ("alone", "rightdnr", "inline"):
+        for kind in ("protokoll", "utdrag", "kallelse"):
+            for ext in ("odt", "docx", "html"):
+                doc = os.path.join(root, "src", "%s_%s.%s" % (layout, kind, ext))
+                check_document(exe, doc, layout, kind)
+                pdfs.append(doc)
+    check_legacy(exe)
     if hyphenated < 10:
         fail("LibreOffice hyphenated only %d words at line ends (hyphen-sv missing?)" % hyphenated)
     print("ok: %d words hyphenated at a line end, all joined again" % hyphenated)
     with tempfile.TemporaryDirectory() as tmp:
         check_search(exe, pdfs, tmp)
-    print("%d PDFs checked, %d failures" % (len(pdfs), len(failures)))
+    print("%d files checked, %d failures" % (len(pdfs), len(failures)))
     sys.exit(1 if failures else 0)
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""officegen.py OUTDIR [--html] — write protocols the way kommuner make them in an office suite.
+"""officegen.py OUTDIR [--all-formats] — write protocols the way kommuner make them in an office suite.
 
 Writes ODT and DOCX files (zip + XML, python3 stdlib only) into OUTDIR, one per layout and
 document kind; the test converts them to PDF with LibreOffice (`soffice --headless --convert-to
@@ -17,7 +17,7 @@ Ersättare, Övriga närvarande, Justerare) as two-column tables, an anslag/bevi
 text (hyphen-sv), with dates and dnr in running text so that some break at a line end.
 
 The layouts use odd (ODT) and even (DOCX) formats so both writers are exercised; `--all-formats`
-writes every layout in both. Deterministic: the same files every run.
+writes every layout in both, and as an HTML page (as a kommun's web site publishes it). Deterministic: the same files every run.
 """
 import os
 import sys
@@ -483,6 +483,45 @@ def write_docx(path, blocks, kind, title):
             z.writestr(zinfo(name), data)
 
 
+# ---- HTML (a protocol as a kommun publishes it on its web site) ------------------------------
+
+def write_html(path, blocks, kind, title):
+    out = ['<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8"><title>%s</title>'
+           '<meta name="date" content="%s"><style>td{vertical-align:top}</style>'
+           '<script>var x = "inte text";</script></head><body>'
+           '<header><nav><a href="/">Startsida</a> | <a href="/politik">Kommun och politik</a>'
+           '</nav></header><main><article>' % (escape(title), officegen_date())]
+    for blk in blocks:
+        if blk[0] == "h":
+            out.append("<h1>%s</h1>" % escape(blk[1]))
+        elif blk[0] == "p":
+            o = blk[2]
+            text = escape(blk[1])
+            if o.get("bold"):
+                text = "<strong>%s</strong>" % text
+            out.append('<p%s>%s</p>' % (' style="text-align:right"' if o.get("right") else "",
+                                        text))
+        elif blk[0] == "tab":
+            out.append("<p><strong>%s</strong> <span>%s</span></p>"
+                       % (escape(blk[1]), escape(blk[2])))
+        elif blk[0] == "list":
+            out.append("<ul>%s</ul>" % "".join("<li>%s</li>" % escape(t) for t in blk[1]))
+        elif blk[0] == "table":
+            out.append("<table>%s</table>" % "".join(
+                "<tr><th>%s</th><td>%s</td></tr>" % (escape(label),
+                                                     "".join("<p>%s</p>" % escape(v)
+                                                             for v in values))
+                for label, values in blk[1]))
+    out.append('</article></main><footer><p>Lerums kommun, 443 80 Lerum</p></footer>'
+               '</body></html>\n')
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("".join(out))
+
+
+def officegen_date():
+    return ADJUSTED
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     if len(args) != 1:
@@ -500,6 +539,8 @@ def main():
                 write_odt(base + ".odt", blocks, kind, title)
             if not odd or all_formats:
                 write_docx(base + ".docx", blocks, kind, title)
+            if all_formats:
+                write_html(base + ".html", blocks, kind, title)
 
 
 if __name__ == "__main__":
