@@ -118,6 +118,11 @@ static void flush(walker *w)
     ps_blocks_para(w->bl, "", &w->para);
 }
 
+static bool is_cell(const xmlNode *c)
+{
+    return NAMED(c, "td", "th");
+}
+
 static void table_rows(walker *w, const xmlNode *n, int depth)
 {
     for (const xmlNode *tr = n->children; tr && depth < PS_READERS_MAX_DEPTH; tr = tr->next) {
@@ -130,24 +135,8 @@ static void table_rows(walker *w, const xmlNode *n, int depth)
             flush(w);
             continue;
         }
-        if (!NAMED(tr, "tr"))
-            continue;
-        size_t count = 0;
-        for (const xmlNode *td = tr->children; td; td = td->next)
-            count += NAMED(td, "td", "th");
-        ps_buf *cells = calloc(count ? count : 1, sizeof *cells);
-        if (!cells) {
-            w->bl->out.failed = true;
-            return;
-        }
-        size_t k = 0;
-        for (const xmlNode *td = tr->children; td && k < count; td = td->next)
-            if (NAMED(td, "td", "th"))
-                gather(td, &cells[k++], depth + 1);
-        ps_blocks_row(w->bl, cells, count);
-        for (size_t c = 0; c < count; c++)
-            ps_buf_free(&cells[c]);
-        free(cells);
+        if (NAMED(tr, "tr"))
+            ps_blocks_xml_row(w->bl, tr, is_cell, gather, depth);
     }
 }
 

@@ -46,6 +46,14 @@ const char *ps_blocks_heading(int level);
 /* "2025-04-17" from an ISO date or date-time at s, into out (size 11); false if none. */
 bool ps_blocks_iso_date(const char *s, char out[11]);
 
+/* One table row of an XML tree (readers/xmlrow.c): the children of tr for which is_cell holds
+ * are its cells, each read into its buffer by read_cell(cell, buf, depth); then written as
+ * ps_blocks_row does. */
+struct _xmlNode;
+void ps_blocks_xml_row(ps_blocks *bl, const struct _xmlNode *tr,
+                       bool (*is_cell)(const struct _xmlNode *),
+                       void (*read_cell)(const struct _xmlNode *, ps_buf *, int), int depth);
+
 /* DOCX / ODT (zip + XML) and HTML to text; meta is cleared by the caller on failure. */
 ps_status ps_office_to_text(const char *bytes, size_t len, ps_document_format format,
                             ps_buf *text, ps_pdf_meta *meta, ps_error *err);

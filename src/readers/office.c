@@ -228,28 +228,16 @@ static void docx_cell(const xmlNode *n, ps_buf *cell, int depth)
     }
 }
 
+static bool docx_is_cell(const xmlNode *c)
+{
+    return is(c, "tc") || is(c, "sdt");
+}
+
 static void docx_table(walker *w, const xmlNode *tbl, int depth)
 {
-    for (const xmlNode *tr = tbl->children; tr; tr = tr->next) {
-        if (!is(tr, "tr"))
-            continue;
-        size_t n = 0;
-        for (const xmlNode *tc = tr->children; tc; tc = tc->next)
-            n += is(tc, "tc") || is(tc, "sdt");
-        ps_buf *cells = calloc(n ? n : 1, sizeof *cells);
-        if (!cells) {
-            w->bl->out.failed = true;
-            return;
-        }
-        size_t k = 0;
-        for (const xmlNode *tc = tr->children; tc && k < n; tc = tc->next)
-            if (is(tc, "tc") || is(tc, "sdt"))
-                docx_cell(tc, &cells[k++], depth + 1);
-        ps_blocks_row(w->bl, cells, n);
-        for (size_t c = 0; c < n; c++)
-            ps_buf_free(&cells[c]);
-        free(cells);
-    }
+    for (const xmlNode *tr = tbl->children; tr; tr = tr->next)
+        if (is(tr, "tr"))
+            ps_blocks_xml_row(w->bl, tr, docx_is_cell, docx_cell, depth);
     ps_blocks_end_table(w->bl);
 }
 
@@ -329,6 +317,11 @@ static void odt_cell(const xmlNode *n, ps_buf *cell, int depth)
     }
 }
 
+static bool odt_is_cell(const xmlNode *c)
+{
+    return is(c, "table-cell") || is(c, "covered-table-cell");
+}
+
 static void odt_rows(walker *w, const xmlNode *n, int depth)
 {
     for (const xmlNode *tr = n->children; tr && depth < PS_READERS_MAX_DEPTH; tr = tr->next) {
@@ -336,24 +329,8 @@ static void odt_rows(walker *w, const xmlNode *n, int depth)
             odt_rows(w, tr, depth + 1);
             continue;
         }
-        if (!is(tr, "table-row"))
-            continue;
-        size_t n = 0;
-        for (const xmlNode *tc = tr->children; tc; tc = tc->next)
-            n += is(tc, "table-cell") || is(tc, "covered-table-cell");
-        ps_buf *cells = calloc(n ? n : 1, sizeof *cells);
-        if (!cells) {
-            w->bl->out.failed = true;
-            return;
-        }
-        size_t k = 0;
-        for (const xmlNode *tc = tr->children; tc && k < n; tc = tc->next)
-            if (is(tc, "table-cell") || is(tc, "covered-table-cell"))
-                odt_cell(tc, &cells[k++], depth + 1);
-        ps_blocks_row(w->bl, cells, n);
-        for (size_t c = 0; c < n; c++)
-            ps_buf_free(&cells[c]);
-        free(cells);
+        if (is(tr, "table-row"))
+            ps_blocks_xml_row(w->bl, tr, odt_is_cell, odt_cell, depth);
     }
 }
 
