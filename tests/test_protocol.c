@@ -916,6 +916,20 @@ static void test_key_from_source_path(void **state)
     assert_non_null(strstr(keys[0], "okand:2019-lagradsremiss.md-")); /* '-' and '/': hashed */
     for (size_t i = 0; i < 5; i++)
         free(keys[i]);
+    /* a long path (regeringen.se names files by their whole title) still gives a short key,
+     * one per path */
+    char a[301], b[301];
+    memset(a, 'x', 300);
+    a[300] = '\0';
+    memcpy(b, a, sizeof b);
+    b[299] = 'y';
+    ps_protocol_opts oa = {.source_name = a}, ob = {.source_name = b};
+    ps_protocol_doc *da = parse_text(text, strlen(text), &oa);
+    ps_protocol_doc *db = parse_text(text, strlen(text), &ob);
+    assert_true(strlen(da->arenden[0].key) <= 200);
+    assert_string_not_equal(da->arenden[0].key, db->arenden[0].key);
+    ps_protocol_doc_free(da);
+    ps_protocol_doc_free(db);
 }
 
 int main(void)

@@ -77,7 +77,8 @@ typedef struct {
                            of opts->source_name as given (a leading "./" dropped; the indexer
                            gives the path relative to the indexed root), 8 hex digits of the
                            name's FNV-1a hash when the slug could stand for another name (it
-                           holds more than [a-z0-9._/]), and n the 1-based position of the
+                           holds more than [a-z0-9._/]) or is cut to 160 characters (a key is
+                           at most about 200 bytes), and n the 1-based position of the
                            ärende in the document */
     ps_field dnr;       /* normalized: "2023.076 SN", "KS 2023/123", "2023/45-1", "2021.012" */
     ps_field paragraf;  /* "243" (digits only) for protocol paragraphs */

@@ -740,10 +740,14 @@ static bool slug_is_lossless(const char *name)
     return true;
 }
 
+/* Longest source-name slug in a key (longer ones are cut and get the hash). */
+#define KEY_NAME_MAX 160
+
 /* The key: "<kommun>:<dnr>" or "<kommun>:<source>-<n>", where <source> is the slug of the
  * whole source name (the indexer passes the path relative to its root: base names repeat
  * across directories, "lagradsremiss.md") and, when that slug could stand for another name too
- * ("Möte 1.md" and "mote-1.md"), "-" and 8 hex digits of the name's FNV-1a hash. */
+ * ("Möte 1.md" and "mote-1.md") or is cut to KEY_NAME_MAX, "-" and 8 hex digits of the name's
+ * FNV-1a hash. */
 static char *make_key(const ps_arende *a, const char *source_name, size_t n)
 {
     const char *k = a->kommun.value;
@@ -765,8 +769,12 @@ static char *make_key(const ps_arende *a, const char *source_name, size_t n)
             base += 2;
         char *bs = ps_text_slug(base, strlen(base));
         ps_buf b = PS_BUF_INIT;
-        ps_buf_puts(&b, bs && *bs ? bs : "dokument");
-        if (!slug_is_lossless(base)) {
+        const char *slug = bs && *bs ? bs : "dokument";
+        size_t slen = strlen(slug);
+        bool cut = slen > KEY_NAME_MAX;
+        /* a key stays short enough to be one index term and a readable URL */
+        ps_buf_append(&b, slug, cut ? KEY_NAME_MAX : slen);
+        if (cut || !slug_is_lossless(base)) {
             uint32_t h = 2166136261u;
             for (const unsigned char *c = (const unsigned char *)base; *c; c++)
                 h = (h ^ *c) * 16777619u;
