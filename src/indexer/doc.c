@@ -1,14 +1,23 @@
 /*
  * indexer/doc.c — one ärende to one Xapian document, laid out as schema.h says.
  *
- * Term weights (wdf increments), chosen so that BM25 sees the title as the strongest evidence
- * and the analyzer's extra terms never outweigh the word itself:
- *   body stem 2, body exact form ("E") 1, body compound part 1, body whole unit 2;
- *   title words count TITLE_BOOST (3) times those in the body namespace (the title is indexed
- *   there too, at positions before the body's, with a gap so phrases never span both), plus
- *   "S"-prefixed stems and parts with positions at wdf 1;
- *   section fields ("XB", "XF", ...) get the body's stems, parts and whole units, wdf 1, no
- *   positions; exact forms have no positions either (phrases match the stems, schema.h).
+ * Term weights (wdf increments) -- one table, the same in every field, so that a derived term
+ * (a compound part or an ellipsis completion, PS_TERM_PART) always counts half of a word
+ * written out (its stem, PS_TERM_STEM) wherever it stands:
+ *
+ *   term kind                    body   title, body namespace   title "S"   section ("XB", ...)
+ *   stem                         2      2 x TITLE_W x norm      2 x norm    2
+ *   exact form ("E")             1      1 x TITLE_W x norm      -           -
+ *   compound part / completion   1      1 x TITLE_W x norm      1 x norm    1
+ *   whole unit ("2023.076 sn")   2      2 x TITLE_W x norm      2 x norm    2
+ *
+ * (rounded, at least 1). The title is a field with its own weight and length normalisation,
+ * BM25F-style: norm = 1 / (1 - TITLE_B + TITLE_B * words / TITLE_REF_WORDS), so a word of a
+ * 4-word title counts 1.33, one of a 40-word title 0.33. Its words are indexed in the body
+ * namespace (before the body's positions, with a gap so phrases never span both), where BM25
+ * saturates title and body evidence together, and as "S" terms, which search adds with the
+ * weight PS_W_TITLE (search/internal.h) and `titel:` searches alone. The measurements that set
+ * TITLE_W, TITLE_B and PS_W_TITLE are in the README (Ranking).
  * Compound parts sit at the whole word's position, so "förbund" matches inside
  * "samordningsförbundet" and phrase queries keep working.
  */
@@ -28,10 +37,13 @@ enum {
     W_EXACT = 1,
     W_PART = 1,
     W_WHOLE = 2,
-    TITLE_BOOST = 3,
-    W_FIELD = 1,
     TITLE_BODY_GAP = 100 /* positions between the title and the body */
 };
+
+/* The title field: weight and length normalisation (see the table above). */
+#define TITLE_W 3.0
+#define TITLE_B 0.5
+#define TITLE_REF_WORDS 8.0
 
 /* Analyzer terms longer than this are dropped (Xapian's limit with room for a prefix). */
 #define WORD_TERM_MAX 200
@@ -107,6 +119,7 @@ typedef struct {
     unsigned pos_base;
     unsigned last_pos;
     bool title;
+    double title_norm; /* the title's length normalisation (title_norm()) */
     ps_buf term;
 } term_ctx;
 
@@ -156,6 +169,35 @@ static bool unique_words(ps_buf *u)
     return !u->failed;
 }
 
+/* A weight times a field's factor, as a wdf increment (at least 1). */
+static uint32_t weighted(unsigned w, double boost)
+{
+    double x = w * boost + 0.5;
+    return x < 1.0 ? 1 : (uint32_t)x;
+}
+
+/* The words of a title (runs of letters and digits; any non-ASCII byte counts as a letter). */
+static size_t title_words(const char *s)
+{
+    size_t n = 0;
+    bool in = false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        bool w = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 *p >= 0x80;
+        n += w && !in;
+        in = w;
+    }
+    return n;
+}
+
+/* The title field's weight factor for a title of this many words. */
+/* The title's length normalisation: 1 for a title of TITLE_REF_WORDS words, more for shorter
+ * ones, less for longer ones. */
+static double title_norm(size_t words)
+{
+    return 1.0 / (1.0 - TITLE_B + TITLE_B * (double)words / TITLE_REF_WORDS);
+}
+
 static bool on_token(void *ctx, const ps_token *tok)
 {
     term_ctx *c = ctx;
@@ -167,7 +209,7 @@ static bool on_token(void *ctx, const ps_token *tok)
     }
     if (!c->doc)
         return true; /* only the unknown words are wanted */
-    unsigned boost = c->title ? TITLE_BOOST : 1;
+    double boost = c->title ? TITLE_W * c->title_norm : 1.0;
     const char *field = c->title ? NULL : body_section_prefix(c, tok->start);
     for (size_t i = 0; i < tok->nterms; i++) {
         const ps_term *t = &tok->terms[i];
@@ -176,16 +218,16 @@ static bool on_token(void *ctx, const ps_token *tok)
         const char *term;
         if (t->kind == PS_TERM_EXACT) {
             if ((term = prefixed(c, PS_PREFIX_EXACT, t)))
-                ps_store_doc_add_term(c->doc, term, W_EXACT * boost);
+                ps_store_doc_add_term(c->doc, term, weighted(W_EXACT, boost));
             continue;
         }
         unsigned w = t->kind == PS_TERM_STEM ? W_STEM : t->kind == PS_TERM_PART ? W_PART : W_WHOLE;
         if ((term = prefixed(c, "", t)))
-            ps_store_doc_add_posting(c->doc, term, pos, w * boost);
+            ps_store_doc_add_posting(c->doc, term, pos, weighted(w, boost));
         if (c->title && (term = prefixed(c, PS_PREFIX_TITLE, t)))
-            ps_store_doc_add_posting(c->doc, term, pos, 1);
+            ps_store_doc_add_posting(c->doc, term, pos, weighted(w, c->title_norm));
         if (field && (term = prefixed(c, field, t)))
-            ps_store_doc_add_term(c->doc, term, W_FIELD);
+            ps_store_doc_add_term(c->doc, term, w);
     }
     return true;
 }
@@ -314,12 +356,14 @@ static ps_status analyze_texts(ps_analyzer *an, term_ctx *c, ps_error *err)
         int n = snprintf(para, sizeof para, "§ %s", a->paragraf.value);
         if (n > 0 && (size_t)n < sizeof para) {
             c->title = true;
+            c->title_norm = title_norm(1);
             st = ps_analyzer_run(an, para, (size_t)n, 0, on_token, c, err);
             c->pos_base = c->last_pos;
         }
     }
     if (st == PS_OK && a->title.value) {
         c->title = true;
+        c->title_norm = title_norm(title_words(a->title.value));
         st = ps_analyzer_run(an, a->title.value, strlen(a->title.value), 0, on_token, c, err);
         c->pos_base = c->last_pos + TITLE_BODY_GAP;
     }

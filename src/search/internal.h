@@ -40,7 +40,7 @@ typedef struct ps_abbrev {
  * a title word or a Beslut-section word ranks above a plain stem or compound-part match. */
 #define PS_W_STEM 1.0
 #define PS_W_EXACT 1.0
-#define PS_W_TITLE 1.5
+#define PS_W_TITLE 1.0 /* the title field ("S" terms, length-normalised at index time) */
 #define PS_W_BESLUT 0.5
 #define PS_W_PARTS 0.8     /* the split spelling of a compound ("samordning förbundet") */
 #define PS_W_WHOLE 1.0     /* multi-word units ("2023.076 sn") */
