@@ -531,10 +531,73 @@ static void test_history_resolves(void **state)
     json_decref(res);
 }
 
+static json_t *complete(const char *q)
+{
+    json_t *out = NULL;
+    ps_error err;
+    if (ps_search_complete(searcher, q, &out, &err) != PS_OK)
+        fail_msg("complete [%s]: %s", q, err.message);
+    return out;
+}
+
+static bool suggests(const json_t *res, const char *text, const char *kind)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(res, "suggestions"), i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "text")), text) == 0 &&
+            strcmp(json_string_value(json_object_get(e, "kind")), kind) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void test_complete(void **state)
+{
+    (void)state;
+    /* the last word completed from the index's words, the words before it kept */
+    json_t *c = complete("förb");
+    assert_true(suggests(c, "förbund", "word"));     /* a stem the index has as förbundet */
+    assert_true(suggests(c, "förbundet", "word"));   /* an exact form */
+    assert_false(suggests(c, "förbudnet", "word"));
+    size_t n = json_array_size(json_object_get(c, "suggestions"));
+    assert_true(n >= 2 && n <= 11);
+    /* most documents first among the words */
+    json_int_t prev = -1;
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(c, "suggestions"), i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "kind")), "word") != 0)
+            continue;
+        json_int_t count = json_integer_value(json_object_get(e, "count"));
+        assert_true(prev < 0 || count <= prev);
+        prev = count;
+    }
+    json_decref(c);
+    c = complete("utträde samordnings");
+    assert_true(suggests(c, "utträde samordningsförbundet", "word"));
+    json_decref(c);
+    /* titles with such a word */
+    c = complete("utträ");
+    assert_true(suggests(c, "Förslag om utträde ur Samordningsförbundet Insjöriket", "title"));
+    json_decref(c);
+    /* nothing for one letter, a field or a prefix* */
+    static const char *const none[] = {"f", "", "kommun:al", "förb*", "xqzv"};
+    for (size_t k = 0; k < sizeof none / sizeof none[0]; k++) {
+        c = complete(none[k]);
+        if (json_array_size(json_object_get(c, "suggestions")))
+            fail_msg("[%s] got suggestions", none[k]);
+        json_decref(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spelling),
+        cmocka_unit_test(test_complete),
         cmocka_unit_test(test_abbreviations_seeds),
         cmocka_unit_test_setup_teardown(test_abbreviations_both, open_abbrev_index,
                                         close_abbrev_index),

@@ -3,6 +3,7 @@
 // /api/search and renders in place, keeping the whole state in the URL (/sok?q=…&kommun=…) so
 // that back/forward, reload and shared links show the same thing.
 
+import { attachAutocomplete } from './complete.js';
 import {
   STATE_KEYS, countText, feedHref, queryString, renderError, renderFacets, renderResults,
 } from './render.js';
@@ -134,6 +135,8 @@ window.addEventListener('popstate', () => {
   syncForm(s);
   search(s);
 });
+
+attachAutocomplete(form.elements.q);
 
 // The server already rendered the results of this URL; only keep the form in step with it.
 syncForm(stateFromUrl(location.href));

@@ -121,6 +121,13 @@ ps_status ps_search_csv(const json_t *result, const char *link_prefix, char **ou
 ps_status ps_search_arende(ps_searcher *s, const char *key, const char *q, json_t **out,
                            ps_error *err);
 
+/* Autocomplete for the search box: {"q": q, "suggestions": [{"text": the query with its last
+ * word completed, "kind": "word", "count": documents} ..., {"text": a title, "kind": "title",
+ * "key": its ärende}]} — up to 8 completions from the index's word forms, most frequent first,
+ * and up to 3 titles with a word beginning so. Nothing for a last word under 2 characters, a
+ * field (kommun:) or a prefix*. Bounded: at most a few thousand terms are looked at. */
+ps_status ps_search_complete(ps_searcher *s, const char *q, json_t **out, ps_error *err);
+
 /* Facet counts over the whole index: {"kommun": [...], "namnd": [...], "year": [...], "type": [...]}. */
 ps_status ps_search_facets(ps_searcher *s, json_t **out, ps_error *err);
 

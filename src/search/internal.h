@@ -154,6 +154,8 @@ ps_status ps_search_similar(ps_searcher *s, const char *key, const char *dnr, un
  * words (missing diacritics, typos); *out malloc'd, NULL when nothing is better. */
 ps_status ps_search_spell(ps_searcher *s, const ps_query *query, const char *q, char **out,
                           ps_error *err);
+/* The analyzer's stem of one word into out (cap bytes); false when it is no single word. */
+bool ps_search_stem_of(ps_searcher *s, const char *word, char *out, size_t cap);
 
 /* ---- search/histogram.c: matching ärenden over time --------------------------------------- */
 

@@ -151,6 +151,16 @@ static ps_status analyze(ps_searcher *s, const char *text, size_t len, word_info
     return ps_analyzer_run(s->an, text, len, PS_ANALYZE_QUERY, take_token, w, err);
 }
 
+bool ps_search_stem_of(ps_searcher *s, const char *word, char *out, size_t cap)
+{
+    word_info w;
+    ps_error err;
+    if (analyze(s, word, strlen(word), &w, &err) != PS_OK || w.tokens != 1 || !w.stem[0])
+        return false;
+    snprintf(out, cap, "%s", w.stem);
+    return true;
+}
+
 /* Documents having the word's stem (its inflections, and compounds with it as a part). */
 static ps_status stem_docs(ps_searcher *s, const word_info *w, uint32_t *out, ps_error *err)
 {

@@ -180,7 +180,7 @@ static void add_hrefs(ps_server *s, json_t *documents)
     }
 }
 
-typedef enum { CALL_SEARCH, CALL_ARENDE, CALL_FACETS, CALL_INFO } call_kind;
+typedef enum { CALL_SEARCH, CALL_ARENDE, CALL_FACETS, CALL_INFO, CALL_COMPLETE } call_kind;
 
 typedef struct {
     call_kind kind;
@@ -200,6 +200,8 @@ static ps_status call_once(ps_searcher *s, const call_args *a, json_t **out, ps_
         return ps_search_facets(s, out, err);
     case CALL_INFO:
         return ps_search_info(s, out, err);
+    case CALL_COMPLETE:
+        return ps_search_complete(s, a->q, out, err);
     }
     return ps_error_set(err, PS_ERR_INTERNAL, "unknown call");
 }
@@ -349,6 +351,24 @@ static enum MHD_Result api_simple(ps_srv_ctx *c, call_kind kind)
     return result;
 }
 
+/* /api/suggest?q=: autocomplete for the search box (bounded, a few ms). */
+static enum MHD_Result api_suggest(ps_srv_ctx *c)
+{
+    const char *q = NULL;
+    ps_srv_bad bad;
+    if (!text_param(c, "q", PS_SRV_MAX_PARAM, &q, &bad))
+        return ps_srv_error(c, 400, bad.code, bad.sv, bad.en);
+    call_args a = {CALL_COMPLETE, NULL, NULL, q ? q : ""};
+    json_t *out;
+    ps_error err;
+    ps_error_clear(&err);
+    if (call(c, &a, &out, &err) != PS_OK)
+        return ps_srv_error_from(c, &err, false);
+    enum MHD_Result result = ps_srv_json(c, 200, out, NULL);
+    json_decref(out);
+    return result;
+}
+
 enum MHD_Result ps_srv_api(ps_srv_ctx *c)
 {
     const char *p = c->path;
@@ -360,6 +380,8 @@ enum MHD_Result ps_srv_api(ps_srv_ctx *c)
         return api_simple(c, CALL_FACETS);
     if (strcmp(p, "/api/health") == 0)
         return api_simple(c, CALL_INFO);
+    if (strcmp(p, "/api/suggest") == 0)
+        return api_suggest(c);
     return ps_srv_error(c, 404, "not_found", "Det finns ingen sådan adress i API:t.",
                         "No such API endpoint.");
 }

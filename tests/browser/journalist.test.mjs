@@ -140,6 +140,49 @@ test('the ärende page: the timeline and a similar ärende one click away', asyn
   await page.context().close();
 });
 
+test('autocomplete: an ARIA combobox that never blocks typing or submits by itself', async () => {
+  for (const [size, viewport] of SIZES) {
+    const page = await newPage({ viewport, bypassCSP: true });
+    await page.goto(`${srv.base}/`);
+    assert.equal(await page.getAttribute('#q', 'role'), 'combobox');
+    assert.equal(await page.getAttribute('#q', 'aria-expanded'), 'false');
+    await page.type('#q', 'förb', { delay: 30 });
+    await page.waitForSelector('#q-forslag [role="option"]');
+    assert.equal(await page.getAttribute('#q', 'aria-expanded'), 'true');
+    const options = await page.$$eval('#q-forslag [role="option"]', (os) => os.map((o) => o.textContent));
+    assert.ok(options.includes('förbundet'), options.join('|'));
+    assert.deepEqual(await axeScan(page), [], `the open list at ${size}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the open list at ${size} scrolls sideways by ${overflow}px`);
+    // arrows move the active option; the focus stays in the box
+    await page.keyboard.press('ArrowDown');
+    const id = await page.getAttribute('#q', 'aria-activedescendant');
+    assert.ok(id);
+    assert.equal(await page.getAttribute(`#${id}`, 'aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+    // Enter puts it in the box and does not search
+    const chosen = await page.textContent(`#${id}`);
+    await page.keyboard.press('Enter');
+    assert.equal(await page.inputValue('#q'), chosen);
+    assert.equal(new URL(page.url()).pathname, '/');
+    assert.equal(await page.getAttribute('#q', 'aria-expanded'), 'false');
+    // typing fast goes on unhindered while suggestions come and go; Escape closes the list
+    await page.fill('#q', '');
+    await page.keyboard.type('samordningsförbundet utträde', { delay: 5 });
+    assert.equal(await page.inputValue('#q'), 'samordningsförbundet utträde');
+    await page.waitForSelector('#q-forslag:not([hidden]) [role="option"]');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.inputValue('#q'), 'samordningsförbundet utträde');
+    assert.equal(await page.getAttribute('#q', 'aria-expanded'), 'false');
+    // the next Enter searches what is in the box
+    await page.keyboard.press('Enter');
+    await waitFor(page, () => location.pathname === '/sok');
+    assert.equal(new URL(page.url()).searchParams.get('q'), 'samordningsförbundet utträde');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
+
 test('axe-core: no violations, no sideways scroll (chart by year and by month, suggestion)', async () => {
   await checkPage(`/sok?q=${encodeURIComponent(Q)}`, 'results with the chart by year');
   await checkPage('/sok?q=forbundet', 'the suggestion applied');

@@ -205,3 +205,18 @@ describe('Ärendets gång and Liknande ärenden', () => {
     for (const l of links) assert.equal((await get(l)).status, 200);
   });
 });
+
+describe('autocomplete', () => {
+  test('/api/suggest completes the last word and offers titles; short input gives nothing', async () => {
+    const r = await get(`/api/suggest?q=${encodeURIComponent('förb')}`);
+    assert.equal(r.status, 200);
+    const body = await r.json();
+    assert.equal(body.q, 'förb');
+    assert.ok(body.suggestions.some((s) => s.text === 'förbundet' && s.kind === 'word' && s.count > 0));
+    const two = await json(`/api/suggest?q=${encodeURIComponent('utträde samordnings')}`);
+    assert.ok(two.suggestions.every((s) => s.kind === 'title' || s.text.startsWith('utträde samordnings')));
+    assert.deepEqual((await json('/api/suggest?q=f')).suggestions, []);
+    assert.deepEqual((await json('/api/suggest')).suggestions, []);
+    assert.equal((await get(`/api/suggest?q=${'a'.repeat(300)}`)).status, 400);
+  });
+});
