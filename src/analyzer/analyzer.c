@@ -711,9 +711,9 @@ static uint16_t tcache_tag(uint64_t h)
     return (uint16_t)(h >> 48) ? (uint16_t)(h >> 48) : 1;
 }
 
-/* Fill r from the memo when it holds raw token t (hash h); false when it does not. */
-static bool tcache_get(ps_analyzer *an, uint64_t h, const char *text, const ps_scan_token *t,
-                       tokrec *r)
+/* The memo's entry for raw token t (hash h), or NULL. */
+static tok_entry *tcache_find(ps_analyzer *an, uint64_t h, const char *text,
+                              const ps_scan_token *t)
 {
     size_t n = t->end - t->start, base = PS_TCACHE_WAYS * tcache_set(h);
     uint16_t tag = tcache_tag(h);
@@ -724,9 +724,14 @@ static bool tcache_get(ps_analyzer *an, uint64_t h, const char *text, const ps_s
             c->dangling == t->dangling && memcmp(c->key, text + t->start, n) == 0)
             e = c;
     }
-    if (!e)
-        return false;
-    e->used = ++an->tcache_clock;
+    if (e)
+        e->used = ++an->tcache_clock;
+    return e;
+}
+
+/* Fill r from the memo's entry e for raw token t. */
+static void tcache_fill(const tok_entry *e, const ps_scan_token *t, tokrec *r)
+{
     rec_reset(r);
     ps_buf_append(&r->text, e->text, e->text_len);
     r->tok.start = t->start;
@@ -741,7 +746,25 @@ static bool tcache_get(ps_analyzer *an, uint64_t h, const char *text, const ps_s
     r->nrefs = e->nrefs;
     for (size_t i = 0; i < e->nrefs; i++)
         r->refs[i] = (term_ref){e->ref_off[i], e->ref_len[i], (ps_term_kind)e->ref_kind[i]};
-    return true;
+}
+
+/* Hand out the token of raw token t straight from the memo's entry e, at position pos. */
+static bool emit_entry(ps_analyzer *an, const tok_entry *e, const ps_scan_token *t, unsigned pos,
+                       ps_token_fn fn, void *ctx)
+{
+    for (size_t i = 0; i < e->nrefs; i++)
+        an->terms[i] =
+            (ps_term){e->text + e->ref_off[i], e->ref_len[i], (ps_term_kind)e->ref_kind[i]};
+    ps_token tok = {.start = t->start,
+                    .end = t->end,
+                    .pos = pos,
+                    .flags = e->flags,
+                    .norm = e->text,
+                    .norm_len = e->norm_len,
+                    .terms = an->terms,
+                    .nterms = e->nrefs,
+                    .compound_parts = e->main_parts};
+    return fn(ctx, &tok);
 }
 
 /* Remember the record r that raw token t gave in set s (in its least recently used way), when
@@ -834,10 +857,23 @@ ps_status ps_analyzer_run(ps_analyzer *an, const char *text, size_t len, unsigne
     unsigned position = 0;
     ps_scan_token t;
     bool go = true;
-    while (go && ps_analyzer_scan(text, len, &pos, &t, &an->invalid, &an->first_invalid)) {
-        tokrec *r = &an->queue[an->nqueue];
+    while (go) {
+        size_t start, end;
+        if (ps_analyzer_scan_plain(text, len, &pos, &start, &end))
+            t = (ps_scan_token){.start = start, .end = end, .core_end = end};
+        else if (!ps_analyzer_scan(text, len, &pos, &t, &an->invalid, &an->first_invalid))
+            break;
         uint64_t h = tcache_hash(text, &t);
-        if (!h || !tcache_get(an, h, text, &t, r)) {
+        const tok_entry *hit = h ? tcache_find(an, h, text, &t) : NULL;
+        if (hit && an->nqueue == 0 && !hit->dangling) { /* the common case: nothing waits */
+            if (hit->nrefs > 0)
+                go = emit_entry(an, hit, &t, ++position, fn, ctx);
+            continue;
+        }
+        tokrec *r = &an->queue[an->nqueue];
+        if (hit) {
+            tcache_fill(hit, &t, r);
+        } else {
             build_token(an, text, &t, r);
             if (h)
                 tcache_put(an, h, text, &t, r);

@@ -43,6 +43,13 @@ typedef struct {
 bool ps_analyzer_scan(const char *text, size_t len, size_t *pos, ps_scan_token *tok,
                       size_t *invalid, size_t *first_invalid);
 
+/* The fast path of ps_analyzer_scan: skips ASCII that starts no token, then, when the next token
+ * is a plain word of ASCII and Latin-1 letters ending before a space or punctuation that joins no
+ * shape (no hyphen, digit, '.', '@', ...), gives its span in *start, *end and moves *pos past it:
+ * exactly the token ps_analyzer_scan would give, with no flags. Otherwise false, *pos at the
+ * token's first byte (or len), for ps_analyzer_scan to decide. */
+bool ps_analyzer_scan_plain(const char *text, size_t len, size_t *pos, size_t *start, size_t *end);
+
 /* Decode one code point at text[i] (i < len); returns its length, or 0 for an invalid byte. */
 size_t ps_analyzer_decode(const char *text, size_t len, size_t i, int32_t *cp);
 

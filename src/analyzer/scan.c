@@ -302,6 +302,42 @@ static size_t match_word(const char *t, size_t len, size_t i, bool *dangling, un
     return n;
 }
 
+static bool is_ascii_alnum(unsigned char c)
+{
+    return is_ascii_alpha((char)c) || (c >= '0' && c <= '9');
+}
+
+bool ps_analyzer_scan_plain(const char *text, size_t len, size_t *pos, size_t *start, size_t *end)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    size_t i = *pos;
+    while (i < len && u[i] < 0x80 && !is_ascii_alnum(u[i]))
+        i++;
+    *pos = i;
+    size_t s = i;
+    while (i < len) {
+        if (is_ascii_alpha((char)u[i])) {
+            i++;
+        } else if (u[i] == 0xC3 && i + 1 < len && (u[i + 1] & 0xC0) == 0x80 && u[i + 1] != 0x97 &&
+                   u[i + 1] != 0xB7) {
+            i += 2; /* Latin-1 letters, not × ÷ */
+        } else if (u[i] >= 0x80) {
+            return false; /* another character: the general scanner decides */
+        } else {
+            break;
+        }
+    }
+    if (i == s)
+        return false; /* the end, or a digit: a number, date or dnr */
+    /* what continues a word or makes a URL, e-mail address or abbreviation of it */
+    if (i < len && (is_ascii_alnum(u[i]) || strchr("-.,:@_%+", (char)u[i])))
+        return false;
+    *start = s;
+    *end = i;
+    *pos = i;
+    return true;
+}
+
 bool ps_analyzer_scan(const char *text, size_t len, size_t *pos, ps_scan_token *tok,
                       size_t *invalid, size_t *first_invalid)
 {
