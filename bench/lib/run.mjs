@@ -16,8 +16,9 @@ import { regeringenCorpus, relevanceRegeringen, relevanceSeeds, relevanceReport 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PARTS = ['index', 'query', 'http', 'analyzer', 'pdf', 'scaling'];
 const EXTRA_PARTS = ['relevance']; // only when asked for with --only
-const USAGE = `usage: bench/run [--corpus sv-prose|protokoll-N] [--size N] [--only PART[,PART...]] [--smoke]
-  --corpus C       corpus to run on (default protokoll-10000)
+const USAGE = `usage: bench/run [--corpus sv-prose|regeringen|protokoll-N] [--size N] [--only PART[,PART...]] [--smoke]
+  --corpus C       corpus to run on (default protokoll-10000; regeringen: the real documents
+                   unpacked from ../shared/corpus/regeringen-sv.tar.gz)
   --size N         protokoll corpus size; also adds N to the scaling sizes (e.g. 1000000)
   --only PARTS     ${PARTS.join(', ')} (default: all); or relevance: the four systems on the
                    judged sets (regeringen corpus and seeds), nDCG@10, P@10, duplicates
@@ -46,7 +47,7 @@ function parse() {
   if (only.includes('relevance') && only.length > 1) bad.push('relevance (alone)');
   const size = a.size ? Number(a.size) : 10000;
   const corpus = a.smoke ? 'seeds' : a.corpus || `protokoll-${size}`;
-  if (bad.length || !Number.isInteger(size) || size < 1 || !/^(sv-prose|seeds|protokoll-[1-9][0-9]*)$/.test(corpus)) {
+  if (bad.length || !Number.isInteger(size) || size < 1 || !/^(sv-prose|seeds|regeringen|protokoll-[1-9][0-9]*)$/.test(corpus)) {
     process.stderr.write(`bench/run: bad arguments\n${USAGE}`); process.exit(2);
   }
   const smoke = !!a.smoke;
@@ -94,7 +95,7 @@ function build(opt) {
 }
 
 function corpusArgs(name) {
-  if (name === 'seeds' || name === 'sv-prose') return [name];
+  if (name === 'seeds' || name === 'sv-prose' || name === 'regeringen') return [name];
   return ['protokoll', '--size', name.slice('protokoll-'.length)];
 }
 

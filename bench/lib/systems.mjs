@@ -42,7 +42,7 @@ export class Protokollsok {
     let summary = null;
     try { summary = JSON.parse(t.stdout.trim().split('\n').pop()); } catch { /* plain output */ }
     const arenden = summary && (summary.arenden_total ?? summary.arenden);
-    // the database carries a copy of the analyzer's lexicon, a constant independent of the corpus
+    // a database built with --lexicon-copy carries a copy of the lexicon (a constant); by default none
     const lexiconMb = duBytes(path.join(db, 'lexicon.bin')) / MIB;
     return indexResult(corpus, t, duBytes(db), { arenden: arenden ?? null, exit: t.status, lexicon_mb: lexiconMb });
   }
