@@ -688,17 +688,22 @@ static void build_token(ps_analyzer *an, const char *text, const ps_scan_token *
 
 /* The hash of raw token t: the set in the low bits, the tag in the high 16 (never 0); 0 when t
  * is not memoized (a special unit, or too long). */
+static uint64_t tcache_finish(uint64_t fnv)
+{
+    fnv ^= fnv >> 29;
+    return fnv | (1ull << 48);
+}
+
 static uint64_t tcache_hash(const char *text, const ps_scan_token *t)
 {
     size_t n = t->end - t->start;
     if (t->flags || n > PS_TCACHE_KEY_MAX)
         return 0;
     const unsigned char *w = (const unsigned char *)text + t->start;
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)t->dangling;
+    uint64_t h = PS_ANALYZER_FNV_SEED ^ (uint64_t)t->dangling;
     for (size_t i = 0; i < n; i++)
-        h = (h ^ w[i]) * 1099511628211ull;
-    h ^= h >> 29;
-    return h | (1ull << 48);
+        h = (h ^ w[i]) * PS_ANALYZER_FNV_PRIME;
+    return tcache_finish(h);
 }
 
 static size_t tcache_set(uint64_t h)
@@ -859,11 +864,15 @@ ps_status ps_analyzer_run(ps_analyzer *an, const char *text, size_t len, unsigne
     bool go = true;
     while (go) {
         size_t start, end;
-        if (ps_analyzer_scan_plain(text, len, &pos, &start, &end))
+        uint64_t h, fnv;
+        if (ps_analyzer_scan_plain(text, len, &pos, &start, &end, &fnv)) {
             t = (ps_scan_token){.start = start, .end = end, .core_end = end};
-        else if (!ps_analyzer_scan(text, len, &pos, &t, &an->invalid, &an->first_invalid))
+            h = end - start <= PS_TCACHE_KEY_MAX ? tcache_finish(fnv) : 0;
+        } else if (ps_analyzer_scan(text, len, &pos, &t, &an->invalid, &an->first_invalid)) {
+            h = tcache_hash(text, &t);
+        } else {
             break;
-        uint64_t h = tcache_hash(text, &t);
+        }
         const tok_entry *hit = h ? tcache_find(an, h, text, &t) : NULL;
         if (hit && an->nqueue == 0 && !hit->dangling) { /* the common case: nothing waits */
             if (hit->nrefs > 0)

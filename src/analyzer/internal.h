@@ -47,8 +47,13 @@ bool ps_analyzer_scan(const char *text, size_t len, size_t *pos, ps_scan_token *
  * is a plain word of ASCII and Latin-1 letters ending before a space or punctuation that joins no
  * shape (no hyphen, digit, '.', '@', ...), gives its span in *start, *end and moves *pos past it:
  * exactly the token ps_analyzer_scan would give, with no flags. Otherwise false, *pos at the
- * token's first byte (or len), for ps_analyzer_scan to decide. */
-bool ps_analyzer_scan_plain(const char *text, size_t len, size_t *pos, size_t *start, size_t *end);
+ * token's first byte (or len), for ps_analyzer_scan to decide. *fnv is the 64-bit FNV-1a hash
+ * of the word's bytes from PS_ANALYZER_FNV_SEED, as the token memo (analyzer.c) hashes words:
+ * computed while scanning, so the word is read once. */
+bool ps_analyzer_scan_plain(const char *text, size_t len, size_t *pos, size_t *start, size_t *end,
+                            uint64_t *fnv);
+#define PS_ANALYZER_FNV_SEED 1469598103934665603ull
+#define PS_ANALYZER_FNV_PRIME 1099511628211ull
 
 /* Decode one code point at text[i] (i < len); returns its length, or 0 for an invalid byte. */
 size_t ps_analyzer_decode(const char *text, size_t len, size_t i, int32_t *cp);

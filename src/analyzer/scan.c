@@ -307,7 +307,8 @@ static bool is_ascii_alnum(unsigned char c)
     return is_ascii_alpha((char)c) || (c >= '0' && c <= '9');
 }
 
-bool ps_analyzer_scan_plain(const char *text, size_t len, size_t *pos, size_t *start, size_t *end)
+bool ps_analyzer_scan_plain(const char *text, size_t len, size_t *pos, size_t *start, size_t *end,
+                            uint64_t *fnv)
 {
     const unsigned char *u = (const unsigned char *)text;
     size_t i = *pos;
@@ -315,12 +316,14 @@ bool ps_analyzer_scan_plain(const char *text, size_t len, size_t *pos, size_t *s
         i++;
     *pos = i;
     size_t s = i;
+    uint64_t h = PS_ANALYZER_FNV_SEED;
     while (i < len) {
         if (is_ascii_alpha((char)u[i])) {
-            i++;
+            h = (h ^ u[i++]) * PS_ANALYZER_FNV_PRIME;
         } else if (u[i] == 0xC3 && i + 1 < len && (u[i + 1] & 0xC0) == 0x80 && u[i + 1] != 0x97 &&
                    u[i + 1] != 0xB7) {
-            i += 2; /* Latin-1 letters, not × ÷ */
+            h = (h ^ u[i++]) * PS_ANALYZER_FNV_PRIME; /* Latin-1 letters, not × ÷ */
+            h = (h ^ u[i++]) * PS_ANALYZER_FNV_PRIME;
         } else if (u[i] >= 0x80) {
             return false; /* another character: the general scanner decides */
         } else {
@@ -335,6 +338,7 @@ bool ps_analyzer_scan_plain(const char *text, size_t len, size_t *pos, size_t *s
     *start = s;
     *end = i;
     *pos = i;
+    *fnv = h;
     return true;
 }
 
