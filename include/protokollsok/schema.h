@@ -19,7 +19,8 @@
  *   "K"  kommun (e.g. "Kalingsås"),  "N" nämnd ("Nsocialnämnden"),  "Y" year ("Y2023"),
  *   "T"  document type ("Tprotokoll"), "D" dnr normalized and lowercased ("D2023.076 sn") and
  *        also its number part alone ("D2023.076"),  "A" ärende key,  "P" source path as given
- *        to the indexer (delete all ärenden of a file),  "Q" unique id: path + "#" + index,
+ *        to the indexer (delete all ärenden of a file),  "Q" unique id: 16 hex digits of the
+ *        path's 64-bit hash (ps_indexer_hash64, seed 0) + "#" + index, also the data's "id",
  *   "XU" a word of the text that the word lists do not know (PS_TOKEN_UNKNOWN), case-folded:
  *        what the indexer learns words from (analyzer.h), with exact document counts.
  * Values:

@@ -432,13 +432,12 @@ ps_status ps_indexer_build_doc(ps_analyzer *an, const ps_protocol_doc *pdoc, siz
     const ps_arende *a = &pdoc->arenden[i];
     ps_buf_init(&out->unknown);
     out->doc = ps_store_doc_new();
-    char idbuf[32];
-    snprintf(idbuf, sizeof idbuf, "#%zu", i);
-    ps_buf id = PS_BUF_INIT;
-    ps_buf_puts(&id, src->path);
-    ps_buf_puts(&id, idbuf);
-    out->id_term = id.failed ? NULL : ps_indexer_term(PS_PREFIX_ID, id.data);
-    ps_buf_free(&id);
+    /* The id is the path's hash and the ärende's number: 20 bytes instead of the path again in
+     * every document's term list and in the posting lists (the "P" term names the path). */
+    char idbuf[48];
+    snprintf(idbuf, sizeof idbuf, "%016llx#%zu",
+             (unsigned long long)ps_indexer_hash64(src->path, strlen(src->path), 0), i);
+    out->id_term = ps_indexer_term(PS_PREFIX_ID, idbuf);
     const char **sec_prefix = calloc(a->nsections + 1, sizeof *sec_prefix);
     if (!out->doc || !out->id_term || !sec_prefix) {
         free(sec_prefix);
