@@ -631,14 +631,19 @@ static char *with_suffix(const char *s, const char *suffix)
     return ps_buf_steal(&b, NULL);
 }
 
+/* Xapian's own files in a database directory. */
+static bool xapian_file(const char *name)
+{
+    size_t n = strlen(name);
+    return strcmp(name, "iamglass") == 0 || strcmp(name, "flintlock") == 0 ||
+           strcmp(name, "XAPIANDB") == 0 || (n > 6 && strcmp(name + n - 6, ".glass") == 0);
+}
+
 /* Files in the database directory that belong to the index itself (everything else — a README,
  * a .gitignore — is carried over into a rebuilt index). */
 static bool index_file(const char *name)
 {
-    size_t n = strlen(name);
-    return strcmp(name, "iamglass") == 0 || strcmp(name, "flintlock") == 0 ||
-           strcmp(name, "XAPIANDB") == 0 ||
-           strncmp(name, "lexicon.bin", 11) == 0 || (n > 6 && strcmp(name + n - 6, ".glass") == 0);
+    return xapian_file(name) || strncmp(name, "lexicon.bin", 11) == 0;
 }
 
 static ps_status copy_file(const char *from, const char *to, ps_error *err)
@@ -680,6 +685,35 @@ static ps_status copy_lexicon(const char *from, const char *dbdir, ps_error *err
     return st;
 }
 
+/* Copy the regular files of directory from into to, but those named as skip says. */
+static ps_status copy_files(const char *from_dir, const char *to_dir, bool (*skip)(const char *),
+                            ps_error *err)
+{
+    DIR *d = opendir(from_dir);
+    if (!d)
+        return PS_OK;
+    ps_status st = PS_OK;
+    struct dirent *de;
+    ps_buf from = PS_BUF_INIT, to = PS_BUF_INIT;
+    while (st == PS_OK && (de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 || skip(de->d_name))
+            continue;
+        ps_buf_clear(&from);
+        ps_buf_clear(&to);
+        ps_buf_printf(&from, "%s/%s", from_dir, de->d_name);
+        ps_buf_printf(&to, "%s/%s", to_dir, de->d_name);
+        struct stat sb;
+        if (from.failed || to.failed)
+            st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+        else if (stat(from.data, &sb) == 0 && S_ISREG(sb.st_mode))
+            st = copy_file(from.data, to.data, err);
+    }
+    closedir(d);
+    ps_buf_free(&from);
+    ps_buf_free(&to);
+    return st;
+}
+
 /* Replace the database at dir by its compacted copy (written to "<dir>.compact", then swapped
  * in by rename, so dir is a whole database at every moment), carrying over the files that are
  * not Xapian's (the lexicon copy, a README). */
@@ -693,28 +727,8 @@ static ps_status compact_in_place(const char *dir, ps_error *err)
         st = ps_error_set(err, PS_ERR_IO, "cannot remove %s: %s", tmp, strerror(errno));
     if (st == PS_OK)
         st = ps_store_compact(dir, tmp, err);
-    DIR *d = st == PS_OK ? opendir(dir) : NULL;
-    ps_buf from = PS_BUF_INIT, to = PS_BUF_INIT;
-    for (struct dirent *de; d && st == PS_OK && (de = readdir(d));) {
-        size_t n = strlen(de->d_name);
-        if (de->d_name[0] == '.' || strcmp(de->d_name, "iamglass") == 0 ||
-            strcmp(de->d_name, "flintlock") == 0 || strcmp(de->d_name, "XAPIANDB") == 0 ||
-            (n > 6 && strcmp(de->d_name + n - 6, ".glass") == 0))
-            continue;
-        ps_buf_clear(&from);
-        ps_buf_clear(&to);
-        ps_buf_printf(&from, "%s/%s", dir, de->d_name);
-        ps_buf_printf(&to, "%s/%s", tmp, de->d_name);
-        struct stat sb;
-        if (from.failed || to.failed)
-            st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
-        else if (stat(from.data, &sb) == 0 && S_ISREG(sb.st_mode))
-            st = copy_file(from.data, to.data, err);
-    }
-    if (d)
-        closedir(d);
-    ps_buf_free(&from);
-    ps_buf_free(&to);
+    if (st == PS_OK)
+        st = copy_files(dir, tmp, xapian_file, err);
     if (st == PS_OK && renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) != 0) {
         /* no atomic exchange here: move the old one aside, then the new one in */
         char *aside = with_suffix(dir, ".uncompacted");
@@ -726,40 +740,10 @@ static ps_status compact_in_place(const char *dir, ps_error *err)
         else
             remove_tree(aside);
         free(aside);
-    } else if (st == PS_OK) {
-        remove_tree(tmp); /* now the old, uncompacted database */
     } else {
-        remove_tree(tmp);
+        remove_tree(tmp); /* after the exchange the old database, after a failure a partial copy */
     }
     free(tmp);
-    return st;
-}
-
-/* Copy the regular files of the old index directory that are not part of the index. */
-static ps_status carry_over(const char *db, const char *fresh, ps_error *err)
-{
-    DIR *d = opendir(db);
-    if (!d)
-        return PS_OK;
-    ps_status st = PS_OK;
-    struct dirent *de;
-    ps_buf from = PS_BUF_INIT, to = PS_BUF_INIT;
-    while (st == PS_OK && (de = readdir(d))) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 || index_file(de->d_name))
-            continue;
-        ps_buf_clear(&from);
-        ps_buf_clear(&to);
-        ps_buf_printf(&from, "%s/%s", db, de->d_name);
-        ps_buf_printf(&to, "%s/%s", fresh, de->d_name);
-        struct stat sb;
-        if (from.failed || to.failed)
-            st = ps_error_set(err, PS_ERR_NOMEM, "out of memory");
-        else if (stat(from.data, &sb) == 0 && S_ISREG(sb.st_mode))
-            st = copy_file(from.data, to.data, err);
-    }
-    closedir(d);
-    ps_buf_free(&from);
-    ps_buf_free(&to);
     return st;
 }
 
@@ -776,7 +760,7 @@ static ps_status switch_in(const char *db, const char *fresh, ps_error *err)
         if (rename(fresh, db) != 0)
             st = ps_error_set(err, PS_ERR_IO, "cannot rename %s to %s: %s", fresh, db,
                               strerror(errno));
-    } else if ((st = carry_over(db, fresh, err)) == PS_OK) {
+    } else if ((st = copy_files(db, fresh, index_file, err)) == PS_OK) {
         remove_tree(old);
         if (renameat2(AT_FDCWD, fresh, AT_FDCWD, db, RENAME_EXCHANGE) == 0) {
             if (rename(fresh, old) != 0)
