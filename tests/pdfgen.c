@@ -27,6 +27,7 @@
 #include <dirent.h>
 #include <pango/pangocairo.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -589,6 +590,91 @@ static bool gen_scanned(const char *out_dir)
     return save(&d, out_dir, "scanned.pdf");
 }
 
+/* A protocol page as a scanner makes it (issue 18, OCR): rendered at 300 dpi into an image,
+ * turned by 0.6 degrees, with speckle noise, painted as the page's only content. The text it
+ * shows is written to scanned_protocol.expect for the word count. */
+static const char *const scanned_protocol[] = {
+    "Vara kommun",
+    "Protokoll",
+    "Kommunstyrelsen",
+    "Sammanträdesdatum 2019-03-14",
+    "§ 31",
+    "Dnr KS 2018/412",
+    "Detaljplan för bostäder vid Stationsgatan",
+    "Ärendebeskrivning",
+    ("Samhällsbyggnadsförvaltningen har tagit fram ett förslag till detaljplan för bostäder "
+     "vid Stationsgatan. Planen möjliggör omkring fyrtio nya lägenheter i två huskroppar och "
+     "en ny gång- och cykelväg mot stationen. Samråd har hållits under hösten och inkomna "
+     "synpunkter har sammanställts i en samrådsredogörelse."),
+    "Beslut",
+    ("Kommunstyrelsen beslutar att godkänna samrådsredogörelsen och att ställa ut planförslaget "
+     "för granskning under tiden 2019-04-01 till 2019-04-29."),
+};
+
+static bool gen_scanned_protocol(const char *out_dir)
+{
+    const double dpi = 300, k = dpi / 72.0;
+    int w = (int)(PAGE_W * k), h = (int)(PAGE_H * k);
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *icr = cairo_create(img);
+    cairo_set_source_rgb(icr, 1, 1, 1);
+    cairo_paint(icr);
+    cairo_translate(icr, w / 2.0, h / 2.0);
+    cairo_rotate(icr, 0.6 * G_PI / 180.0);
+    cairo_translate(icr, -w / 2.0, -h / 2.0);
+    cairo_scale(icr, k, k);
+    cairo_set_source_rgb(icr, 0.1, 0.1, 0.1);
+    PangoLayout *layout = pango_cairo_create_layout(icr);
+    PangoFontDescription *font = pango_font_description_from_string("DejaVu Serif 11");
+    pango_layout_set_font_description(layout, font);
+    pango_layout_set_width(layout, (int)((PAGE_W - 2 * MARGIN_X) * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
+    char *path = path_join(out_dir, "scanned_protocol.expect");
+    FILE *expect = path ? fopen(path, "w") : NULL;
+    free(path);
+    double y = MARGIN_TOP;
+    for (size_t i = 0; i < sizeof scanned_protocol / sizeof *scanned_protocol; i++) {
+        pango_layout_set_text(layout, scanned_protocol[i], -1);
+        cairo_move_to(icr, MARGIN_X, y);
+        pango_cairo_show_layout(icr, layout);
+        int lw, lh;
+        pango_layout_get_size(layout, &lw, &lh);
+        y += (double)lh / PANGO_SCALE + 8;
+        if (expect)
+            fprintf(expect, "%s\n", scanned_protocol[i]);
+    }
+    if (expect)
+        fclose(expect);
+    pango_font_description_free(font);
+    g_object_unref(layout);
+    cairo_destroy(icr);
+    /* Speckle: a fixed pseudo-random sequence, so every run makes the same page. */
+    cairo_surface_flush(img);
+    unsigned char *data = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    uint32_t state = 12345;
+    for (long n = 0; n < (long)w * h / 400; n++) {
+        state = state * 1103515245u + 12345u;
+        int x = (int)((state >> 8) % (uint32_t)w);
+        state = state * 1103515245u + 12345u;
+        int yy = (int)((state >> 8) % (uint32_t)h);
+        uint32_t grey = 0x60 + (state >> 24) % 0x60;
+        ((uint32_t *)(void *)(data + (size_t)yy * (size_t)stride))[x] =
+            (grey << 16) | (grey << 8) | grey;
+    }
+    cairo_surface_mark_dirty(img);
+    doc d;
+    doc_open(&d, NULL, "2019-03-20T10:00:00+01:00");
+    doc_new_page(&d);
+    cairo_save(d.cr);
+    cairo_scale(d.cr, 1 / k, 1 / k);
+    cairo_set_source_surface(d.cr, img, 0, 0);
+    cairo_paint(d.cr);
+    cairo_restore(d.cr);
+    cairo_surface_destroy(img);
+    return save(&d, out_dir, "scanned_protocol.pdf");
+}
+
 static bool gen_truncated(const char *out_dir)
 {
     char *path = path_join(out_dir, "seed_000.pdf");
@@ -633,6 +719,7 @@ int main(int argc, char **argv)
     ok = gen_ligature(out) && ok;
     ok = gen_mixed(out) && ok;
     ok = gen_scanned(out) && ok;
+    ok = gen_scanned_protocol(out) && ok;
     ok = gen_truncated(out) && ok;
     ok = gen_large(out) && ok;
     return ok ? 0 : 1;

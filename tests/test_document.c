@@ -18,7 +18,7 @@ static char *convert(const char *bytes, size_t len, ps_status want, ps_pdf_meta 
 {
     char *text = NULL;
     size_t n = 0;
-    ps_status st = ps_document_to_text(bytes, len, 0, &text, &n, meta, NULL, err);
+    ps_status st = ps_document_to_text(bytes, len, NULL, &text, &n, meta, NULL, err);
     assert_int_equal(st, want);
     if (st == PS_OK)
         assert_int_equal(strlen(text), n);

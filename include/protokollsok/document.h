@@ -50,11 +50,12 @@ ps_document_format ps_document_sniff(const char *bytes, size_t len);
 const char *ps_document_format_name(ps_document_format format);
 
 /* Convert a document held in memory to text (see the top of the file). For PS_DOCUMENT_TEXT
- * *text is a copy of the bytes. time_limit applies to PDFs (0: 60 s). meta may be NULL; format,
+ * *text is a copy of the bytes. pdf: how to read a PDF (time limit, OCR; NULL: the defaults,
+ * no OCR). meta may be NULL; format,
  * if not NULL, receives the format read. On failure *text is NULL and meta cleared. Returns
  * PS_OK, PS_ERR_UNSUPPORTED (legacy or other formats, scanned or encrypted PDF), PS_ERR_INVALID
  * (a broken file: the reason), PS_ERR_TOO_LARGE, PS_ERR_TIMEOUT or PS_ERR_NOMEM. */
-ps_status ps_document_to_text(const char *bytes, size_t len, double time_limit, char **text,
+ps_status ps_document_to_text(const char *bytes, size_t len, const ps_pdf_opts *pdf, char **text,
                               size_t *text_len, ps_pdf_meta *meta, ps_document_format *format,
                               ps_error *err);
 

@@ -199,6 +199,9 @@ typedef struct {
     bool no_delete;                /* keep the ärenden of vanished files */
     size_t batch_files;            /* files per transaction; 0: 200 */
     size_t max_bytes;              /* larger files are skipped; 0: 50 MB */
+    bool ocr;                      /* read PDF pages without a text layer by OCR (Tesseract,
+                                      Swedish); the learning pass does not, so a file is read
+                                      by OCR once per run, and an unchanged file never again */
     unsigned threads;              /* parse+analyze threads; 0: number of CPUs minus one, >= 1 */
     unsigned shards;               /* > 0: a sharded index of that many shards (store.h); 0: keep
                                       the index's layout (a new index: one database) */

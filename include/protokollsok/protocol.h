@@ -112,6 +112,7 @@ typedef struct {
     ps_field_source type_source;
     ps_field date;      /* the document's date */
     ps_field namnd, kommun;
+    bool ocr;           /* machine-read from a scan (ps_protocol_opts.ocr): "ocr": true in JSON */
     /* Warnings (repairs, skipped noise). Each a malloc'd message with its byte offset. */
     char **warnings;
     size_t nwarnings;
@@ -132,6 +133,7 @@ typedef struct {
     const char *date;        /* ISO */
     const char *type;        /* one of ps_doc_type_name's names */
     size_t max_bytes;        /* 0: 50 MB. Larger input: PS_ERR_TOO_LARGE */
+    bool ocr;                /* the text was read by OCR from a scan: doc->ocr */
     bool paged;              /* the text comes from a paged document (a PDF): pages are counted
                                 even without a '\f', so a one-page document is page 1 */
 } ps_protocol_opts;

@@ -15,7 +15,8 @@
  *                 "score", "rank",
  *                 "excerpts": [ { "text": "...", "html": "...<mark>..</mark>...",
  *                                 "matches": [[start, end], ...] } ],   (byte offsets in text)
- *                 "documents": [ { "path", "type", "date", "url", "pages": [4, 5] } ] } ],
+ *                 "documents": [ { "path", "type", "date", "url", "pages": [4, 5],
+ *                                  "ocr": true (only when machine-read from a scan) } ] } ],
  *     "facets": { "kommun": [{"value","count"}], "namnd": [...], "year": [...], "type": [...] },
  *     "histogram": { "unit": "year" | "month", "bars": [ { "period": "2023" | "2023-05",
  *                    "label": "2023" | "maj 2023", "from", "to", "count" } ] } }

@@ -166,6 +166,8 @@ static void usage(FILE *out)
           "  --no-delete               keep the ärenden of files that disappeared\n"
           "  --batch N                 files per committed transaction (default 200)\n"
           "  --max-bytes N             skip larger files (default 52428800)\n"
+          "  --ocr                     read scanned PDF pages (no text layer) by OCR: Tesseract,\n"
+          "                            Swedish, 300 dpi, 60 s per page; about 2-5 s per page\n"
           "  --source-url-prefix URL   public URL of the indexed folder: each ärende links to\n"
           "                            URL + path relative to the folder given\n"
           "  --threads N               parse/analyze threads (default: CPUs - 1, at least 1)\n"
@@ -206,7 +208,7 @@ static bool names_argument(const ps_error *err, const ps_indexer_opts *opts, int
 int ps_cli_index(int argc, char **argv)
 {
     enum { O_DB = 256, O_MANIFEST, O_FULL, O_NODELETE, O_BATCH, O_MAXBYTES, O_URL, O_THREADS,
-           O_LEXICON, O_LEXICON_COPY, O_QUIET, O_JSON, O_HELP, O_SHARDS, O_SHARD_BY };
+           O_LEXICON, O_LEXICON_COPY, O_QUIET, O_JSON, O_HELP, O_SHARDS, O_SHARD_BY, O_OCR };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"manifest", required_argument, NULL, O_MANIFEST},
@@ -222,6 +224,7 @@ int ps_cli_index(int argc, char **argv)
         {"lexicon-copy", no_argument, NULL, O_LEXICON_COPY},
         {"quiet", no_argument, NULL, O_QUIET},
         {"json", no_argument, NULL, O_JSON},
+        {"ocr", no_argument, NULL, O_OCR},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -266,6 +269,7 @@ int ps_cli_index(int argc, char **argv)
             break;
         case O_LEXICON: opts.lexicon_path = optarg; break;
         case O_LEXICON_COPY: opts.lexicon_copy = true; break;
+        case O_OCR: opts.ocr = true; break;
         case O_QUIET: u.quiet = true; break;
         case O_JSON: json = true; break;
         case O_HELP: usage(stdout); return PS_EXIT_OK;

@@ -38,7 +38,7 @@ static const ps_indexer_manifest_entry *manifest_row(const ps_indexer_manifest *
 
 static void usage(FILE *out)
 {
-    fputs("Usage: protokollsok parse [--max-bytes N] [--manifest FILE] FILE...\n"
+    fputs("Usage: protokollsok parse [--max-bytes N] [--manifest FILE] [--ocr] FILE...\n"
           "\n"
           "Print the ärenden the parser finds in each FILE as JSON (one object per file):\n"
           "dnr, §, title, nämnd, kommun, date, type, handläggare (each with its source:\n"
@@ -50,6 +50,8 @@ static void usage(FILE *out)
           "                   suffixes k, M, G allowed)\n"
           "  --manifest FILE  metadata from a TSV file with the header\n"
           "                   'path kommun namnd date url' (paths relative to its directory)\n"
+          "  --ocr            read PDF pages without a text layer (scans) by OCR (Tesseract,\n"
+          "                   Swedish; about 2-5 s per page)\n"
           "  -h, --help       show this help\n"
           "\n"
           "Exit status: 0 all files parsed, 1 some files skipped (messages on stderr),\n"
@@ -62,11 +64,13 @@ int ps_cli_parse(int argc, char **argv)
     static const struct option longopts[] = {
         {"max-bytes", required_argument, NULL, 'm'},
         {"manifest", required_argument, NULL, 'f'},
+        {"ocr", no_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     size_t max = PS_PROTOCOL_DEFAULT_MAX_BYTES;
     const char *manifest_file = NULL;
+    ps_pdf_opts pdf_opts = {0};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -77,6 +81,9 @@ int ps_cli_parse(int argc, char **argv)
             break;
         case 'f':
             manifest_file = optarg;
+            break;
+        case 'o':
+            pdf_opts.ocr = true;
             break;
         case 'h':
             usage(stdout);
@@ -111,16 +118,18 @@ int ps_cli_parse(int argc, char **argv)
         /* PDF, DOCX, ODT, HTML by content, not by extension; text passes through. */
         ps_document_format format = st == PS_OK ? ps_document_sniff(bytes, len) : PS_DOCUMENT_TEXT;
         bool paged = format == PS_DOCUMENT_PDF;
+        ps_pdf_meta meta = {0};
         if (format != PS_DOCUMENT_TEXT) {
             char *text = NULL;
-            st = ps_document_to_text(bytes, len, 0, &text, &len, NULL, NULL, &err);
+            st = ps_document_to_text(bytes, len, &pdf_opts, &text, &len, &meta, NULL, &err);
             free(bytes);
             bytes = text;
         }
         ps_protocol_doc *doc = NULL;
         if (st == PS_OK) {
             const ps_indexer_manifest_entry *row = manifest_row(m, path);
-            ps_protocol_opts opts = {.source_name = path, .max_bytes = max, .paged = paged};
+            ps_protocol_opts opts = {
+                .source_name = path, .max_bytes = max, .paged = paged, .ocr = meta.ocr_pages > 0};
             if (row) {
                 opts.kommun = row->kommun;
                 opts.namnd = row->namnd;
@@ -129,6 +138,13 @@ int ps_cli_parse(int argc, char **argv)
             }
             st = ps_protocol_parse(bytes, len, &opts, &doc, &err);
         }
+        if (st == PS_OK && meta.ocr_low_pages > 0)
+            fprintf(stderr,
+                    "protokollsok parse: %s: warning: OCR-läsningen är osäker på %d av %d sidor "
+                    "(OCR confidence %d %%, below the threshold on %d of %d pages)\n",
+                    path, meta.ocr_low_pages, meta.ocr_pages, meta.ocr_confidence,
+                    meta.ocr_low_pages, meta.ocr_pages);
+        ps_pdf_meta_clear(&meta);
         free(bytes);
         if (st != PS_OK) {
             ps_error_locate(&err, path, 0, err.offset);

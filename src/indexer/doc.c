@@ -290,7 +290,7 @@ static json_t *json_str_or_null(const char *s)
     return j ? j : json_string("");
 }
 
-static char *build_data(const ps_arende *a, const ps_indexer_source *src, const char *id)
+static char *build_data(const ps_arende *a, bool ocr, const ps_indexer_source *src, const char *id)
 {
     json_t *o = json_object();
     const struct {
@@ -320,6 +320,8 @@ static char *build_data(const ps_arende *a, const ps_indexer_source *src, const 
         json_array_append_new(pages, json_integer(a->page_last > 0 ? a->page_last : a->page_first));
     }
     json_object_set_new(o, "pages", pages);
+    if (ocr) /* machine-read from a scan: the UI says so */
+        json_object_set_new(o, "ocr", json_true());
     json_object_set_new(o, "src_start", json_integer((json_int_t)a->src_start));
     json_object_set_new(o, "src_end", json_integer((json_int_t)a->src_end));
     json_t *body = json_stringn(a->body ? a->body : "", a->body ? a->body_len : 0);
@@ -511,7 +513,7 @@ ps_status ps_indexer_build_doc(ps_analyzer *an, const ps_protocol_doc *pdoc, siz
     snprintf(idbuf, sizeof idbuf, "#%06zu", i);
     set_order(d, src->path, idbuf, date);
 
-    char *data = build_data(a, src, out->id_term + strlen(PS_PREFIX_ID));
+    char *data = build_data(a, pdoc->ocr, src, out->id_term + strlen(PS_PREFIX_ID));
     if (!data) {
         ps_indexer_built_clear(out);
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory building a document");

@@ -207,8 +207,8 @@ static ps_status stage_read(pipeline *pl, job *j, char **raw, size_t *rawlen, ps
 /* A PDF, DOCX, ODT or HTML file (by content, whatever its name) becomes its text; plain text
  * and markdown pass through; legacy formats (.doc, RTF) are skipped with one warning. Takes
  * raw; *text is the caller's. */
-static ps_status stage_document(job *j, char *raw, size_t rawlen, char **text, size_t *textlen,
-                                ps_pdf_meta *meta, ps_error *err)
+static ps_status stage_document(const pipeline *pl, job *j, char *raw, size_t rawlen, char **text,
+                                size_t *textlen, ps_pdf_meta *meta, ps_error *err)
 {
     *text = raw;
     *textlen = rawlen;
@@ -217,7 +217,9 @@ static ps_status stage_document(job *j, char *raw, size_t rawlen, char **text, s
         return PS_OK;
     ps_error perr;
     ps_error_clear(&perr);
-    ps_status st = ps_document_to_text(raw, rawlen, 0, text, textlen, meta, NULL, &perr);
+    /* OCR text is not learned from (its misreadings are no words), so the learning pass skips it. */
+    ps_pdf_opts pdf = {.ocr = pl->opts->ocr && !pl->words_only};
+    ps_status st = ps_document_to_text(raw, rawlen, &pdf, text, textlen, meta, NULL, &perr);
     free(raw);
     if (st == PS_ERR_NOMEM)
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading %s", j->file->path);
@@ -226,6 +228,12 @@ static ps_status stage_document(job *j, char *raw, size_t rawlen, char **text, s
         char what[PS_ERROR_MESSAGE_MAX + 16];
         snprintf(what, sizeof what, "%s: %s", ps_document_format_name(format), perr.message);
         skip(j, "%s", what);
+    } else if (meta->ocr_low_pages > 0 && !j->warning) {
+        char what[160];
+        snprintf(what, sizeof what,
+                 "OCR-läsningen är osäker på %d av %d sidor (OCR confidence %d %%), indexed",
+                 meta->ocr_low_pages, meta->ocr_pages, meta->ocr_confidence);
+        j->warning = strdup(what);
     }
     return PS_OK;
 }
@@ -271,7 +279,8 @@ static ps_status stage_build(pipeline *pl, ps_analyzer *an, job *j, const char *
      * same in every run (see ps_arende.key) */
     ps_protocol_opts popts = {.source_name = f->relpath_shared ? f->path : f->relpath,
                               .max_bytes = pl->max_bytes,
-                              .paged = meta && meta->npages > 0};
+                              .paged = meta && meta->npages > 0,
+                              .ocr = meta && meta->ocr_pages > 0};
     if (j->meta) {
         popts.kommun = j->meta->kommun;
         popts.namnd = j->meta->namnd;
@@ -316,7 +325,7 @@ static ps_status process(pipeline *pl, ps_analyzer *an, job *j, ps_error *err)
     ps_pdf_meta meta = {0};
     ps_status st = stage_read(pl, j, &raw, &rawlen, err);
     if (st == PS_OK && !j->outcome)
-        st = stage_document(j, raw, rawlen, &text, &textlen, &meta, err);
+        st = stage_document(pl, j, raw, rawlen, &text, &textlen, &meta, err);
     if (st == PS_OK && !j->outcome)
         st = stage_decode(j, text, textlen, &decoded, &declen, err);
     if (st == PS_OK && !j->outcome)

@@ -67,6 +67,8 @@ char *ps_protocol_doc_to_json(const ps_protocol_doc *doc, const char *path)
     json_object_set_new(o, "namnd", field(&doc->namnd));
     json_object_set_new(o, "kommun", field(&doc->kommun));
     json_object_set_new(o, "source_bytes", json_integer((json_int_t)doc->source_len));
+    if (doc->ocr)
+        json_object_set_new(o, "ocr", json_true());
     json_t *w = json_array();
     for (size_t i = 0; i < doc->nwarnings; i++)
         json_array_append_new(w, json_string(doc->warnings[i]));

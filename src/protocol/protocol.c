@@ -195,6 +195,7 @@ ps_status ps_protocol_parse(const char *bytes, size_t len, const ps_protocol_opt
         }
         doc->warnings[doc->nwarnings++] = note;
     }
+    doc->ocr = opts && opts->ocr;
     st = ps_parse_document(doc, opts);
     if (st != PS_OK) {
         ps_protocol_doc_free(doc);

@@ -85,7 +85,7 @@ const char *ps_document_format_name(ps_document_format format)
     return "text";
 }
 
-ps_status ps_document_to_text(const char *bytes, size_t len, double time_limit, char **text,
+ps_status ps_document_to_text(const char *bytes, size_t len, const ps_pdf_opts *pdf, char **text,
                               size_t *text_len, ps_pdf_meta *meta, ps_document_format *format,
                               ps_error *err)
 {
@@ -104,7 +104,7 @@ ps_status ps_document_to_text(const char *bytes, size_t len, double time_limit, 
     ps_status st = PS_OK;
     switch (f) {
     case PS_DOCUMENT_PDF:
-        return ps_pdf_to_text(bytes, len, time_limit, text, text_len, meta, err);
+        return ps_pdf_to_text_opts(bytes, len, pdf, text, text_len, meta, err);
     case PS_DOCUMENT_DOCX:
     case PS_DOCUMENT_ODT:
         st = ps_office_to_text(bytes, len, f, &out, meta, err);

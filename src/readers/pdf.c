@@ -34,6 +34,7 @@
 
 #define PS_PDF_SNIFF_WINDOW 1024
 #define PS_PDF_DEFAULT_LIMIT 60.0
+#define PS_PDF_DEFAULT_OCR_LIMIT 600.0
 /* Text beyond this is not a protocol; it also bounds memory on hostile input. */
 #define PS_PDF_MAX_TEXT ((size_t)256 * 1024 * 1024)
 
@@ -56,9 +57,7 @@ void ps_pdf_meta_clear(ps_pdf_meta *meta)
         return;
     free(meta->title);
     free(meta->creation_date);
-    meta->title = NULL;
-    meta->creation_date = NULL;
-    meta->npages = 0;
+    *meta = (ps_pdf_meta){0};
 }
 
 static void ps_pdf_silent_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
@@ -160,7 +159,43 @@ static ps_status ps_pdf_open_error(GError *gerr, ps_error *err)
 
 /* Append page i's normalized text to out; true when it has visible text. An unreadable page
  * stays an empty page, so the numbering of the pages after it stays right. */
-static bool ps_pdf_read_page(PopplerDocument *doc, int i, ps_buf *out)
+/* OCR state of one read: the options, the Tesseract instance (made at the first page that
+ * needs it) and the counts for ps_pdf_meta. */
+typedef struct {
+    const ps_pdf_opts *opts;
+    ps_ocr *ocr;
+    bool ocr_failed;
+    int pages, low, confidence_sum;
+} ps_pdf_ocr_state;
+
+/* Read page by OCR into out (after its empty text layer); true when it gave text. */
+static bool ps_pdf_ocr(ps_pdf_ocr_state *o, PopplerPage *page, ps_buf *out)
+{
+    if (!o->ocr && !o->ocr_failed && !(o->ocr = ps_ocr_new()))
+        o->ocr_failed = true;
+    if (!o->ocr)
+        return false;
+    double limit = o->opts->ocr_page_limit > 0 ? o->opts->ocr_page_limit : 60.0;
+    int confidence = 0;
+    char *t = ps_ocr_page(o->ocr, page, limit, &confidence);
+    if (!t)
+        return false;
+    /* The page's (empty) text layer gave at most white space and a line end: replace it. */
+    while (out->len && out->data[out->len - 1] != '\f' &&
+           (out->data[out->len - 1] == '\n' || out->data[out->len - 1] == ' '))
+        out->data[--out->len] = '\0';
+    bool visible = ps_pdf_append_page(out, t, strlen(t));
+    free(t);
+    if (visible) {
+        o->pages++;
+        o->confidence_sum += confidence;
+        int min = o->opts->ocr_min_confidence > 0 ? o->opts->ocr_min_confidence : 60;
+        o->low += confidence < min;
+    }
+    return visible;
+}
+
+static bool ps_pdf_read_page(PopplerDocument *doc, int i, ps_buf *out, ps_pdf_ocr_state *o)
 {
     PopplerPage *page = poppler_document_get_page(doc, i);
     if (!page)
@@ -190,16 +225,18 @@ static bool ps_pdf_read_page(PopplerDocument *doc, int i, ps_buf *out)
         text = valid;
         len = strlen(text);
     }
-    g_object_unref(page);
     bool visible = ps_pdf_append_page(out, text, len);
     g_free(text);
+    if (!visible && o->opts->ocr)
+        visible = ps_pdf_ocr(o, page, out);
+    g_object_unref(page);
     return visible;
 }
 
 /* Read every page into out, '\f' between pages. Fails on the time limit (counted from start,
  * in g_get_monotonic_time microseconds), on size and when no page has text. */
 static ps_status ps_pdf_read_pages(PopplerDocument *doc, int npages, gint64 start, double limit,
-                                   ps_buf *out, ps_error *err)
+                                   ps_pdf_ocr_state *o, ps_buf *out, ps_error *err)
 {
     bool any_text = false;
     for (int i = 0; i < npages; i++) {
@@ -211,7 +248,7 @@ static ps_status ps_pdf_read_pages(PopplerDocument *doc, int npages, gint64 star
                                 limit, i, npages, i, npages);
         if (i > 0)
             ps_buf_putc(out, '\f');
-        if (ps_pdf_read_page(doc, i, out))
+        if (ps_pdf_read_page(doc, i, out, o))
             any_text = true;
         if (out->failed)
             return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading PDF page %d", i + 1);
@@ -219,23 +256,45 @@ static ps_status ps_pdf_read_pages(PopplerDocument *doc, int npages, gint64 star
             return ps_error_set(err, PS_ERR_TOO_LARGE, "PDF text over %zu MB at page %d",
                                 PS_PDF_MAX_TEXT >> 20, i + 1);
     }
+    if (!any_text && o->opts->ocr && o->ocr_failed)
+        return ps_error_set(err, PS_ERR_UNSUPPORTED,
+                            "ingen textlager och ingen OCR — installera tesseract-ocr-swe (no text "
+                            "layer, and Tesseract with Swedish is missing)");
+    if (!any_text && o->opts->ocr)
+        return ps_error_set(err, PS_ERR_UNSUPPORTED,
+                            "ingen text, inte heller med OCR (no text layer, and OCR read none)");
     if (!any_text)
         return ps_error_set(err, PS_ERR_UNSUPPORTED,
                             "ingen textlager — skannad PDF? (no text layer: scanned PDF?)");
     return PS_OK;
 }
 
+bool ps_pdf_ocr_available(void)
+{
+    ps_ocr *o = ps_ocr_new();
+    ps_ocr_free(o);
+    return o != NULL;
+}
+
 ps_status ps_pdf_to_text(const char *bytes, size_t len, double time_limit, char **text,
                          size_t *text_len, ps_pdf_meta *meta, ps_error *err)
 {
+    ps_pdf_opts opts = {.time_limit = time_limit};
+    return ps_pdf_to_text_opts(bytes, len, &opts, text, text_len, meta, err);
+}
+
+ps_status ps_pdf_to_text_opts(const char *bytes, size_t len, const ps_pdf_opts *opts, char **text,
+                              size_t *text_len, ps_pdf_meta *meta, ps_error *err)
+{
     static GOnce log_once = G_ONCE_INIT;
+    static const ps_pdf_opts defaults = {0};
     gint64 start = g_get_monotonic_time();
+    if (!opts)
+        opts = &defaults;
+    double time_limit = opts->time_limit;
     ps_error_clear(err);
-    if (meta) {
-        meta->title = NULL;
-        meta->creation_date = NULL;
-        meta->npages = 0;
-    }
+    if (meta)
+        *meta = (ps_pdf_meta){0};
     if (!text)
         return ps_error_set(err, PS_ERR_INVALID, "ps_pdf_to_text: text is NULL");
     *text = NULL;
@@ -245,7 +304,9 @@ ps_status ps_pdf_to_text(const char *bytes, size_t len, double time_limit, char 
         return ps_error_set(err, PS_ERR_INVALID, "trasig PDF (broken PDF): empty input");
     if (!ps_pdf_sniff(bytes, len))
         return ps_error_set(err, PS_ERR_INVALID, "inte en PDF (not a PDF): no %%PDF- header");
-    double limit = (isfinite(time_limit) && time_limit > 0) ? time_limit : PS_PDF_DEFAULT_LIMIT;
+    double limit = (isfinite(time_limit) && time_limit > 0) ? time_limit
+                   : opts->ocr                                ? PS_PDF_DEFAULT_OCR_LIMIT
+                                                              : PS_PDF_DEFAULT_LIMIT;
     g_once(&log_once, ps_pdf_install_log_handler, NULL);
 
     GBytes *gbytes = g_bytes_new_static(bytes, len);
@@ -259,12 +320,17 @@ ps_status ps_pdf_to_text(const char *bytes, size_t len, double time_limit, char 
     }
     int npages = poppler_document_get_n_pages(doc);
     ps_buf out = PS_BUF_INIT;
+    ps_pdf_ocr_state ocr = {.opts = opts};
     ps_status st = npages > 0
-                       ? ps_pdf_read_pages(doc, npages, start, limit, &out, err)
+                       ? ps_pdf_read_pages(doc, npages, start, limit, &ocr, &out, err)
                        : ps_error_set(err, PS_ERR_INVALID, "trasig PDF (broken PDF): no pages");
+    ps_ocr_free(ocr.ocr);
     if (st == PS_OK && meta) {
         ps_pdf_read_meta(doc, meta);
         meta->npages = npages;
+        meta->ocr_pages = ocr.pages;
+        meta->ocr_low_pages = ocr.low;
+        meta->ocr_confidence = ocr.pages ? ocr.confidence_sum / ocr.pages : 0;
     }
     g_object_unref(doc);
     if (st != PS_OK) {

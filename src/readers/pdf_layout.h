@@ -19,4 +19,13 @@
  * on out-of-memory. The result is malloc'd (free). */
 char *ps_pdf_mark_paragraphs(const char *text, const PopplerRectangle *rects, size_t nrects);
 
+/* OCR of pages without a text layer (readers/ocr.c). A ps_ocr holds one Tesseract instance
+ * with the Swedish model: ps_ocr_new returns NULL when Tesseract or the model is missing. */
+typedef struct ps_ocr ps_ocr;
+ps_ocr *ps_ocr_new(void);
+void ps_ocr_free(ps_ocr *o);
+/* The text Tesseract reads on page (rendered at 300 dpi), within limit seconds; malloc'd, or NULL
+ * when the page cannot be rendered. *confidence: Tesseract's mean word confidence, 0..100. */
+char *ps_ocr_page(ps_ocr *o, PopplerPage *page, double limit, int *confidence);
+
 #endif

@@ -179,12 +179,16 @@ static ps_status excerpts_json(ps_searcher *s, const json_t *data, const ps_qbui
 static json_t *document_json(const json_t *data)
 {
     json_t *pages = json_object_get(data, "pages");
-    return json_pack(
+    json_t *d = json_pack(
         "{s:o,s:o,s:o,s:o,s:O,s:o,s:o}", "path", ps_search_field_or_null(data, "path"), "type",
         ps_search_field_or_null(data, "type"), "date", ps_search_field_or_null(data, "date"), "url",
         ps_search_field_or_null(data, "url"), "pages", json_is_array(pages) ? pages : json_array(),
         "paragraf", ps_search_field_or_null(data, "paragraf"), "dnr",
         ps_search_field_or_null(data, "dnr"));
+    /* Text machine-read from a scan (index --ocr) says so. */
+    if (d && json_is_true(json_object_get(data, "ocr")))
+        json_object_set_new(d, "ocr", json_true());
+    return d;
 }
 
 static int doc_order(const void *a, const void *b)

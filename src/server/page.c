@@ -740,6 +740,15 @@ static void body_html(ps_buf *b, const json_t *a)
         marked_span(b, &m, pos, m.len);
 }
 
+/* Was any of the documents read by OCR (index --ocr)? */
+static bool any_ocr(const json_t *docs)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(docs, i, d) if (json_is_true(json_object_get(d, "ocr"))) return true;
+    return false;
+}
+
 static void documents_html(ps_buf *b, const json_t *docs)
 {
     if (!json_array_size(docs))
@@ -783,6 +792,8 @@ static void documents_html(ps_buf *b, const json_t *docs)
             ps_buf_printf(b, ", s. %lld–%lld", first, last);
         else if (first > 0)
             ps_buf_printf(b, ", s. %lld", first);
+        if (json_is_true(json_object_get(d, "ocr")))
+            ps_buf_puts(b, " (maskinläst)");
         if (name) {
             ps_buf_puts(b, " <span class=\"filnamn\">");
             ps_srv_escape(b, name);
@@ -970,6 +981,9 @@ static void arende_html(ps_buf *b, ps_buf *title, const json_t *a, const char *q
     dl_item(b, "Typ", str(a, "type"), false);
     dl_item(b, "Handläggare", str(a, "handlaggare"), false);
     ps_buf_puts(b, "</dl></header>");
+    if (any_ocr(json_object_get(a, "documents")))
+        ps_buf_puts(b, "<p class=\"ocr-notis\" role=\"note\">Texten är maskinläst från en skannad "
+                       "sida och kan innehålla fel.</p>");
     documents_html(b, json_object_get(a, "documents"));
     history_html(b, json_object_get(a, "history"), str(a, "key"), q);
     ps_buf_puts(b, "<section class=\"fulltext\" aria-label=\"Ärendets text\">");

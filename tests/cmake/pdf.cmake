@@ -38,3 +38,15 @@ add_test(NAME pdf_e2e
 set_tests_properties(pdf_e2e PROPERTIES
   FIXTURES_REQUIRED ps_pdf_files TIMEOUT 300
   ENVIRONMENT "PROTOKOLLSOK_LEXICON=${CMAKE_BINARY_DIR}/share/lexicon.bin")
+
+# OCR of scanned pages (issue 18): tests/pdfgen.c makes scanned_protocol.pdf (a protocol page at
+# 300 dpi, turned and speckled, no text layer); tests/ocr_check.py reads it with --ocr.
+find_program(PS_PYTHON3_OCR python3)
+if(PS_PYTHON3_OCR)
+  add_test(NAME pdf_ocr
+    COMMAND ${PS_PYTHON3_OCR} ${CMAKE_SOURCE_DIR}/tests/ocr_check.py $<TARGET_FILE:protokollsok>
+      ${PS_PDF_DIR} ${CMAKE_BINARY_DIR}/testtmp/ocr)
+  set_tests_properties(pdf_ocr PROPERTIES FIXTURES_REQUIRED ps_pdf_files
+    ENVIRONMENT "PROTOKOLLSOK_LEXICON=${CMAKE_BINARY_DIR}/share/lexicon.bin;OMP_THREAD_LIMIT=1"
+    TIMEOUT 300 LABELS ocr)
+endif()

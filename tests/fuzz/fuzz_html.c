@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ps_pdf_meta meta;
     ps_error err;
     ps_document_format format;
-    ps_status st = ps_document_to_text(page.data, page.len, 2.0, &text, &len, &meta, &format, &err);
+    ps_status st = ps_document_to_text(page.data, page.len, NULL, &text, &len, &meta, &format, &err);
     if (format != PS_DOCUMENT_HTML)
         abort();
     if (st == PS_OK) {

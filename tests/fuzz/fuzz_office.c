@@ -68,7 +68,7 @@ static void check(const char *bytes, size_t size)
     ps_pdf_meta meta;
     ps_error err;
     ps_document_format format;
-    ps_status st = ps_document_to_text(bytes, size, 2.0, &text, &len, &meta, &format, &err);
+    ps_status st = ps_document_to_text(bytes, size, &(ps_pdf_opts){.time_limit = 2.0}, &text, &len, &meta, &format, &err);
     if (st == PS_OK) {
         /* Text passes through as it is (NUL bytes and all); converted text has none. */
         if (!text || (format != PS_DOCUMENT_TEXT && strlen(text) != len) ||
