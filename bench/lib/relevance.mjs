@@ -1,4 +1,4 @@
-// The relevance part of bench/run: the four systems on judged queries, scored in one table.
+// The relevance part of bench/run: the five systems on judged queries, scored in one table.
 //   - regeringen: the real corpus ../shared/corpus/regeringen-sv.tar.gz (16,757 documents of
 //     regeringen.se), the queries and information needs of tests/data/relevance/regeringen-queries.tsv
 //     and the judgments of tests/data/relevance/regeringen.tsv (id, path relative to the corpus
@@ -99,6 +99,13 @@ function pgTop(pg, queries, prefix) {
   return linesTop(lines.join('\n'), queries.length, (p) => p.slice(prefix.length));
 }
 
+// Sphinx: searchd already started on the corpus (bench/lib/sphinx.mjs), the query in the
+// Xapian/PostgreSQL form with Sphinx's operator characters escaped.
+function sphinxTop(sphinx, queries, prefix) {
+  return sphinx.search(queries.map((q) => ({ text: q.query, kommun: '' })), POOL)
+    .map((paths) => paths.map((p) => ({ path: p.slice(prefix.length), merged: false })));
+}
+
 // ---- scoring ---------------------------------------------------------------------------------
 function dcg(grades) { return grades.reduce((s, g, i) => s + g / Math.log2(i + 2), 0); }
 
@@ -133,8 +140,9 @@ function readJudgments(file) {
   return grade;
 }
 
-// The regeringen set: index the corpus with all four systems, run the queries, score, pool.
-export function relevanceRegeringen({ root, bins, ours, omega, sqlite, pg, corpus, work, poolFile }) {
+// The regeringen set: index the corpus with all five systems, run the queries, score, pool.
+// sphinx: { system, index } with searchd started on this corpus, or index = { error }.
+export function relevanceRegeringen({ root, bins, ours, omega, sqlite, pg, sphinx, corpus, work, poolFile }) {
   const dir = path.join(root, 'tests', 'data', 'relevance');
   const queries = readTsv(path.join(dir, 'regeringen-queries.tsv'));
   const grade = readJudgments(path.join(dir, 'regeringen.tsv'));
@@ -146,6 +154,7 @@ export function relevanceRegeringen({ root, bins, ours, omega, sqlite, pg, corpu
   if (pg) {
     try { pg.start(); ix('postgresql', () => pg.index(corpus, work)); } catch (e) { if (!(e instanceof BenchError)) throw e; R.index.postgresql = { error: e.message }; }
   }
+  if (sphinx) R.index.sphinx = sphinx.index;
   const top = {};
   const get = (name, fn) => {
     if (R.index[name]?.error) { R.systems[name] = { error: R.index[name].error }; return; }
@@ -160,6 +169,7 @@ export function relevanceRegeringen({ root, bins, ours, omega, sqlite, pg, corpu
   if (pg) get('postgresql', () => pgTop(pg, queries, 'docs/'));
   pg?.stop();
   get('sqlite', () => sqliteTop(bins, path.join(work, 'fts5.db'), queries, 'docs/'));
+  if (sphinx) get('sphinx', () => sphinxTop(sphinx.system, queries, 'docs/'));
   // the pool still to judge: sorted by query and path, without the systems' names
   // (rank: the best rank any system gave the document, so the top 10 can be judged first)
   const pool = [];
@@ -176,7 +186,7 @@ export function relevanceRegeringen({ root, bins, ours, omega, sqlite, pg, corpu
 
 // The seeds' judged set: protokollsok through bench's psquery-free path (the search CLI), the
 // anchors by file: a file counts for a dnr: key when it holds that diarienummer.
-export function relevanceSeeds({ root, bins, ours, omega, sqlite, pg, corpus, work }) {
+export function relevanceSeeds({ root, bins, ours, omega, sqlite, pg, sphinx, corpus, work }) {
   const queries = readTsv(path.join(root, 'tests', 'data', 'relevance', 'queries.tsv'));
   const texts = new Map(corpus.rows.map((r) => [path.basename(r.path), fs.readFileSync(path.join(corpus.dir, r.path), 'utf8').replace(/\s+/g, ' ').toLowerCase()]));
   // judgments per query as key -> grade, and for the anchors: file -> best grade of a key it holds
@@ -212,13 +222,15 @@ export function relevanceSeeds({ root, bins, ours, omega, sqlite, pg, corpus, wo
   attempt('omega', () => omegaTop(bins, path.join(work, 'omega'), fq));
   if (pg?.running) attempt('postgresql', () => pgTop(pg, fq, 'docs/'));
   attempt('sqlite', () => sqliteTop(bins, path.join(work, 'fts5.db'), fq, 'docs/'));
+  if (sphinx?.index.error) R.systems.sphinx = { error: sphinx.index.error };
+  else if (sphinx) attempt('sphinx', () => sphinxTop(sphinx.system, fq, 'docs/'));
   R.note = 'protokollsok is judged by ärende (its hits), the anchors by file (a file counts for the ärenden it holds)';
   return R;
 }
 
-const NAMES = { protokollsok: 'protokollsok', omega: 'Omega (Xapian)', postgresql: 'PostgreSQL', sqlite: 'SQLite FTS5' };
+const NAMES = { protokollsok: 'protokollsok', omega: 'Omega (Xapian)', postgresql: 'PostgreSQL', sqlite: 'SQLite FTS5', sphinx: 'Sphinx' };
 
-// The table (markdown) of one run: both sets, all four systems, and the per-query nDCG@10.
+// The table (markdown) of one run: both sets, all five systems, and the per-query nDCG@10.
 export function relevanceReport(R, outDir, stem) {
   const f3 = (x) => (x === undefined ? '–' : x.toFixed(3));
   const lines = [`# Relevance, ${R.date}`, '', `\`${R.command}\` at ${R.source}.`, ''];

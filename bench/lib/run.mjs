@@ -20,7 +20,7 @@ const USAGE = `usage: bench/run [--corpus sv-prose|regeringen|protokoll-N] [--si
   --corpus C       corpus to run on (default protokoll-10000; regeringen: the real documents
                    unpacked from ../shared/corpus/regeringen-sv.tar.gz)
   --size N         protokoll corpus size; also adds N to the scaling sizes (e.g. 1000000)
-  --only PARTS     ${PARTS.join(', ')} (default: all); or relevance: the four systems on the
+  --only PARTS     ${PARTS.join(', ')} (default: all); or relevance: the five systems on the
                    judged sets (regeringen corpus and seeds), nDCG@10, P@10, duplicates
   --smoke          the seeds as corpus, a tiny query mix, short runs, no install; fails when
                    any system could not be measured (the ctest smoke test)
@@ -202,9 +202,17 @@ function machine() {
   return { cpus: os.cpus().length, cpu: os.cpus()[0]?.model?.trim() || 'unknown CPU', mem_gb: Math.round(os.totalmem() / 2 ** 30), os: `${osName}, Linux ${os.release()}`, load_start: os.loadavg()[0] };
 }
 
-// --only relevance: both judged sets, all four systems, one table (bench/lib/relevance.mjs).
-function relevance(opt, bins) {
-  const ours = new Protokollsok(bins), omega = new Omega(bins), sqlite = new Sqlite(bins);
+// Sphinx indexed and searchd started on a corpus, for the relevance sets: { system, index }
+// (index = { error } when either failed). The caller stops searchd.
+async function sphinxOn(sphinx, corpus, work) {
+  const index = attempt('relevance: index sphinx', () => sphinx.index(corpus, work));
+  const up = index.error ? index : await attemptAsync('relevance: searchd', () => sphinx.start(corpus, work));
+  return { system: sphinx, index: up?.error ? up : index };
+}
+
+// --only relevance: both judged sets, all five systems, one table (bench/lib/relevance.mjs).
+async function relevance(opt, bins) {
+  const ours = new Protokollsok(bins), omega = new Omega(bins), sqlite = new Sqlite(bins), sphinx = new Sphinx(bins);
   let pg = null;
   try { pg = new Postgres(); } catch (e) { if (!(e instanceof BenchError)) throw e; log(e.message); }
   const cleanup = () => { stopBackground(); pg?.stop(); };
@@ -217,12 +225,16 @@ function relevance(opt, bins) {
   omega.index(seeds, sw);
   sqlite.index(seeds, sw);
   if (pg) { try { pg.start(); pg.index(seeds, sw); } catch (e) { if (!(e instanceof BenchError)) throw e; log(e.message); } }
-  R.seeds = relevanceSeeds({ root: ROOT, bins, ours, omega, sqlite, pg, corpus: seeds, work: sw });
+  let sx = await sphinxOn(sphinx, seeds, sw);
+  R.seeds = relevanceSeeds({ root: ROOT, bins, ours, omega, sqlite, pg, sphinx: sx, corpus: seeds, work: sw });
   pg?.stop();
+  await sphinx.stop();
   const corpus = regeringenCorpus(ROOT, opt.data);
   const work = path.join(opt.data, 'work', 'relevance-regeringen');
   fs.mkdirSync(work, { recursive: true });
-  R.regeringen = relevanceRegeringen({ root: ROOT, bins, ours, omega, sqlite, pg, corpus, work, poolFile: path.join(work, 'pool-unjudged.tsv') });
+  sx = await sphinxOn(sphinx, corpus, work);
+  R.regeringen = relevanceRegeringen({ root: ROOT, bins, ours, omega, sqlite, pg, sphinx: sx, corpus, work, poolFile: path.join(work, 'pool-unjudged.tsv') });
+  await sphinx.stop();
   const md = relevanceReport(R, opt.out, `${R.date}-relevance`);
   process.stdout.write(fs.readFileSync(md, 'utf8'));
   log(`results: ${md}; pool still to judge: ${R.regeringen.pool_file}`);
