@@ -1608,19 +1608,36 @@ void sort_facet(std::vector<ps_store_facet_value> &values);
 void collect_facet(ps_store_results *res, const Xapian::ValueCountMatchSpy &spy, bool pairs,
                    size_t bytes)
 {
+    /* The spy lists its values in byte order, so the pairs of one V (uncut) come together: a
+     * run is counted without copying each pair. Cut to a prefix, pairs of one (V cut, K) may
+     * lie apart and are remembered. */
     std::map<std::string, uint32_t> counts;
-    std::set<std::string> cut_pairs; /* (V cut to bytes, K): several V may share the cut */
+    std::set<std::string> cut_pairs;
+    std::string run;
+    uint32_t run_count = 0;
+    bool in_run = false;
     for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
         const std::string &v = *it;
         size_t nul = pairs ? v.find('\0') : std::string::npos;
         size_t len = nul == std::string::npos ? v.size() : nul;
         bool cut = bytes && bytes < len;
-        std::string head = v.substr(0, cut ? bytes : len);
-        if (nul == std::string::npos)
-            counts[head] += it.get_termfreq();
-        else if (!cut || cut_pairs.insert(head + '\0' + v.substr(nul + 1)).second)
-            counts[head] += 1;
+        size_t head = cut ? bytes : len;
+        uint32_t add = nul == std::string::npos ? it.get_termfreq() : 1;
+        if (cut && nul != std::string::npos &&
+            !cut_pairs.insert(v.substr(0, head) + v.substr(nul)).second)
+            continue;
+        if (in_run && run.size() == head && v.compare(0, head, run) == 0) {
+            run_count += add;
+            continue;
+        }
+        if (in_run)
+            counts[run] += run_count;
+        run.assign(v, 0, head);
+        run_count = add;
+        in_run = true;
     }
+    if (in_run)
+        counts[run] += run_count;
     std::vector<ps_store_facet_value> values;
     values.reserve(counts.size());
     for (const auto &kv : counts) {
