@@ -429,6 +429,30 @@ static void test_excerpts(void **state)
     json_decref(res);
 }
 
+/* A time limit that has run out still gives the first page, says "cut" and leaves out the
+ * costly part (excerpts); without a limit the same search is not cut. */
+static void test_time_limit_cuts(void **state)
+{
+    (void)state;
+    ps_search_request req;
+    ps_search_request_init(&req);
+    req.q = "förbund";
+    json_t *full = search_req(&req);
+    assert_false(json_is_true(json_object_get(full, "cut")));
+    assert_true(json_array_size(json_object_get(json_array_get(hits_of(full), 0), "excerpts")) > 0);
+    req.time_limit = 1e-9;
+    json_t *cut = search_req(&req);
+    assert_true(json_is_true(json_object_get(cut, "cut")));
+    assert_true(json_array_size(hits_of(cut)) > 0);
+    assert_int_equal(json_array_size(hits_of(cut)), json_array_size(hits_of(full)));
+    size_t i;
+    json_t *h;
+    json_array_foreach(hits_of(cut), i, h)
+        assert_int_equal(json_array_size(json_object_get(h, "excerpts")), 0);
+    json_decref(full);
+    json_decref(cut);
+}
+
 /* ps_search_arende marks exact byte ranges of the seed text. */
 static void test_arende_highlight_ranges(void **state)
 {
@@ -535,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_phrase_and_stopwords),
         cmocka_unit_test(test_not_or_fallback),
         cmocka_unit_test(test_wildcard),
+        cmocka_unit_test(test_time_limit_cuts),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_stable_pagination),
         cmocka_unit_test(test_excerpts),

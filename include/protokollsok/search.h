@@ -10,6 +10,7 @@
  *                 | "parts" | "parts_or", (compound words matched by their parts anywhere)
  *     "note": null | "Visar resultat för ... (inga träffar på alla ord)",
  *     "total": N, "total_exact": bool, "offset": N, "limit": N, "took_ms": 1.23,
+ *     "cut": bool,                     (the request's time limit ran out: see time_limit)
  *     "sort": "relevans" | "datum", "order": "desc" | "asc",
  *     "hits": [ { "key", "dnr", "paragraf", "title", "date", "namnd", "kommun", "type",
  *                 "score", "rank",
@@ -90,6 +91,10 @@ typedef struct {
     bool no_spelling;   /* no "Menade du …?": search exactly what was typed */
     bool export_rows;   /* an export (CSV): limit may be up to PS_SEARCH_EXPORT_MAX, 0 = all
                            of them; no excerpts are made */
+    double time_limit;  /* seconds of work at most, 0 = none. When it runs out the match stops
+                           looking past the page (total and facets become estimates), no
+                           fallback or exact count is tried and the remaining hits come without
+                           excerpts; the answer then has "cut": true */
 } ps_search_request;
 
 #define PS_SEARCH_EXPORT_MAX 5000

@@ -42,6 +42,8 @@ typedef struct {
     unsigned max_connections; /* total connection limit (default 1024) */
     unsigned max_per_ip;      /* connections per client address (default 32) */
     unsigned max_requests;    /* requests per kept-alive connection (default 100) */
+    unsigned time_limit_ms;   /* search work per request (match, counts, excerpts); when it runs
+                                 out the answer is cut and says so (default 500) */
     const char *trust_proxy;  /* numeric address of a reverse proxy: its connections are not
                                  capped per address and its X-Forwarded-For names the client;
                                  NULL = none (X-Forwarded-For is ignored) */

@@ -40,6 +40,9 @@ static void usage(FILE *out)
           "  --max-connections N   connections at once (default 1024)\n"
           "  --max-per-ip N        connections at once per client address (default 32)\n"
           "  --max-requests N      requests per kept-alive connection (default 100)\n"
+          "  --time-limit MS       search work per request; past it the answer is cut (no\n"
+          "                        more excerpts, estimated counts) and says \"cut\": true\n"
+          "                        (default 500)\n"
           "  --trust-proxy ADDR    the numeric address of a reverse proxy in front: its\n"
           "                        connections are not capped per address and the client\n"
           "                        address is its last X-Forwarded-For entry (from nobody else)\n"
@@ -106,7 +109,8 @@ int ps_cli_serve(int argc, char **argv)
         OPT_MAXREQ,
         OPT_TRUST_PROXY,
         OPT_SHARD_TIMEOUT,
-        OPT_REQUIRE_ALL
+        OPT_REQUIRE_ALL,
+        OPT_TIME_LIMIT
     };
     static const struct option opts[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -126,6 +130,7 @@ int ps_cli_serve(int argc, char **argv)
         {"trust-proxy", required_argument, NULL, OPT_TRUST_PROXY},
         {"shard-timeout", required_argument, NULL, OPT_SHARD_TIMEOUT},
         {"require-all-shards", no_argument, NULL, OPT_REQUIRE_ALL},
+        {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -186,6 +191,10 @@ int ps_cli_serve(int argc, char **argv)
         case OPT_MAXREQ:
             if (!parse_uint(optarg, 1000000, &cfg.max_requests) || cfg.max_requests == 0)
                 return ps_cli_usage_error("serve", "--max-requests wants 1 to 1000000");
+            break;
+        case OPT_TIME_LIMIT:
+            if (!parse_uint(optarg, 600000, &cfg.time_limit_ms) || cfg.time_limit_ms == 0)
+                return ps_cli_usage_error("serve", "--time-limit wants 1 to 600000 ms");
             break;
         case OPT_TRUST_PROXY:
             cfg.trust_proxy = optarg;

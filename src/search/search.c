@@ -194,7 +194,17 @@ typedef struct {
     ps_qbuild qb;
     bool months;           /* the histogram counts months (the date range is a year or less) */
     char from[11], to[11]; /* the date range searched ("" when open), for the histogram */
+    double deadline_ms; /* now_ms() by which the work stops (req->time_limit), 0 = none */
+    bool cut;           /* the time limit ran out: some work was left out */
 } run_state;
+
+/* Whether the request's time is up (and remember that the answer was cut). */
+static bool out_of_time(run_state *r)
+{
+    if (r->deadline_ms > 0 && now_ms() >= r->deadline_ms)
+        r->cut = true;
+    return r->cut;
+}
 
 /* The date range of the search: the request's, else a datum: or år: filter the whole query
  * must meet (the root, or a kid of a top-level AND). */
@@ -306,6 +316,12 @@ static void search_opts(const run_state *r, ps_store_search_opts *o, uint32_t of
     ps_store_search_opts_init(o);
     o->offset = offset;
     o->limit = limit;
+    if (r->deadline_ms > 0) {
+        /* Xapian then stops looking past offset+limit when the time is up (the counts become
+         * estimates); at least a millisecond, so the first page is always found. */
+        double left = (r->deadline_ms - now_ms()) / 1000.0;
+        o->time_limit = left > 0.001 ? left : 0.001;
+    }
     o->collapse_slot = PS_SLOT_KEY;
     o->tiebreak_slot = PS_SLOT_ORDER; /* the same order over any sharding */
     o->facet_pairs = true;
@@ -485,9 +501,10 @@ static ps_status hits_append(run_state *r, json_t *hits, const ps_store_results 
         nexc = 10;
     for (size_t i = from; i < from + count && i < ps_store_results_count(res); i++) {
         json_t *h;
+        /* Out of time: the remaining hits come without excerpts (the costly part). */
         ps_status st =
             ps_search_hit_json(r->s, ps_store_results_hit(res, i), rank0 + (unsigned)(i - from),
-                               &r->qb, nexc, by_date(r), &h, err);
+                               &r->qb, out_of_time(r) ? 0 : nexc, by_date(r), &h, err);
         if (st)
             return st;
         if (json_array_append_new(hits, h) != 0)
@@ -619,6 +636,8 @@ static ps_status run_once(ps_searcher *s, const ps_search_request *req, double t
     const char *q = req->q ? req->q : "";
     run_state r = {.s = s, .req = req, .qb = {.s = s, .text = q}};
     json_t *expansions = NULL;
+    if (req->time_limit > 0)
+        r.deadline_ms = t0 + req->time_limit * 1000.0;
     st = ps_query_parse(q, strlen(q), &r.query, err);
     if (st == PS_OK)
         st = ps_search_abbrev_rewrite(s, r.query, q, &expansions, err);
@@ -646,7 +665,7 @@ static ps_status run_once(ps_searcher *s, const ps_search_request *req, double t
         st = run_pages(&r, mode, NULL, req->offset, limit, count, &p, err);
         if (i == 0)
             compounds = r.qb.compounds;
-        if (st || pages_total(&p) > 0 || ps_store_results_count(p.res) > 0)
+        if (st || pages_total(&p) > 0 || ps_store_results_count(p.res) > 0 || out_of_time(&r))
             break;
     }
     if (st == PS_OK && pages_total(&p) == 0 && ps_store_results_count(p.res) == 0)
@@ -654,7 +673,8 @@ static ps_status run_once(ps_searcher *s, const ps_search_request *req, double t
     /* Xapian's collapsed count is an estimate; count exactly when that is cheap enough */
     uint32_t total = st == PS_OK ? pages_total(&p) : 0;
     bool exact = st == PS_OK && pages_exact(&p);
-    if (st == PS_OK && !exact && ps_store_results_upper_bound(p.res) <= EXACT_COUNT_MAX) {
+    if (st == PS_OK && !exact && ps_store_results_upper_bound(p.res) <= EXACT_COUNT_MAX &&
+        !out_of_time(&r)) {
         pages c;
         st = run_pages(&r, mode, NULL, 0, 0, COUNT_EXACT, &c, err);
         if (st == PS_OK) {
@@ -689,11 +709,12 @@ static ps_status run_once(ps_searcher *s, const ps_search_request *req, double t
         if (mode & PS_QB_OR)
             r.query->root->kind = PS_QNODE_OR;
         char *parsed = ps_query_describe(r.query);
-        *out = json_pack("{s:s,s:s?,s:s?,s:o,s:I,s:b,s:I,s:I,s:f,s:s,s:s,s:o,s:O,s:O,s:O,s:s?}",
+        out_of_time(&r);
+        *out = json_pack("{s:s,s:s?,s:s?,s:o,s:I,s:b,s:I,s:I,s:f,s:b,s:s,s:s,s:o,s:O,s:O,s:O,s:s?}",
                          "query", q, "parsed", parsed, "fallback", fallback_name(mode), "note",
                          mode ? fallback_note(&r, mode) : json_null(), "total", (json_int_t)total,
                          "total_exact", exact, "offset", (json_int_t)req->offset, "limit",
-                         (json_int_t)limit, "took_ms", now_ms() - t0, "sort",
+                         (json_int_t)limit, "took_ms", now_ms() - t0, "cut", r.cut, "sort",
                          by_date(&r) ? "datum" : "relevans", "order",
                          by_date(&r) && req->ascending ? "asc" : "desc", "ignored",
                          ps_search_strv_json(&r.qb.ignored), "hits", hits, "facets",

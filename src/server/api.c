@@ -152,6 +152,7 @@ bool ps_srv_search_params(ps_srv_ctx *c, ps_search_request *req, ps_srv_dates *d
     req->limit = limit;
     req->offset = offset;
     req->excerpts = excerpts;
+    req->time_limit = c->srv->time_limit;
     const char *facets = ps_srv_param(c, "facets");
     const char *stava = ps_srv_param(c, "stava"); /* stava=0: no "Menade du …?" */
     req->no_spelling = stava && strcmp(stava, "0") == 0;

@@ -92,6 +92,7 @@ struct ps_server {
     unsigned max_per_ip;
     unsigned max_requests;   /* per connection, then Connection: close */
     double header_timeout;   /* seconds for a whole request head */
+    double time_limit;       /* seconds of search work per request (ps_search_request) */
     ps_srv_guard guard;
 };
 

@@ -41,6 +41,7 @@ void ps_server_config_init(ps_server_config *c)
     c->max_connections = 1024;
     c->max_per_ip = 32;
     c->max_requests = 100;
+    c->time_limit_ms = 500;
 }
 
 /* --- the searcher pool ------------------------------------------------------------------------ */
@@ -436,6 +437,7 @@ ps_status ps_server_start(const ps_server_config *c, ps_server **out, ps_error *
     s->max_per_ip = c->max_per_ip ? c->max_per_ip : 32;
     s->max_requests = c->max_requests ? c->max_requests : 100;
     s->header_timeout = c->header_timeout_s ? c->header_timeout_s : 10;
+    s->time_limit = (c->time_limit_ms ? c->time_limit_ms : 500) / 1000.0;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     s->threads = c->threads ? c->threads : (unsigned)(cores > 0 ? cores : 1);
     if (c->public_url && *c->public_url) {
