@@ -24,6 +24,7 @@ typedef enum {
     PS_ERR_XAPIAN,      /* any other error raised inside Xapian */
     PS_ERR_TIMEOUT,     /* a time limit ran out */
     PS_ERR_UNAVAILABLE, /* a part of a sharded index did not answer (and all were required) */
+    PS_ERR_NOSPACE,     /* a write failed: no space left on the device (or over the quota) */
     PS_ERR_INTERNAL     /* a bug: an invariant did not hold */
 } ps_status;
 

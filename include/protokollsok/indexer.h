@@ -202,6 +202,8 @@ typedef struct {
     bool ocr;                      /* read PDF pages without a text layer by OCR (Tesseract,
                                       Swedish); the learning pass does not, so a file is read
                                       by OCR once per run, and an unchanged file never again */
+    size_t max_text;               /* files with more text (read, or from a PDF) are skipped:
+                                      memory per file is about 25 times its text; 0: 16 MB */
     unsigned threads;              /* parse+analyze threads; 0: number of CPUs minus one, >= 1 */
     unsigned shards;               /* > 0: a sharded index of that many shards (store.h); 0: keep
                                       the index's layout (a new index: one database) */
@@ -215,7 +217,9 @@ typedef struct {
 void ps_indexer_opts_init(ps_indexer_opts *opts);
 
 typedef struct {
-    uint64_t files_seen;      /* regular files found by the walk */
+    uint64_t files_seen;      /* regular files found by the walk, and the entries it could not
+                                 take (broken links, loops, devices; counted as skipped):
+                                 seen = added + changed + unchanged + skipped */
     uint64_t files_added;     /* new files indexed */
     uint64_t files_changed;   /* files re-indexed because their content or metadata changed */
     uint64_t files_unchanged; /* files not re-read (same size and mtime), or same content */

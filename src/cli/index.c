@@ -165,7 +165,9 @@ static void usage(FILE *out)
           "                            previous index is kept as DIR.old)\n"
           "  --no-delete               keep the ärenden of files that disappeared\n"
           "  --batch N                 files per committed transaction (default 200)\n"
-          "  --max-bytes N             skip larger files (default 52428800)\n"
+          "  --max-bytes N             skip larger files (default 50M; k, M, G allowed)\n"
+          "  --max-text N              skip files with more text, read or from a PDF (default\n"
+          "                            16M): memory per file is about 25 times its text\n"
           "  --ocr                     read scanned PDF pages (no text layer) by OCR: Tesseract,\n"
           "                            Swedish, 300 dpi, 60 s per page; about 2-5 s per page\n"
           "  --source-url-prefix URL   public URL of the indexed folder: each ärende links to\n"
@@ -207,8 +209,9 @@ static bool names_argument(const ps_error *err, const ps_indexer_opts *opts, int
 
 int ps_cli_index(int argc, char **argv)
 {
-    enum { O_DB = 256, O_MANIFEST, O_FULL, O_NODELETE, O_BATCH, O_MAXBYTES, O_URL, O_THREADS,
-           O_LEXICON, O_LEXICON_COPY, O_QUIET, O_JSON, O_HELP, O_SHARDS, O_SHARD_BY, O_OCR };
+    enum { O_DB = 256, O_MANIFEST, O_FULL, O_NODELETE, O_BATCH, O_MAXBYTES, O_MAXTEXT, O_URL,
+           O_THREADS, O_LEXICON, O_LEXICON_COPY, O_QUIET, O_JSON, O_HELP, O_SHARDS, O_SHARD_BY,
+           O_OCR };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"manifest", required_argument, NULL, O_MANIFEST},
@@ -216,6 +219,7 @@ int ps_cli_index(int argc, char **argv)
         {"no-delete", no_argument, NULL, O_NODELETE},
         {"batch", required_argument, NULL, O_BATCH},
         {"max-bytes", required_argument, NULL, O_MAXBYTES},
+        {"max-text", required_argument, NULL, O_MAXTEXT},
         {"source-url-prefix", required_argument, NULL, O_URL},
         {"threads", required_argument, NULL, O_THREADS},
         {"shards", required_argument, NULL, O_SHARDS},
@@ -248,6 +252,11 @@ int ps_cli_index(int argc, char **argv)
         case O_MAXBYTES:
             if (!ps_cli_parse_size(optarg, &opts.max_bytes))
                 return ps_cli_usage_error("index", "--max-bytes wants a positive number, not '%s'",
+                                          optarg);
+            break;
+        case O_MAXTEXT:
+            if (!ps_cli_parse_size(optarg, &opts.max_text))
+                return ps_cli_usage_error("index", "--max-text wants a positive number, not '%s'",
                                           optarg);
             break;
         case O_URL: opts.source_url_prefix = optarg; break;

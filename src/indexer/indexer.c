@@ -41,16 +41,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_BATCH 200
 #define DEFAULT_MAX_BYTES (50u * 1024 * 1024)
+/* Text (a text file, or what a PDF holds) over this is skipped: parsing, analysis and Xapian's
+ * buffers take about 25 bytes of memory per byte of text (a 20 MB text: 0.5 GB), so this bounds
+ * the memory per file at about 0.4 GB. */
+#define DEFAULT_MAX_TEXT (16u * 1024 * 1024)
 #define MAX_THREADS 16
 /* How far the workers may run ahead of the writer (bounds the memory of parsed documents):
  * at most WINDOW files and WINDOW_BYTES of input, but always at least one file. */
 #define WINDOW 64
-#define WINDOW_BYTES (256u * 1024 * 1024)
+#define WINDOW_BYTES (64u * 1024 * 1024)
 /* A batch is also committed once it holds this much parsed input (Xapian buffers it all). */
 #define BATCH_MAX_BYTES (64u * 1024 * 1024)
 /* Decoded text with more than this share of U+FFFD replacements is not text. */
@@ -105,6 +110,7 @@ typedef struct {
     const ps_lexicon *lex;
     const ps_indexer_opts *opts;
     size_t max_bytes;
+    size_t max_text;
     bool words_only; /* the learning pass: only each document's unknown words */
 
     pthread_mutex_t mu;
@@ -277,8 +283,17 @@ static ps_status stage_build(pipeline *pl, ps_analyzer *an, job *j, const char *
     const ps_indexer_file *f = j->file;
     /* keys of ärenden without a dnr come from the path relative to the root: unique, and the
      * same in every run (see ps_arende.key) */
+    if (len > pl->max_text) {
+        char why[128];
+        snprintf(why, sizeof why, "too much text (%.1f MB, over --max-text %.1f MB)",
+                 (double)len / 1e6, (double)pl->max_text / 1e6);
+        free(j->warning);
+        j->warning = NULL;
+        skip(j, "%s", why);
+        return PS_OK;
+    }
     ps_protocol_opts popts = {.source_name = f->relpath_shared ? f->path : f->relpath,
-                              .max_bytes = pl->max_bytes,
+                              .max_bytes = pl->max_text,
                               .paged = meta && meta->npages > 0,
                               .ocr = meta && meta->ocr_pages > 0};
     if (j->meta) {
@@ -386,6 +401,9 @@ typedef struct {
     size_t files_in_batch;
     uint64_t bytes_in_batch;
     uint64_t files_done, files_total, bytes_done, bytes_total;
+    uint64_t reported_files, reported_deletions; /* in the last "committed" line */
+    uint64_t committed_bytes; /* input of the files committed so far */
+    bool reported;
     ps_error *err;
 } writer;
 
@@ -450,6 +468,15 @@ static ps_status commit_batch(writer *w, bool last)
     w->bytes_in_batch = 0;
     w->sum->commits++;
     w->sum->wrote = true;
+    w->committed_bytes = w->bytes_done;
+    /* The last commit (the run's time, the learned list) often adds no files: say nothing new
+     * twice. */
+    if (w->reported && w->reported_files == w->files_done &&
+        w->reported_deletions == w->sum->files_deleted)
+        return PS_OK;
+    w->reported = true;
+    w->reported_files = w->files_done;
+    w->reported_deletions = w->sum->files_deleted;
     char msg[160];
     snprintf(msg, sizeof msg, "committed %llu/%llu files, %llu deletions",
              (unsigned long long)w->files_done, (unsigned long long)w->files_total,
@@ -669,9 +696,12 @@ static ps_status copy_file(const char *from, const char *to, ps_error *err)
             if (fwrite(chunk, 1, n, out) != n)
                 break;
         bool bad = ferror(in) || ferror(out);
-        if (fclose(out) != 0 || bad)
-            st =
-                ps_error_set(err, PS_ERR_IO, "cannot copy %s to %s: %s", from, to, strerror(errno));
+        int e = errno;
+        if (fclose(out) != 0 || bad) {
+            e = bad ? e : errno;
+            st = ps_error_set(err, e == ENOSPC || e == EDQUOT ? PS_ERR_NOSPACE : PS_ERR_IO,
+                              "cannot copy %s to %s: %s", from, to, strerror(e));
+        }
     }
     if (in)
         fclose(in);
@@ -802,6 +832,7 @@ typedef struct {
     char **roots;
     size_t nroots;
     char *db, *target;
+    ps_buf leftovers; /* "DIR.new (46.1 MB), ..." removed at the start, for the log */
 } run_state;
 
 static void run_state_free(run_state *r)
@@ -820,7 +851,70 @@ static void run_state_free(run_state *r)
     free(r->roots);
     free(r->db);
     free(r->target);
+    ps_buf_free(&r->leftovers);
     ps_indexer_lock_release(r->lock);
+}
+
+/* Bytes in the files below path (not following symlinks). */
+static uint64_t tree_bytes(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return 0;
+    if (!S_ISDIR(sb.st_mode))
+        return (uint64_t)sb.st_size;
+    uint64_t sum = 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *sub = with_suffix(path, "/");
+        char *full = sub ? with_suffix(sub, e->d_name) : NULL;
+        if (full)
+            sum += tree_bytes(full);
+        free(full);
+        free(sub);
+    }
+    closedir(d);
+    return sum;
+}
+
+/* A killed run leaves its staging behind: a --full rebuild's DIR.new (and its DIR.new.creating,
+ * DIR.new.compact), a new database's DIR.creating, a compaction's DIR.compact (only while DIR
+ * itself is there: without a rename exchange the compacted copy is moved in after DIR is moved
+ * aside). Nobody else writes them (we hold the lock), so they are removed before anything else
+ * happens, and each is named in the log with its size. */
+static ps_status remove_leftovers(run_state *r, ps_error *err)
+{
+    static const char *const suffixes[] = {".new.creating", ".new.compact", ".new", ".creating",
+                                           ".compact"};
+    struct stat dbsb;
+    bool have_db = stat(r->db, &dbsb) == 0;
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        if (strcmp(suffixes[i], ".compact") == 0 && !have_db)
+            continue;
+        char *path = with_suffix(r->db, suffixes[i]);
+        if (!path)
+            return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+        struct stat sb;
+        if (lstat(path, &sb) == 0) {
+            uint64_t bytes = tree_bytes(path);
+            if (remove_tree(path) != 0) {
+                ps_status st = ps_error_set(err, PS_ERR_IO,
+                                            "cannot remove %s, left by an unfinished run: %s",
+                                            path, strerror(errno));
+                free(path);
+                return st;
+            }
+            ps_buf_printf(&r->leftovers, "%s%s (%.1f MB)", r->leftovers.len ? ", " : "", path,
+                          (double)bytes / 1e6);
+        }
+        free(path);
+    }
+    return PS_OK;
 }
 
 static ps_status check_versions(run_state *r, const char *lexver, ps_error *err)
@@ -977,6 +1071,7 @@ static ps_status run_jobs(writer *w, job *jobs, size_t njobs, const ps_lexicon *
                    .lex = lex,
                    .opts = opts,
                    .max_bytes = opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES,
+                   .max_text = opts->max_text ? opts->max_text : DEFAULT_MAX_TEXT,
                    .words_only = w->counting != NULL};
     pthread_mutex_init(&pl.mu, NULL);
     pthread_cond_init(&pl.cond, NULL);
@@ -1214,14 +1309,55 @@ static ps_status prepare(run_state *r, const char *const *paths, size_t npaths,
     drop_file(&r->walk, ps_indexer_lock_path(r->lock));
     if (opts->manifest_path)
         drop_file(&r->walk, opts->manifest_path);
-    if (opts->full && remove_tree(r->target) != 0)
-        return ps_error_set(err, PS_ERR_IO, "cannot remove the unfinished rebuild %s: %s",
-                            r->target, strerror(errno));
-    st = open_target(r, opts, err);
+    st = remove_leftovers(r, err);
+    if (st == PS_OK)
+        st = open_target(r, opts, err);
     if (st == PS_OK && !opts->full)
         st = check_versions(r, ps_lexicon_version(r->lex), err);
     if (st == PS_OK)
         st = load_state(r, err);
+    return st;
+}
+
+/* The file system of the database is full: say where, how much is free and about how much the
+ * run needs (an index takes up to about twice the text it holds; a rebuild as much as the index
+ * it replaces), and what state the index is in. A failed rebuild's DIR.new has been removed. */
+static ps_status explain_no_space(const run_state *r, const writer *w, ps_error *err)
+{
+    char cause[PS_ERROR_MESSAGE_MAX];
+    snprintf(cause, sizeof cause, "%s", err->message);
+    char *dir = strdup(r->db);
+    char *slash = dir ? strrchr(dir, '/') : NULL;
+    const char *fsdir = !dir ? "." : slash == dir ? "/" : slash ? (*slash = '\0', dir) : ".";
+    struct statvfs vfs;
+    double free_mb = statvfs(fsdir, &vfs) == 0
+                         ? (double)vfs.f_bavail * (double)vfs.f_frsize / 1e6
+                         : 0;
+    double index_mb = (double)tree_bytes(r->db) / 1e6;
+    double left_mb = (double)(w->bytes_total - w->committed_bytes) / 1e6;
+    double need_mb = r->opts->full ? (index_mb > 2 * (double)w->bytes_total / 1e6
+                                          ? index_mb
+                                          : 2 * (double)w->bytes_total / 1e6)
+                                   : 2 * left_mb;
+    if (need_mb < 1)
+        need_mb = 1;
+    ps_status st;
+    if (r->opts->full)
+        st = ps_error_set(err, PS_ERR_NOSPACE,
+                          "no space left on device in %s: the rebuild needs about %.0f MB, %.1f MB "
+                          "are free; it was removed and %s is unchanged. Free space there (or "
+                          "move the index to a larger file system) and run again [%s]",
+                          fsdir, need_mb, free_mb, r->db, cause);
+    else
+        st = ps_error_set(err, PS_ERR_NOSPACE,
+                          "no space left on device in %s: about %.0f MB more are needed for "
+                          "%.1f MB of text still to index, %.1f MB are free; %s is intact as of "
+                          "its last commit (%llu of %llu files). Free space and run again: only "
+                          "what is missing is indexed [%s]",
+                          fsdir, need_mb, left_mb, free_mb, r->db,
+                          (unsigned long long)w->reported_files,
+                          (unsigned long long)w->files_total, cause);
+    free(dir);
     return st;
 }
 
@@ -1242,11 +1378,19 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
         w.lexicon_version = ps_lexicon_version(r.lex);
         w.learned = r.learned_list;
         w.learn_pending = r.learn_pending;
-        summary->files_seen = r.walk.nfiles;
+        /* Entries the walk could not take (broken links, loops, devices) are seen and skipped,
+         * so that seen = added + changed + unchanged + skipped. */
+        summary->files_seen = r.walk.nfiles + r.walk.nwarnings;
         if (r.manifest)
             for (size_t i = 0; i < ps_indexer_manifest_nwarnings(r.manifest); i++)
                 emit(&w, PS_INDEXER_EV_WARNING, opts->manifest_path,
                      ps_indexer_manifest_warning(r.manifest, i));
+        if (r.leftovers.len) {
+            char msg[1024];
+            snprintf(msg, sizeof msg, "removed what an unfinished run left behind: %s",
+                     r.leftovers.data);
+            emit(&w, PS_INDEXER_EV_INFO, NULL, msg);
+        }
         for (size_t i = 0; i < r.walk.nwarnings; i++) {
             summary->files_skipped++;
             emit(&w, PS_INDEXER_EV_WARNING, r.walk.warnings[i].path, r.walk.warnings[i].reason);
@@ -1305,7 +1449,19 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
         r.store = NULL;
         st = switch_in(r.db, r.target, err);
         summary->switched = st == PS_OK;
+    } else if (st != PS_OK && opts->full && r.lock) {
+        /* A rebuild that failed before the switch: its space goes back at once (the next run
+         * would remove it anyway). */
+        ps_store_close(r.store);
+        r.store = NULL;
+        remove_tree(r.target);
+        char *staging = with_suffix(r.target, ".creating");
+        if (staging)
+            remove_tree(staging);
+        free(staging);
     }
+    if (st == PS_ERR_NOSPACE)
+        st = explain_no_space(&r, &w, err);
     summary->seconds = now_seconds() - t0;
     run_state_free(&r);
     return st;

@@ -124,6 +124,17 @@ ps_status translate_current(const char *path, Doing doing, ps_error *err) noexce
 {
     if (!path)
         path = "(no path)";
+    /* A full disk first, whatever the exception's type: its message ("Error writing block
+     * 302") does not say why, and the advice for a damaged database (--full) would be wrong. */
+    try {
+        throw;
+    } catch (const Xapian::Error &e) {
+        const char *cause = e.get_error_string();
+        if (cause && (strcmp(cause, strerror(ENOSPC)) == 0 || strcmp(cause, strerror(EDQUOT)) == 0))
+            return ps_error_set(err, PS_ERR_NOSPACE, "no space left on device writing %s (%s)",
+                                path, e.get_msg().c_str());
+    } catch (...) {
+    }
     try {
         throw;
     } catch (const Xapian::DatabaseLockError &) {

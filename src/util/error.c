@@ -61,6 +61,7 @@ const char *ps_status_name(ps_status status)
     case PS_ERR_XAPIAN: return "xapian error";
     case PS_ERR_TIMEOUT: return "timeout";
     case PS_ERR_UNAVAILABLE: return "unavailable";
+    case PS_ERR_NOSPACE: return "no space left on device";
     case PS_ERR_INTERNAL: return "internal error";
     }
     return "unknown status";

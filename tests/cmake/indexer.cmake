@@ -11,3 +11,13 @@ set_tests_properties(indexer_e2e PROPERTIES
 # The --manifest parser and the stored file-state format on arbitrary bytes.
 ps_add_fuzzer(fuzz_indexer_manifest ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_indexer_manifest.c
               ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/indexer)
+
+# The indexer's faults (tests/e2e/indexer_faults.sh): counts that add up, leftovers of a killed
+# --full, a full disk (a small tmpfs, when run as root; skipped otherwise).
+add_test(NAME indexer_faults
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/indexer_faults.sh $<TARGET_FILE:protokollsok>
+          ${CMAKE_SOURCE_DIR}/seeds ${CMAKE_BINARY_DIR}/testtmp/indexer-faults)
+set_tests_properties(indexer_faults PROPERTIES
+  ENVIRONMENT "PROTOKOLLSOK_LEXICON=${CMAKE_BINARY_DIR}/share/lexicon.bin"
+  TIMEOUT 300
+  LABELS e2e)
