@@ -60,6 +60,11 @@ check "second run adds up too ($(tr -d '\n' <out2))" adds_up out2
 run_index 1 out3 --db "$db" "$corpus"
 check "plain summary: no line twice" test "$(sort out3.err | uniq -d | wc -l)" = 0
 
+step "--max-text bounds the text per file"
+run_index 1 outm --db "$WORK/dbm" --max-text 2k "$corpus"
+check "a file with more text is skipped, saying so" grep -q "too much text (.* MB, over --max-text 0.0 MB)" outm.err
+check "the files under the limit are indexed" grep -q "indexed into" outm
+
 step "leftovers of a killed --full are removed by the next run"
 mkdir -p "$db.new" "$db.new.creating" "$db.creating" "$db.new.compact" "$db.compact"
 head -c 100000 /dev/urandom >"$db.new/postlist.glass"
