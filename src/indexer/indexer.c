@@ -1433,6 +1433,15 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
         ps_store_close(r.store);
         r.store = NULL;
         st = compact_in_place(r.target, err);
+        if (st == PS_ERR_NOSPACE) {
+            /* The index is whole, only not compacted: keep it and say so. */
+            char msg[PS_ERROR_MESSAGE_MAX + 64];
+            snprintf(msg, sizeof msg, "not compacted (the index works, only larger): %s",
+                     err->message);
+            emit(&w, PS_INDEXER_EV_WARNING, r.target, msg);
+            ps_error_clear(err);
+            st = PS_OK;
+        }
         if (st == PS_OK)
             st = ps_store_open_read(r.target, &r.store, err);
     }
@@ -1455,10 +1464,13 @@ ps_status ps_indexer_run(const char *const *paths, size_t npaths, const ps_index
         ps_store_close(r.store);
         r.store = NULL;
         remove_tree(r.target);
-        char *staging = with_suffix(r.target, ".creating");
-        if (staging)
-            remove_tree(staging);
-        free(staging);
+        static const char *const staging[] = {".creating", ".compact"};
+        for (size_t i = 0; i < 2; i++) {
+            char *p = with_suffix(r.target, staging[i]);
+            if (p)
+                remove_tree(p);
+            free(p);
+        }
     }
     if (st == PS_ERR_NOSPACE)
         st = explain_no_space(&r, &w, err);

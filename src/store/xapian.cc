@@ -172,9 +172,11 @@ ps_status translate_current(const char *path, Doing doing, ps_error *err) noexce
                             "index --full`",
                             path, e.get_msg().c_str());
     } catch (const Xapian::DatabaseError &e) {
+        const char *cause = e.get_error_string();
         if (doing == Doing::other)
-            return ps_error_set(err, PS_ERR_XAPIAN, "database %s: %s: %s", path, e.get_type(),
-                                e.get_msg().c_str());
+            return ps_error_set(err, PS_ERR_XAPIAN, "database %s: %s: %s%s%s%s", path,
+                                e.get_type(), e.get_msg().c_str(), cause ? " (" : "",
+                                cause ? cause : "", cause ? ")" : "");
         /* Failing while opening (not lock, version or absence) means unreadable files. */
         return ps_error_set(err, PS_ERR_XAPIAN,
                             "cannot open the database %s (%s: %s); if it is damaged, rebuild it "

@@ -17,7 +17,9 @@ ps_add_fuzzer(fuzz_indexer_manifest ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_indexer_
 add_test(NAME indexer_faults
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/e2e/indexer_faults.sh $<TARGET_FILE:protokollsok>
           ${CMAKE_SOURCE_DIR}/seeds ${CMAKE_BINARY_DIR}/testtmp/indexer-faults)
+# libxapian 1.4 leaks an object and a string when a write fails on a full disk (inside the
+# library, on its error path): suppressed for this test only.
 set_tests_properties(indexer_faults PROPERTIES
-  ENVIRONMENT "PROTOKOLLSOK_LEXICON=${CMAKE_BINARY_DIR}/share/lexicon.bin"
+  ENVIRONMENT "PROTOKOLLSOK_LEXICON=${CMAKE_BINARY_DIR}/share/lexicon.bin;LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/lsan-xapian.supp:print_suppressions=0"
   TIMEOUT 300
   LABELS e2e)

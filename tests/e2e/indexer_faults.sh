@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The indexer when things go wrong: summary counts that add up (with bad files and walk
 # warnings), one "committed" line per state, leftovers of a killed --full cleaned at the next
-# run, and a full disk (a 20 MB tmpfs: needs root; skipped otherwise) reported as "no space
+# run, and a full disk (an 18 MB tmpfs: needs root; skipped otherwise) reported as "no space
 # left on device" with the path and the space needed, the old index intact, and --full on a
 # full disk not advising --full.
 # Usage: indexer_faults.sh PROTOKOLLSOK_BINARY SEEDS_DIR WORK_DIR
@@ -73,12 +73,12 @@ check "DIR.new removed" test ! -e "$db.new"
 check "DIR.new.creating removed" test ! -e "$db.new.creating"
 check "DIR.creating removed" test ! -e "$db.creating"
 check "DIR.new.compact and DIR.compact removed" test ! -e "$db.new.compact" -a ! -e "$db.compact"
-check "the log names what was removed" grep -q "removed what an unfinished run left behind: $db.new (0.1 MB)" out4.err
+check "the log names what was removed" grep -q "removed what an unfinished run left behind: .*$db.new (0.1 MB)" out4.err
 
 step "a full disk"
 mnt=$WORK/small
 mkdir -p "$mnt"
-if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=20m tmpfs "$mnt" 2>/dev/null; then
+if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=18m tmpfs "$mnt" 2>/dev/null; then
     echo "skipped: mounting a small tmpfs needs root"
 else
     trap 'umount "$mnt" 2>/dev/null || true' EXIT
@@ -89,10 +89,10 @@ else
     run_index 0 f1 --db "$small" --json "$good"
     before=$("$BIN" search --db "$small" --json kommun | grep -o '"total": *[0-9]*')
     rev=$("$BIN" stats --db "$small" --json | grep -o '"revision": *[0-9]*')
-    # About 12 MB of text that is all distinct words: more than the 6 MB left.
+    # About 4 MB of text, words the lexicon does not know: more than the 4.5 MB left can index.
     awk 'BEGIN { srand(7); s = "ka lo me ni sa tu va ra bo de fi gu ha jo ke";
                  n = split(s, syl, " ");
-                 for (f = 0; f < 40; f++) {
+                 for (f = 0; f < 14; f++) {
                    file = sprintf("'"$good"'/gen%02d.txt", f);
                    printf "Kommunstyrelsen protokoll 2023-05-0%d\n§ %d Beslut om ärende %d\n", f % 9 + 1, f + 1, f > file;
                    for (l = 0; l < 3000; l++) { line = "";
