@@ -122,8 +122,8 @@ export function writeReport(R, outDir, stem) {
     L.push('');
   }
   if (R.scaling?.length) {
-    L.push('## Scaling', '', '| ärenden | MB | protokollsok index s | omindex s | Sphinx index s | protokollsok MB | Omega MB | Sphinx MB | protokollsok p99 ms | quest p99 ms | Sphinx p99 ms |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const s of R.scaling) L.push(`| ${s.arenden} | ${f(s.bytes / 1e6, 0)} | ${f(s.protokollsok_index_s, 1)} | ${f(s.omega_index_s, 1)} | ${f(s.sphinx_index_s, 1)} | ${f(s.protokollsok_mb, 0)} | ${f(s.omega_mb, 0)} | ${f(s.sphinx_mb, 0)} | ${f(s.protokollsok_p99_ms, 2)} | ${f(s.omega_p99_ms, 2)} | ${f(s.sphinx_p99_ms, 2)} |`);
+    L.push('## Scaling', '', '| ärenden | MB | protokollsok index s | omindex s | Sphinx index s | protokollsok MB | Omega MB | Sphinx MB | protokollsok p99 ms | quest p99 ms | Sphinx p99 ms | protokollsok index peak RSS MB |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const s of R.scaling) L.push(`| ${s.arenden} | ${f(s.bytes / 1e6, 0)} | ${f(s.protokollsok_index_s, 1)} | ${f(s.omega_index_s, 1)} | ${f(s.sphinx_index_s, 1)} | ${f(s.protokollsok_mb, 0)} | ${f(s.omega_mb, 0)} | ${f(s.sphinx_mb, 0)} | ${f(s.protokollsok_p99_ms, 2)} | ${f(s.omega_p99_ms, 2)} | ${f(s.sphinx_p99_ms, 2)} | ${f(s.protokollsok_rss_mb, 0)} |`);
     if (R.scaling_plot) L.push('', `![scaling](${R.scaling_plot})`);
     L.push('');
   }

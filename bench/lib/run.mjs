@@ -348,7 +348,7 @@ async function main() {
         await sphinx.stop();
       }
       R.scaling.push({ arenden: c.arenden, files: c.files, bytes: c.bytes, protokollsok_index_s: pi.wall_s, omega_index_s: oi.wall_s,
-        sphinx_index_s: si.wall_s, protokollsok_mb: pi.index_mb, omega_mb: oi.index_mb, sphinx_mb: si.index_mb,
+        sphinx_index_s: si.wall_s, protokollsok_mb: pi.index_mb, protokollsok_rss_mb: pi.peak_rss_mb, omega_mb: oi.index_mb, sphinx_mb: si.index_mb,
         protokollsok_p99_ms: pq.p99_ms, omega_p99_ms: oq.p99_ms, sphinx_p99_ms: sq.p99_ms });
       log(`scaling ${n}: protokollsok ${secs(pi)}, omindex ${secs(oi)}, sphinx ${secs(si)}`);
     }
