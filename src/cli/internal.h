@@ -30,6 +30,17 @@ int ps_cli_stats(int argc, char **argv);
 int ps_cli_parse(int argc, char **argv);
 int ps_cli_analyze(int argc, char **argv);
 
+/* Where the data files are: PREFIX/share/protokollsok/ beside an installed binary, else the
+ * build and source trees (cli/paths.c). The *_from strings say which. */
+typedef struct {
+    char exe[4096];
+    char lexicon[4096];
+    const char *lexicon_from; /* "$PROTOKOLLSOK_LEXICON", "installed" or "build tree" */
+    char web[4096];
+    const char *web_from;     /* "installed" or "source tree" */
+} ps_cli_paths;
+void ps_cli_find_paths(ps_cli_paths *p);
+
 /* The database directory: the --db value if given, else $PROTOKOLLSOK_DB, else "index". */
 const char *ps_cli_db_path(const char *db_opt);
 

@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -51,6 +52,11 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    /* An installed binary uses its own lexicon (the library's default is the build tree's). */
+    ps_cli_paths paths;
+    ps_cli_find_paths(&paths);
+    if (strcmp(paths.lexicon_from, "installed") == 0)
+        setenv("PROTOKOLLSOK_LEXICON", paths.lexicon, 0);
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -63,9 +69,18 @@ int main(int argc, char **argv)
         case 'h':
             usage(stdout);
             return PS_EXIT_OK;
-        case 'V':
-            printf("protokollsok %s\n", PS_VERSION);
+        case 'V': {
+            const char *db = getenv("PROTOKOLLSOK_DB");
+            printf("protokollsok %s\n"
+                   "executable: %s\n"
+                   "lexicon:    %s (%s)\n"
+                   "web:        %s (%s)\n"
+                   "database:   %s (%s)\n",
+                   PS_VERSION, paths.exe, paths.lexicon, paths.lexicon_from, paths.web,
+                   paths.web_from, db && *db ? db : "./index",
+                   db && *db ? "$PROTOKOLLSOK_DB, unless --db" : "default, unless --db");
             return PS_EXIT_OK;
+        }
         default:
             usage(stderr);
             return PS_EXIT_USAGE;

@@ -26,7 +26,8 @@ static void usage(FILE *out)
           "  --host ADDR           address to listen on (default 127.0.0.1)\n"
           "  --port N              port (default 8080; 0 picks a free port)\n"
           "  --threads N           worker threads (default: number of CPUs)\n"
-          "  --web DIR             web UI files (default: the web/ folder of the source tree)\n"
+          "  --web DIR             web UI files (default: PREFIX/share/protokollsok/web beside\n"
+          "                        the installed binary, else the source tree's web/)\n"
           "  --serve-sources DIR   serve the indexed files below DIR under /kalla/\n"
           "  --public-url URL      absolute base URL for feed and OpenSearch links\n"
           "                        (default: from the request's Host header)\n"
@@ -136,6 +137,9 @@ int ps_cli_serve(int argc, char **argv)
     };
     ps_server_config cfg;
     ps_server_config_init(&cfg);
+    ps_cli_paths paths;
+    ps_cli_find_paths(&paths);
+    cfg.web_dir = paths.web;
     const char *db = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
