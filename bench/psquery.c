@@ -2,9 +2,13 @@
  * psquery — protokollsok's side of the query benchmark: opens the index once (ps_searcher_open)
  * and runs every line of stdin through ps_search_run, timing each query inside the process, so
  * that the latency excludes process start-up and index opening (what the HTTP server sees).
- *   psquery --db DIR [--passes N] [--facets] < queries     (one query per line)
+ *   psquery --db DIR [--passes N] [--facets] [--mode search|arende|suggest] < queries
  * Every pass but the last warms the cache; the last prints MICROSECONDS TAB TOTAL per query
  * (TOTAL -1 when the query is rejected; the reason goes to stderr).
+ * --mode arende times the ärende page of each query's first hit (ps_search_arende: text,
+ * Ärendets gång, Liknande ärenden; the search that finds the key is not timed; TOTAL = the
+ * similar ärenden found, -1 when the query has no hit); --mode suggest times the autocomplete
+ * of each query's first four characters (ps_search_complete; TOTAL = suggestions).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -65,21 +69,72 @@ static long run_one(ps_searcher *s, const char *q, int facets, int report) {
     return total;
 }
 
+/* The key of q's first hit (malloc'd), NULL when none. */
+static char *first_key(ps_searcher *s, const char *q) {
+    ps_search_request req;
+    ps_search_request_init(&req);
+    req.q = q;
+    req.limit = 1;
+    json_t *res = NULL;
+    ps_error err = {0};
+    if (ps_search_run(s, &req, &res, &err) != PS_OK) return NULL;
+    const char *k = json_string_value(json_object_get(json_array_get(json_object_get(res, "hits"), 0), "key"));
+    char *key = k ? strdup(k) : NULL;
+    json_decref(res);
+    return key;
+}
+
+static long run_arende(ps_searcher *s, const char *key, int report) {
+    json_t *a = NULL;
+    ps_error err = {0};
+    if (!key) return -1;
+    if (ps_search_arende(s, key, NULL, &a, &err) != PS_OK) {
+        if (report) fprintf(stderr, "psquery: ärende %s: %s\n", key, err.message);
+        return -1;
+    }
+    long n = (long)json_array_size(json_object_get(a, "similar"));
+    json_decref(a);
+    return n;
+}
+
+static long run_suggest(ps_searcher *s, const char *q) {
+    char prefix[32];
+    size_t n = 0, chars = 0;
+    while (q[n] && n < sizeof prefix - 4 && chars < 4) { /* four characters, whole UTF-8 */
+        n++;
+        while (((unsigned char)q[n] & 0xC0) == 0x80) n++;
+        chars++;
+    }
+    snprintf(prefix, sizeof prefix, "%.*s", (int)n, q);
+    json_t *res = NULL;
+    ps_error err = {0};
+    if (ps_search_complete(s, prefix, &res, &err) != PS_OK) return -1;
+    long count = (long)json_array_size(json_object_get(res, "suggestions"));
+    json_decref(res);
+    return count;
+}
+
+enum { MODE_SEARCH, MODE_ARENDE, MODE_SUGGEST };
+
 int main(int argc, char **argv) {
     static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
                                          {"passes", required_argument, NULL, 'p'},
                                          {"facets", no_argument, NULL, 'f'},
+                                         {"mode", required_argument, NULL, 'm'},
                                          {NULL, 0, NULL, 0}};
     const char *db = NULL;
-    int passes = 2, facets = 0, c;
-    while ((c = getopt_long(argc, argv, "d:p:f", opts, NULL)) != -1) {
+    int passes = 2, facets = 0, c, mode = MODE_SEARCH;
+    while ((c = getopt_long(argc, argv, "d:p:fm:", opts, NULL)) != -1) {
         if (c == 'd') db = optarg;
         else if (c == 'p') passes = atoi(optarg);
         else if (c == 'f') facets = 1;
+        else if (c == 'm' && strcmp(optarg, "search") == 0) mode = MODE_SEARCH;
+        else if (c == 'm' && strcmp(optarg, "arende") == 0) mode = MODE_ARENDE;
+        else if (c == 'm' && strcmp(optarg, "suggest") == 0) mode = MODE_SUGGEST;
         else db = NULL, optind = argc;
     }
     if (!db || passes < 1) {
-        fprintf(stderr, "usage: psquery --db DIR [--passes N] [--facets] < queries\n");
+        fprintf(stderr, "usage: psquery --db DIR [--passes N] [--facets] [--mode search|arende|suggest] < queries\n");
         return 2;
     }
     query_list list = {0};
@@ -94,15 +149,22 @@ int main(int argc, char **argv) {
         fprintf(stderr, "psquery: %s: %s\n", db, err.message);
         rc = 3;
     }
+    char **keys = mode == MODE_ARENDE ? calloc(list.n ? list.n : 1, sizeof *keys) : NULL;
+    for (size_t i = 0; s && keys && i < list.n; i++) keys[i] = first_key(s, list.q[i]);
     for (int pass = 0; s && pass < passes; pass++) {
         int last = pass == passes - 1;
         for (size_t i = 0; i < list.n; i++) {
+            if (mode == MODE_ARENDE && (!keys || !keys[i])) continue; /* no hit: no page */
             double t0 = now_us();
-            long total = run_one(s, list.q[i], facets, last);
+            long total = mode == MODE_ARENDE    ? run_arende(s, keys[i], last)
+                         : mode == MODE_SUGGEST ? run_suggest(s, list.q[i])
+                                                : run_one(s, list.q[i], facets, last);
             double us = now_us() - t0;
             if (last) printf("%.1f\t%ld\n", us, total);
         }
     }
+    for (size_t i = 0; keys && i < list.n; i++) free(keys[i]);
+    free(keys);
     ps_searcher_close(s);
     for (size_t i = 0; i < list.n; i++) free(list.q[i]);
     free(list.q);

@@ -109,6 +109,14 @@ export function writeReport(R, outDir, stem) {
     if (qc && !qc.error) L.push(`The \`quest\` command itself, one process per query (${qc.queries} queries of the mix): ${f(qc.per_process_ms, 2)} ms per call, of which ${f(qc.noop_ms, 2)} ms is start-up and opening the database (the same call with an empty query); the difference, ${f(qc.net_p50_ms, 3)} ms at the median, is the query.`, '');
   }
   if (R.http) L.push('## HTTP', '', `wrk, ${R.http_seconds} s per level, the query mix cycled; protokollsok \`serve --quiet --max-connections 1024 --max-per-ip 1024\` (/api/search, default threads = CPUs) vs Omega's CGI under lighttpd mod_cgi, loopback. Sphinx 2.2 has no HTTP search API: its rows are SphinxQL (MySQL protocol) from bench/tools/sphinxquery, one C client thread and connection per level's connection, the same mix cycled — what a Sphinx-backed site's backend could get out of searchd, before any HTTP layer of its own.`, '', ...httpTable(R.http, order), '');
+  if (R.journalist) {
+    const row = (name, v) => v.error ? `| ${name} | ${err(v.error)} | | | |`
+      : `| ${name} | ${v.p50_ms.toFixed(3)} | ${v.p95_ms.toFixed(3)} | ${v.p99_ms.toFixed(3)} | ${v.queries} |`;
+    L.push('## Journalist tools (protokollsok only)', '', 'In one process, warm (bench/psquery --mode): the search of each query of the mix; the ärende page of its first hit (ps_search_arende: text, Ärendets gång, five Liknande ärenden; the search that found the key not counted); the autocomplete of its first four characters (ps_search_complete).', '',
+      '| call | p50 ms | p95 ms | p99 ms | calls |', '|---|---:|---:|---:|---:|',
+      row('search (/api/search)', R.journalist.search), row('ärende page (/api/arende)', R.journalist.arende),
+      row('autocomplete (/api/suggest)', R.journalist.suggest), '');
+  }
   if (R.analyzer) {
     const a = R.analyzer;
     if (a.error) L.push('## Analyzer', '', err(a.error), '');

@@ -15,13 +15,15 @@ import { regeringenCorpus, relevanceRegeringen, relevanceSeeds, relevanceReport 
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PARTS = ['index', 'query', 'http', 'analyzer', 'pdf', 'scaling'];
-const EXTRA_PARTS = ['relevance']; // only when asked for with --only
+const EXTRA_PARTS = ['relevance', 'journalist']; // only when asked for with --only
 const USAGE = `usage: bench/run [--corpus sv-prose|regeringen|protokoll-N] [--size N] [--only PART[,PART...]] [--smoke]
   --corpus C       corpus to run on (default protokoll-10000; regeringen: the real documents
                    unpacked from ../shared/corpus/regeringen-sv.tar.gz)
   --size N         protokoll corpus size; also adds N to the scaling sizes (e.g. 1000000)
   --only PARTS     ${PARTS.join(', ')} (default: all); or relevance: the five systems on the
-                   judged sets (regeringen corpus and seeds), nDCG@10, P@10, duplicates
+                   judged sets (regeringen corpus and seeds), nDCG@10, P@10, duplicates;
+                   or journalist: protokollsok's ärende page (Ärendets gång, Liknande ärenden)
+                   of each query's top hit and the autocomplete of its first four letters
   --smoke          the seeds as corpus, a tiny query mix, short runs, no install; fails when
                    any system could not be measured (the ctest smoke test)
   --build-dir DIR  use this build instead of building Release into build/bench
@@ -254,7 +256,9 @@ async function main() {
   let pg = null;
   const R = { date: new Date().toISOString().slice(0, 10), command: 'bench/run ' + process.argv.slice(2).join(' '), source: source(), machine: machine(),
     corpus: { name: corpus.name, files: corpus.files, bytes: corpus.bytes, arenden: corpus.arenden }, notes: [], labels: {} };
-  const stem = opt.smoke ? `smoke-${corpus.name}` : `${R.date}-${corpus.name}`;
+  // --only journalist writes a file of its own: it must not replace the day's full results
+  const part = opt.only.size === 1 && opt.only.has('journalist') ? '-journalist' : '';
+  const stem = opt.smoke ? `smoke-${corpus.name}${part}` : `${R.date}-${corpus.name}${part}`;
   R.labels = { protokollsok: ours.label(), omega: omega.label() };
   try {
     pg = new Postgres();
@@ -291,6 +295,15 @@ async function main() {
     R.query.sqlite = attempt('query sqlite', () => sqlite.query(mix, workRoot));
     R.query.sphinx = sphinxUp ? attempt('query sphinx', () => sphinx.query(mix)) : sphinxDown;
     for (const [k, v] of Object.entries(R.query)) if (!v.error) log(`query ${k}: p50 ${v.p50_ms.toFixed(3)} ms, p99 ${v.p99_ms.toFixed(3)} ms`);
+  }
+  if (need('journalist')) { // protokollsok only: no anchor has these
+    if (!fs.existsSync(path.join(workRoot, 'ps'))) R.index = { protokollsok: attempt('index protokollsok', () => ours.index(corpus, workRoot)) };
+    R.journalist = {
+      search: attempt('journalist search', () => ours.query(mix, workRoot)),
+      arende: attempt('journalist arende', () => ours.query(mix, workRoot, 'arende')),
+      suggest: attempt('journalist suggest', () => ours.query(mix, workRoot, 'suggest')),
+    };
+    for (const [k, v] of Object.entries(R.journalist)) if (!v.error) log(`journalist ${k}: p50 ${v.p50_ms.toFixed(3)} ms, p99 ${v.p99_ms.toFixed(3)} ms`);
   }
   pg?.stop();
   if (need('http')) {

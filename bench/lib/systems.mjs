@@ -46,10 +46,10 @@ export class Protokollsok {
     const lexiconMb = duBytes(path.join(db, 'lexicon.bin')) / MIB;
     return indexResult(corpus, t, duBytes(db), { arenden: arenden ?? null, exit: t.status, lexicon_mb: lexiconMb });
   }
-  query(mix, work) {
+  query(mix, work, mode = 'search') {
     if (!this.bins.psquery) throw new BenchError('psquery was not built (search not implemented yet?)');
     const input = mix.map((m) => m.q).join('\n') + '\n';
-    const r = run(this.bins.psquery, ['--db', path.join(work, 'ps')], { input });
+    const r = run(this.bins.psquery, ['--db', path.join(work, 'ps'), '--mode', mode], { input });
     return latencyStats(r.stdout);
   }
   httpPath(m) { return '/api/search?q=' + encodeURIComponent(m.q); }
