@@ -127,6 +127,8 @@ enum MHD_Result ps_srv_queue(ps_srv_ctx *c, unsigned status, struct MHD_Response
 {
     if (c->req->last)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    else if (c->srv->keep_alive[0])
+        MHD_add_response_header(resp, "Keep-Alive", c->srv->keep_alive);
     enum MHD_Result res = MHD_queue_response(c->conn, status, resp);
     MHD_destroy_response(resp);
     ps_srv_log_access(c, status, bytes);

@@ -93,6 +93,7 @@ struct ps_server {
     unsigned max_requests;   /* per connection, then Connection: close */
     double header_timeout;   /* seconds for a whole request head */
     double time_limit;       /* seconds of search work per request (ps_search_request) */
+    char keep_alive[48];     /* Keep-Alive header value: the idle timeout and request cap */
     ps_srv_guard guard;
 };
 

@@ -438,6 +438,11 @@ ps_status ps_server_start(const ps_server_config *c, ps_server **out, ps_error *
     s->max_requests = c->max_requests ? c->max_requests : 100;
     s->header_timeout = c->header_timeout_s ? c->header_timeout_s : 10;
     s->time_limit = (c->time_limit_ms ? c->time_limit_ms : 500) / 1000.0;
+    /* Tell clients how long an idle connection lives: a client that keeps it longer (Node's
+     * fetch assumes 4 s) reuses a socket the server is closing and the request fails. */
+    if (c->timeout_s)
+        snprintf(s->keep_alive, sizeof s->keep_alive, "timeout=%u, max=%u",
+                 (unsigned)c->timeout_s, s->max_requests);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     s->threads = c->threads ? c->threads : (unsigned)(cores > 0 ? cores : 1);
     if (c->public_url && *c->public_url) {

@@ -123,12 +123,15 @@ describe('requests', () => {
       { timeoutMs: 1000 });
     assert.deepEqual(statuses(r.text), [200, 200, 200, 404]);
     assert.ok(!/Connection: close/i.test(r.text.split('\r\n\r\n')[0]), 'first answer keeps the connection');
+    // and says how long it may stay idle, so a client never reuses a socket the server is closing
+    assert.match(r.text.split('\r\n\r\n')[0], /\r\nKeep-Alive: timeout=\d+, max=5\r\n/i);
     // --max-requests 5: the fifth answer says close, a sixth request is not read.
     const r2 = await rawRequest(srv.port, one.repeat(6), { timeoutMs: 3000 });
     assert.deepEqual(statuses(r2.text), [200, 200, 200, 200, 200]);
     assert.ok(r2.closed, 'closed after the fifth');
     const heads = r2.text.split(/(?=HTTP\/1\.1 )/);
     assert.match(heads[4], /Connection: close/i);
+    assert.ok(!/Keep-Alive:/i.test(heads[4]), 'no Keep-Alive on the closing answer');
     assert.ok(!/Connection: close/i.test(heads[3]));
   });
 
