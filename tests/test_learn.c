@@ -127,6 +127,50 @@ static void test_learner_order_independent(void **state)
     free(none);
 }
 
+/* Words of English documents are refused (they would split Swedish words: abortion ->
+ * "abortionsfrågan"), Swedish names and acronyms kept; the refused ones are counted. */
+static const offer mixed[] = {
+    {"finsam", 3},       {"activera", 2},  {"ekbyholm", 2},       /* Swedish: kept */
+    {"abortion", 5},     {"abortions", 2}, {"accountability", 4}, /* English spelling */
+    {"healthcare", 3},   {"ownership", 3}, {"fairness", 2},
+    {"ørsted", 2},                                                /* a foreign letter */
+    {"brnxtv", 2},                                                /* no vowel */
+};
+
+static void test_learner_refuses_english(void **state)
+{
+    (void)state;
+    size_t count = 0;
+    char *list = learn(mixed, sizeof mixed / sizeof mixed[0], &count);
+    assert_int_equal(line_docs(list, "finsam"), 3);
+    assert_int_equal(line_docs(list, "activer"), 2);
+    assert_int_equal(line_docs(list, "ekbyholm"), 2);
+    assert_null(strstr(list, "abortion"));
+    assert_null(strstr(list, "accountab"));
+    assert_null(strstr(list, "health"));
+    assert_null(strstr(list, "owner"));
+    assert_null(strstr(list, "fairn"));
+    assert_null(strstr(list, "rsted"));
+    assert_null(strstr(list, "brnxtv"));
+    assert_int_equal(count, 3);
+    if (!strstr(list, "#refused\t7\tforeign-letters=1 english-spelling=5 no-vowel=1\n"))
+        fail_msg("list: [%s]", list);
+    /* the comment line teaches nothing and is no word difference */
+    ps_lexicon *ext = NULL;
+    ps_error err;
+    assert_int_equal(ps_lexicon_with_learned(lex, list, strlen(list), &ext, &err), PS_OK);
+    assert_int_equal(ps_lexicon_learned_count(ext), 3);
+    ps_lexicon_free(ext);
+    const char *nl = strstr(list, "#refused");
+    assert_non_null(nl);
+    char *without = strndup(list, (size_t)(nl - list));
+    assert_non_null(without);
+    assert_true(ps_learned_same_words(list, without));
+    assert_true(ps_learned_same_words(without, list));
+    free(without);
+    free(list);
+}
+
 /* ---- the extended lexicon --------------------------------------------------------------------- */
 
 typedef struct {
@@ -445,6 +489,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_learner_picks),
         cmocka_unit_test(test_learner_order_independent),
+        cmocka_unit_test(test_learner_refuses_english),
         cmocka_unit_test(test_extended_lexicon_splits),
         cmocka_unit_test(test_same_words),
         cmocka_unit_test(test_extended_lexicon_bad_lists),

@@ -18,6 +18,17 @@
  * with enough documents are taken shortest first; a group that decomposes with the lexicon
  * plus the shorter words already taken is a compound, not a word, and is left out (so the list
  * holds "finsam", not also "finsamförbund").
+ *
+ * Refusing: a word taken must look Swedish (looks_swedish), as the corpus may hold English
+ * documents whose words would otherwise split Swedish ones (abortion, accountability). Forms
+ * are lower-case, so acronyms (ACTivera -> activera) and names are judged by their letters:
+ *   - foreign letters: a letter outside a-z, å, ä, ö and the é, ü of Swedish names and loans;
+ *   - English spelling: th, sh, ph, w — spellings Swedish writes t, sj/sk, f, v — or an English
+ *     suffix (-tion(s), -ity, -ities, -ness, -ship: Swedish -tion words are in the word lists,
+ *     so an unknown one is English; Swedish writes -itet, -het, -skap);
+ *   - no vowel: no a, e, i, o, u, y, å, ä, ö, é (an abbreviation or a broken word).
+ * The refused words are counted by reason; the list ends with a comment line
+ * "#refused TAB total TAB reason=N ..." (lines starting with '#' teach nothing).
  */
 #include "internal.h"
 #include "lexfile.h"
@@ -52,6 +63,11 @@ struct ps_learner {
     size_t ncands, cap;
 };
 
+typedef enum { REFUSE_NONE = -1, REFUSE_FOREIGN, REFUSE_ENGLISH, REFUSE_NO_VOWEL, REFUSE_N } refusal;
+
+static const char *const refusal_names[REFUSE_N] = {"foreign-letters", "english-spelling",
+                                                    "no-vowel"};
+
 static size_t utf8_chars(const char *s, size_t n)
 {
     size_t c = 0;
@@ -74,6 +90,55 @@ static bool all_letters(const char *s, size_t n)
         i += k;
     }
     return true;
+}
+
+static bool contains(const char *s, size_t n, const char *part)
+{
+    size_t k = strlen(part);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(s + i, part, k) == 0)
+            return true;
+    return false;
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* Why the lower-case form s[0..n) (letters, valid UTF-8) does not look Swedish; REFUSE_NONE when
+ * it does (see the top of the file). */
+static refusal looks_swedish(const char *s, size_t n)
+{
+    bool vowel = false;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        size_t k = ps_analyzer_decode(s, n, i, &cp);
+        if (k == 0)
+            return REFUSE_FOREIGN;
+        cp = utf8proc_tolower(cp);
+        i += k;
+        if (cp == 0xE5 || cp == 0xE4 || cp == 0xF6 || cp == 0xE9) { /* å ä ö é */
+            vowel = true;
+            continue;
+        }
+        if (cp == 0xFC) /* ü */
+            continue;
+        if (cp < 'a' || cp > 'z')
+            return REFUSE_FOREIGN;
+        vowel = vowel || strchr("aeiouy", (int)cp) != NULL;
+    }
+    static const char *const english_pairs[] = {"th", "sh", "ph", "w"};
+    for (size_t i = 0; i < sizeof english_pairs / sizeof english_pairs[0]; i++)
+        if (contains(s, n, english_pairs[i]))
+            return REFUSE_ENGLISH;
+    static const char *const english_suffixes[] = {"tion", "tions", "ity", "ities", "ness",
+                                                   "ship"};
+    for (size_t i = 0; i < sizeof english_suffixes / sizeof english_suffixes[0]; i++)
+        if (ends_with(s, n, english_suffixes[i]))
+            return REFUSE_ENGLISH;
+    return vowel ? REFUSE_NONE : REFUSE_NO_VOWEL;
 }
 
 /* Libstemmer's raw stem of w into out (at most PS_LEARN_MAX_BYTES); 0 when it fails. */
@@ -149,6 +214,8 @@ ps_status ps_lexicon_with_learned(const ps_lexicon *base, const char *list, size
         const char *nl = memchr(line, '\n', len - i);
         size_t ln = nl ? (size_t)(nl - line) : len - i;
         i += ln + 1;
+        if (ln > 0 && line[0] == '#')
+            continue; /* a comment: the refused counts */
         const char *t1 = memchr(line, '\t', ln);
         const char *t2 = t1 ? memchr(t1 + 1, '\t', ln - (size_t)(t1 + 1 - line)) : NULL;
         if (!t2)
@@ -170,6 +237,8 @@ ps_status ps_lexicon_with_learned(const ps_lexicon *base, const char *list, size
  * past the line. False at the end of the list. */
 static bool next_line(const char **p, const char **s, size_t *sn, const char **f, size_t *fn)
 {
+    while (**p == '#') /* comments (the refused counts) teach no words */
+        *p += strcspn(*p, "\n") + ((*p)[strcspn(*p, "\n")] == '\n');
     if (!**p)
         return false;
     const char *line = *p;
@@ -352,6 +421,18 @@ static bool is_compound(ps_learner *l, const ps_lexicon *lex, const group *g)
     return false;
 }
 
+/* Why g is refused (its first form that does not look Swedish); REFUSE_NONE: taken. */
+static refusal group_refusal(const ps_learner *l, const group *g)
+{
+    for (size_t i = g->first; i < g->first + g->n; i++) {
+        const char *f = l->cands[i].form;
+        refusal r = looks_swedish(f, strlen(f));
+        if (r != REFUSE_NONE)
+            return r;
+    }
+    return REFUSE_NONE;
+}
+
 /* The forms of g, space-separated. */
 static void append_forms(ps_buf *b, const ps_learner *l, const group *g)
 {
@@ -387,11 +468,17 @@ ps_status ps_learner_finish(ps_learner *l, char **list, size_t *count, ps_error 
     qsort(groups, ngroups, sizeof *groups, cmp_group_length);
     ps_buf forms = PS_BUF_INIT, out = PS_BUF_INIT;
     bool ok = true;
-    size_t n = 0;
+    size_t n = 0, refused[REFUSE_N] = {0}, nrefused = 0;
     for (size_t k = 0; ok && k < ngroups; k++) {
         group *g = &groups[k];
         if (is_compound(l, lex, g))
             continue;
+        refusal r = group_refusal(l, g);
+        if (r != REFUSE_NONE) {
+            refused[r]++;
+            nrefused++;
+            continue;
+        }
         ps_buf_clear(&forms);
         append_forms(&forms, l, g);
         const char *stem = l->cands[g->first].stem;
@@ -407,6 +494,12 @@ ps_status ps_learner_finish(ps_learner *l, char **list, size_t *count, ps_error 
             continue;
         ps_buf_printf(&out, "%s\t%llu\t", l->cands[g->first].stem, (unsigned long long)g->docs);
         append_forms(&out, l, g);
+        ps_buf_putc(&out, '\n');
+    }
+    if (nrefused > 0) {
+        ps_buf_printf(&out, "#refused\t%zu\t", nrefused);
+        for (int r = 0; r < REFUSE_N; r++)
+            ps_buf_printf(&out, "%s%s=%zu", r ? " " : "", refusal_names[r], refused[r]);
         ps_buf_putc(&out, '\n');
     }
     ps_buf_free(&forms);

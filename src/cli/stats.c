@@ -70,10 +70,33 @@ static json_t *meta_string(ps_store *store, const char *key, ps_status *st, ps_e
     return j ? j : json_null();
 }
 
-/* The learned list (stem TAB documents TAB forms per line) as [{stem, documents, forms}]. */
-static json_t *learned_words(ps_store *store, ps_status *st, ps_error *err)
+/* The comment line "#refused TAB total TAB reason=N ..." of a learned list as
+ * {"total": T, reason: N, ...}. */
+static json_t *refused_counts(char *line)
+{
+    char *total = strchr(line, '\t');
+    char *reasons = total ? strchr(total + 1, '\t') : NULL;
+    json_t *o = json_object();
+    if (!o || !reasons)
+        return o;
+    *reasons++ = '\0';
+    json_object_set_new(o, "total", json_integer((json_int_t)strtoll(total + 1, NULL, 10)));
+    for (char *r = strtok(reasons, " "); r; r = strtok(NULL, " ")) {
+        char *eq = strchr(r, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        json_object_set_new(o, r, json_integer((json_int_t)strtoll(eq + 1, NULL, 10)));
+    }
+    return o;
+}
+
+/* The learned list (stem TAB documents TAB forms per line) as [{stem, documents, forms}];
+ * *refused the counts of the words the learner refused ({} when none). */
+static json_t *learned_words(ps_store *store, json_t **refused, ps_status *st, ps_error *err)
 {
     json_t *arr = json_array();
+    *refused = NULL;
     char *list = NULL;
     if (*st == PS_OK)
         *st = ps_store_get_metadata(store, PS_META_LEARNED, &list, err);
@@ -81,6 +104,10 @@ static json_t *learned_words(ps_store *store, ps_status *st, ps_error *err)
         next = strchr(line, '\n');
         if (next)
             *next++ = '\0';
+        if (strncmp(line, "#refused\t", 9) == 0 && !*refused)
+            *refused = refused_counts(line);
+        if (*line == '#')
+            continue;
         char *docs = strchr(line, '\t');
         char *forms = docs ? strchr(docs + 1, '\t') : NULL;
         if (!forms)
@@ -97,13 +124,25 @@ static json_t *learned_words(ps_store *store, ps_status *st, ps_error *err)
             break;
     }
     free(list);
+    if (!*refused)
+        *refused = json_object();
     return arr ? arr : json_null();
 }
 
-static void print_learned(json_t *learned)
+static void print_learned(json_t *learned, json_t *refused)
 {
     size_t n = json_array_size(learned);
-    printf("learned:    %zu words from the corpus (compound parts the word lists lack)\n", n);
+    printf("learned:    %zu words from the corpus (compound parts the word lists lack)", n);
+    const char *reason;
+    json_t *count;
+    int shown = 0;
+    json_object_foreach(refused, reason, count)
+    {
+        if (strcmp(reason, "total") != 0)
+            printf("%s%lld %s", shown++ ? ", " : "; refused: ",
+                   (long long)json_integer_value(count), reason);
+    }
+    putchar('\n');
     for (size_t i = 0; i < n && i < LEARNED_SHOWN_MAX; i++) {
         json_t *w = json_array_get(learned, i);
         printf("  %-24s %6lld  ", json_string_value(json_object_get(w, "stem")),
@@ -311,7 +350,9 @@ int ps_cli_stats(int argc, char **argv)
     json_object_set_new(o, "lexicon", meta_string(store, PS_META_LEXICON, &st, &err));
     json_object_set_new(o, "schema", meta_string(store, PS_META_SCHEMA, &st, &err));
     json_object_set_new(o, "last_run", meta_string(store, PS_META_LAST_RUN, &st, &err));
-    json_object_set_new(o, "learned", learned_words(store, &st, &err));
+    json_t *refused = NULL;
+    json_object_set_new(o, "learned", learned_words(store, &refused, &st, &err));
+    json_object_set_new(o, "learned_refused", refused ? refused : json_object());
     json_object_set_new(o, "kommun", kommun);
     json_object_set_new(o, "namnd", namnd);
     json_object_set_new(o, "year", year);
@@ -360,7 +401,7 @@ int ps_cli_stats(int argc, char **argv)
         print_counts("documents per year", year);
         print_counts("documents per type", type);
         print_counts("ärenden found in several documents (key: documents)", shared);
-        print_learned(json_object_get(o, "learned"));
+        print_learned(json_object_get(o, "learned"), json_object_get(o, "learned_refused"));
         if (by_kind)
             print_kinds(o);
     }
