@@ -46,11 +46,11 @@ const char *ps_lexicon_path(const ps_lexicon *lex);
  *   - are made of 4 to 24 letters, are no stop word, and are unknown to the lexicon,
  *   - are no compound of known words (nor of shorter learned ones),
  *   - occur, counting all forms that share a stem, in at least PS_LEARN_MIN_DOCS documents,
- *   - look Swedish: Swedish letters, a vowel, no English spelling (th, sh, ph, w, -tion, -ity,
- *     -ness, -ship); the others are refused and counted by reason (analyzer/learn.c).
+ *   - look Swedish: Swedish letters, no English spelling (th, sh, ph, w, ee, -tion, -ity, -ness,
+ *     -ship, -ly); the others are refused and counted by reason (analyzer/learn.c).
  * It writes them as a text list (one line per word: stem, TAB, documents, TAB, space-separated
  * forms; then, when words were refused, the comment line
- * "#refused TAB total TAB foreign-letters=N english-spelling=N no-vowel=N"), which the indexer stores in the index (schema.h, PS_META_LEARNED). A lexicon extended
+ * "#refused TAB total TAB foreign-letters=N english-spelling=N"), which the indexer stores in the index (schema.h, PS_META_LEARNED). A lexicon extended
  * with that list (ps_lexicon_with_learned) knows each learned word as a word and a compound
  * beginning (with a linking -s), and those of 6 letters or more also as a compound head, so
  * "finsamförbundet" gets the parts finsam and förbund. Learned words only ever split words the

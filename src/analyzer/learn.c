@@ -23,10 +23,10 @@
  * documents whose words would otherwise split Swedish ones (abortion, accountability). Forms
  * are lower-case, so acronyms (ACTivera -> activera) and names are judged by their letters:
  *   - foreign letters: a letter outside a-z, å, ä, ö and the é, ü of Swedish names and loans;
- *   - English spelling: th, sh, ph, w — spellings Swedish writes t, sj/sk, f, v — or an English
- *     suffix (-tion(s), -ity, -ities, -ness, -ship: Swedish -tion words are in the word lists,
- *     so an unknown one is English; Swedish writes -itet, -het, -skap);
- *   - no vowel: no a, e, i, o, u, y, å, ä, ö, é (an abbreviation or a broken word).
+ *   - English spelling: th, sh, ph, w, ee — spellings Swedish writes t, sj/sk, f, v, i — or an
+ *     English suffix (-tion(s), -ity, -ities, -ness, -ship, -ly: Swedish -tion words are in the
+ *     word lists, so an unknown one is English; Swedish writes -itet, -het, -skap, -ligt).
+ * A word without vowels is no refusal: Swedish acronyms (SPSM, rskr) are learned.
  * The refused words are counted by reason; the list ends with a comment line
  * "#refused TAB total TAB reason=N ..." (lines starting with '#' teach nothing).
  */
@@ -63,10 +63,9 @@ struct ps_learner {
     size_t ncands, cap;
 };
 
-typedef enum { REFUSE_NONE = -1, REFUSE_FOREIGN, REFUSE_ENGLISH, REFUSE_NO_VOWEL, REFUSE_N } refusal;
+typedef enum { REFUSE_NONE = -1, REFUSE_FOREIGN, REFUSE_ENGLISH, REFUSE_N } refusal;
 
-static const char *const refusal_names[REFUSE_N] = {"foreign-letters", "english-spelling",
-                                                    "no-vowel"};
+static const char *const refusal_names[REFUSE_N] = {"foreign-letters", "english-spelling"};
 
 static size_t utf8_chars(const char *s, size_t n)
 {
@@ -111,7 +110,6 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
  * it does (see the top of the file). */
 static refusal looks_swedish(const char *s, size_t n)
 {
-    bool vowel = false;
     for (size_t i = 0; i < n;) {
         int32_t cp;
         size_t k = ps_analyzer_decode(s, n, i, &cp);
@@ -119,26 +117,20 @@ static refusal looks_swedish(const char *s, size_t n)
             return REFUSE_FOREIGN;
         cp = utf8proc_tolower(cp);
         i += k;
-        if (cp == 0xE5 || cp == 0xE4 || cp == 0xF6 || cp == 0xE9) { /* å ä ö é */
-            vowel = true;
-            continue;
-        }
-        if (cp == 0xFC) /* ü */
-            continue;
-        if (cp < 'a' || cp > 'z')
+        bool swedish = cp == 0xE5 || cp == 0xE4 || cp == 0xF6 || cp == 0xE9 || cp == 0xFC;
+        if (!swedish && (cp < 'a' || cp > 'z')) /* å ä ö é ü, a-z */
             return REFUSE_FOREIGN;
-        vowel = vowel || strchr("aeiouy", (int)cp) != NULL;
     }
-    static const char *const english_pairs[] = {"th", "sh", "ph", "w"};
+    static const char *const english_pairs[] = {"th", "sh", "ph", "w", "ee"};
     for (size_t i = 0; i < sizeof english_pairs / sizeof english_pairs[0]; i++)
         if (contains(s, n, english_pairs[i]))
             return REFUSE_ENGLISH;
     static const char *const english_suffixes[] = {"tion", "tions", "ity", "ities", "ness",
-                                                   "ship"};
+                                                   "ship", "ly"};
     for (size_t i = 0; i < sizeof english_suffixes / sizeof english_suffixes[0]; i++)
         if (ends_with(s, n, english_suffixes[i]))
             return REFUSE_ENGLISH;
-    return vowel ? REFUSE_NONE : REFUSE_NO_VOWEL;
+    return REFUSE_NONE;
 }
 
 /* Libstemmer's raw stem of w into out (at most PS_LEARN_MAX_BYTES); 0 when it fails. */
