@@ -49,3 +49,15 @@ set_tests_properties(search_cli PROPERTIES
   TIMEOUT 120)
 
 ps_add_fuzzer(fuzz_query ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_query.c ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/query)
+
+# The same-results guard (bench/sameresults): every search of tests/data/search/sameresults.tsv
+# answers exactly what the stored expected output says, apart from took_ms. A change that is
+# meant to change results writes the file again (--write, with SAMERESULTS_STRIP as here).
+add_test(NAME search_same
+  COMMAND sh ${CMAKE_SOURCE_DIR}/bench/sameresults $<TARGET_FILE:protokollsok> ${PS_SEARCH_DB}
+    ${CMAKE_SOURCE_DIR}/tests/data/search/sameresults.tsv
+    --expect ${CMAKE_SOURCE_DIR}/tests/data/search/sameresults-seeds.expected)
+set_tests_properties(search_same PROPERTIES
+  FIXTURES_REQUIRED search_seeds
+  ENVIRONMENT "${PS_SEARCH_ENV};TMPDIR=${CMAKE_BINARY_DIR}/testtmp;SAMERESULTS_STRIP=${CMAKE_SOURCE_DIR}/"
+  TIMEOUT 300)
