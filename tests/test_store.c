@@ -723,6 +723,29 @@ static void test_facets_count_distinct(void **state)
     ps_store_close(s);
 }
 
+static void test_exact_collapsed_count(void **state)
+{
+    fixture *f = *state;
+    ps_store *s = open_write(f->db);
+    /* five documents of three cases */
+    put(s, "1", "taxa", "20230101", "same", "borås");
+    put(s, "2", "taxa", "20230102", "same", "borås");
+    put(s, "3", "taxa", "20230103", "same", "vara");
+    put(s, "4", "taxa", "20230104", "other", "vara");
+    put(s, "5", "taxa", "20230105", "third", "borås");
+    commit(s);
+    ps_store_search_opts opts;
+    ps_store_search_opts_init(&opts);
+    opts.collapse_slot = SLOT_CASE;
+    opts.limit = 1;
+    opts.check_at_least = 100; /* more than match: Xapian looks at every one */
+    ps_store_results *res = run(s, ps_store_query_term("taxa", 1.0), &opts);
+    assert_true(ps_store_results_exact(res));
+    assert_int_equal(ps_store_results_lower_bound(res), 3);
+    ps_store_results_free(res);
+    ps_store_close(s);
+}
+
 static void test_value_range(void **state)
 {
     fixture *f = *state;
@@ -1376,6 +1399,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_facets_count_documents_when_collapsing, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_facets_count_distinct, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exact_collapsed_count, setup, teardown),
         cmocka_unit_test_setup_teardown(test_value_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sort_by_date, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_operators, setup, teardown),

@@ -38,11 +38,13 @@
  *                 a NUL byte, the ärende key: facet counts of ärenden are the distinct pairs
  *                 per value, which Xapian's built-in ValueCountMatchSpy counts exactly also on
  *                 remote shards (xapian-tcpsrv knows no spy of ours)
- * Document data: a JSON object (UTF-8) with the keys
+ * Document data: a compact JSON object (UTF-8), a NUL byte, then the repaired body text as it
+ * is (UTF-8, not escaped, to the end of the data: a hit's excerpts cost no JSON unescaping).
+ * The object's keys:
  *   key, dnr, paragraf, title, namnd, kommun, date, type, handlaggare   (string or null)
- *   path (as indexed), url (source URL or null), pages ([first, last] or [])
+ *   path (as indexed), relpath, id, url (source URL or null), pages ([first, last] or [])
  *   src_start, src_end (byte span of the ärende in the decoded source text)
- *   body (the repaired body text), sections ([{"name","start","end"}], byte offsets into body),
+ *   sections ([{"name","start","end"}], byte offsets into the body),
  *   refs (["KF § 94 2021-05-26", ...]), sources ({"field": "read"|"inferred"|"external"})
  * Database metadata keys: "ps.schema" (PS_SCHEMA_VERSION), "ps.lexicon" (lexicon version),
  *   "ps.last_run" (ISO 8601 time of the last completed index run), "ps.files" (the indexer's

@@ -319,6 +319,10 @@ const ps_store_hit *ps_store_results_hit(const ps_store_results *res, size_t i);
 uint32_t ps_store_results_estimate(const ps_store_results *res);
 uint32_t ps_store_results_lower_bound(const ps_store_results *res);
 uint32_t ps_store_results_upper_bound(const ps_store_results *res);
+/* Whether the lower bound is the exact total: the bounds meet, or Xapian looked at every
+ * matching document (there were no more than opts->check_at_least), so the collapsed count
+ * is exact even where Xapian's upper bound stays loose. */
+bool ps_store_results_exact(const ps_store_results *res);
 /* The shards that did not answer (results from the others); names owned by the results. */
 size_t ps_store_results_missing_count(const ps_store_results *res);
 const char *ps_store_results_missing(const ps_store_results *res, size_t i);

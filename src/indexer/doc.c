@@ -290,7 +290,9 @@ static json_t *json_str_or_null(const char *s)
     return j ? j : json_string("");
 }
 
-static char *build_data(const ps_arende *a, bool ocr, const ps_indexer_source *src, const char *id)
+/* The document data of schema.h (its length in *len: it holds a NUL). */
+static char *build_data(const ps_arende *a, bool ocr, const ps_indexer_source *src, const char *id,
+                        size_t *len)
 {
     json_t *o = json_object();
     const struct {
@@ -324,8 +326,6 @@ static char *build_data(const ps_arende *a, bool ocr, const ps_indexer_source *s
         json_object_set_new(o, "ocr", json_true());
     json_object_set_new(o, "src_start", json_integer((json_int_t)a->src_start));
     json_object_set_new(o, "src_end", json_integer((json_int_t)a->src_end));
-    json_t *body = json_stringn(a->body ? a->body : "", a->body ? a->body_len : 0);
-    json_object_set_new(o, "body", body ? body : json_string(""));
     json_t *sections = json_array();
     for (size_t s = 0; s < a->nsections; s++) {
         json_t *so = json_object();
@@ -342,7 +342,18 @@ static char *build_data(const ps_arende *a, bool ocr, const ps_indexer_source *s
     json_object_set_new(o, "sources", sources);
     char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
-    return text;
+    /* the body follows the JSON after a NUL, as it is: reading a hit costs no unescaping */
+    size_t jlen = text ? strlen(text) : 0, blen = a->body ? a->body_len : 0;
+    char *data = text ? realloc(text, jlen + 1 + blen) : NULL;
+    if (!data) {
+        free(text);
+        return NULL;
+    }
+    data[jlen] = '\0';
+    if (blen)
+        memcpy(data + jlen + 1, a->body, blen);
+    *len = jlen + 1 + blen;
+    return data;
 }
 
 /* Run the analyzer over the ärende's texts as they are indexed: the § number and the title
@@ -513,12 +524,13 @@ ps_status ps_indexer_build_doc(ps_analyzer *an, const ps_protocol_doc *pdoc, siz
     snprintf(idbuf, sizeof idbuf, "#%06zu", i);
     set_order(d, src->path, idbuf, date);
 
-    char *data = build_data(a, pdoc->ocr, src, out->id_term + strlen(PS_PREFIX_ID));
+    size_t dlen = 0;
+    char *data = build_data(a, pdoc->ocr, src, out->id_term + strlen(PS_PREFIX_ID), &dlen);
     if (!data) {
         ps_indexer_built_clear(out);
         return ps_error_set(err, PS_ERR_NOMEM, "out of memory building a document");
     }
-    ps_store_doc_set_data(d, data, strlen(data));
+    ps_store_doc_set_data(d, data, dlen);
     free(data);
     return PS_OK;
 }

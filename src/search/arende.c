@@ -72,7 +72,7 @@ ps_status ps_search_arende(ps_searcher *s, const char *key, const char *q, json_
     ps_qbuild qb;
     ps_status st = highlight_terms(s, q, &qb, err);
     if (st == PS_OK)
-        st = ps_search_arende_docs(s, key, &docs, err);
+        st = ps_search_arende_docs(s, key, 0, NULL, &docs, err);
     if (st == PS_OK && json_array_size(docs) == 0)
         st = ps_error_set(err, PS_ERR_NOT_FOUND, "no ärende with key %s in the index", key);
     const json_t *d = st == PS_OK ? main_document(docs) : NULL;

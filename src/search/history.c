@@ -448,7 +448,10 @@ ps_status ps_search_similar(ps_searcher *s, const char *key, const char *dnr, un
     for (size_t i = 0; st == PS_OK && i < ps_store_results_count(res) && json_array_size(list) < n;
          i++) {
         const ps_store_hit *h = ps_store_results_hit(res, i);
-        json_t *data = json_loadb(h->data, h->data_len, 0, NULL);
+        json_t *data = NULL;
+        ps_error ignored;
+        if (ps_search_parse_data(h, &data, &ignored) != PS_OK)
+            data = NULL; /* an unreadable document is left out */
         json_t *e = json_is_object(data) && !lists(list, str(data, "key"))
                         ? arende_entry("similar", data, NULL)
                         : NULL;

@@ -204,11 +204,17 @@ static int doc_order(const void *a, const void *b)
     return strcmp(px ? px : "", py ? py : "");
 }
 
-static ps_status parse_data(const ps_store_hit *h, json_t **out, ps_error *err)
+ps_status ps_search_parse_data(const ps_store_hit *h, json_t **out, ps_error *err)
 {
-    json_error_t jerr;
-    *out = json_loadb(h->data, h->data_len, 0, &jerr);
-    if (!*out || !json_is_object(*out)) {
+    json_error_t jerr = {.text = "no body after the JSON"};
+    const char *sep = memchr(h->data, '\0', h->data_len);
+    *out = sep ? json_loadb(h->data, (size_t)(sep - h->data), 0, &jerr) : NULL;
+    json_t *body = NULL;
+    if (*out && json_is_object(*out)) {
+        snprintf(jerr.text, sizeof jerr.text, "the body is not UTF-8");
+        body = json_stringn(sep + 1, h->data_len - (size_t)(sep + 1 - h->data));
+    }
+    if (!body || json_object_set_new(*out, "body", body) != 0) {
         json_decref(*out);
         *out = NULL;
         return ps_error_set(err, PS_ERR_INVALID, "document %u has unreadable data: %s",
@@ -217,8 +223,10 @@ static ps_status parse_data(const ps_store_hit *h, json_t **out, ps_error *err)
     return PS_OK;
 }
 
-/* All documents of the ärende `key` (each a parsed data object), oldest first. */
-ps_status ps_search_arende_docs(ps_searcher *s, const char *key, json_t **out, ps_error *err)
+/* All documents of the ärende `key` (each a parsed data object), oldest first; document
+ * known_id's is known_data (already parsed: a hit's own document is not parsed twice). */
+ps_status ps_search_arende_docs(ps_searcher *s, const char *key, ps_docid known_id,
+                                json_t *known_data, json_t **out, ps_error *err)
 {
     *out = NULL;
     size_t n = strlen(key) + sizeof PS_PREFIX_KEY;
@@ -241,9 +249,13 @@ ps_status ps_search_arende_docs(ps_searcher *s, const char *key, json_t **out, p
     if (count && !docs)
         st = ps_search_nomem(err);
     size_t got = 0;
-    for (size_t i = 0; st == PS_OK && i < count; i++)
-        if ((st = parse_data(ps_store_results_hit(res, i), &docs[got], err)) == PS_OK)
+    for (size_t i = 0; st == PS_OK && i < count; i++) {
+        const ps_store_hit *h = ps_store_results_hit(res, i);
+        if (known_data && h->docid == known_id)
+            docs[got++] = json_incref(known_data);
+        else if ((st = ps_search_parse_data(h, &docs[got], err)) == PS_OK)
             got++;
+    }
     ps_store_results_free(res);
     if (st == PS_OK) {
         if (got > 1)
@@ -317,10 +329,10 @@ ps_status ps_search_hit_json(ps_searcher *s, const ps_store_hit *h, unsigned ran
 {
     *out = NULL;
     json_t *data = NULL, *docs = NULL, *excerpts = NULL;
-    ps_status st = parse_data(h, &data, err);
+    ps_status st = ps_search_parse_data(h, &data, err);
     const char *key = st == PS_OK ? json_string_value(json_object_get(data, "key")) : NULL;
     if (st == PS_OK)
-        st = ps_search_arende_docs(s, key ? key : h->collapse_key, &docs, err);
+        st = ps_search_arende_docs(s, key ? key : h->collapse_key, h->docid, data, &docs, err);
     if (st == PS_OK)
         st = excerpts_json(s, data, hl, nexcerpts, &excerpts, err);
     const char *title = json_string_value(json_object_get(data, "title"));
@@ -357,15 +369,14 @@ void ps_search_facets_add(json_t *facets, const ps_store_results *res)
     for (size_t f = 0; f < PS_SEARCH_NFACETS; f++) {
         json_t *list = json_object_get(facets, ps_search_facet_names[f]);
         size_t n = ps_store_results_facet_count(res, f);
+        size_t before = json_array_size(list); /* res's own values are distinct */
         for (size_t j = 0; j < n; j++) {
             const ps_store_facet_value *v = ps_store_results_facet(res, f, j);
             if (!v->value || !*v->value)
                 continue;
-            size_t i;
-            json_t *e;
             bool merged = false;
-            json_array_foreach(list, i, e)
-            {
+            for (size_t i = 0; i < before; i++) {
+                json_t *e = json_array_get(list, i);
                 if (strcmp(json_string_value(json_object_get(e, "value")), v->value) == 0) {
                     json_integer_set(json_object_get(e, "count"),
                                      json_integer_value(json_object_get(e, "count")) + v->count);

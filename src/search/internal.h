@@ -105,8 +105,15 @@ json_t *ps_search_strv_json(const ps_strv *sv);
  * without overlaps; *m malloc'd (caller frees). */
 ps_status ps_search_find_matches(ps_searcher *s, const char *text, size_t len, const ps_qbuild *qb,
                                  ps_match **m, size_t *nm, ps_error *err);
-/* All documents of the ärende `key` (each its parsed data object), oldest first. */
-ps_status ps_search_arende_docs(ps_searcher *s, const char *key, json_t **out, ps_error *err);
+/* A hit's document data (schema.h: the JSON object, a NUL, the body) as one object with the
+ * body under "body"; *out is a new reference. PS_ERR_INVALID naming the document when the data
+ * is not of that form. */
+ps_status ps_search_parse_data(const ps_store_hit *h, json_t **out, ps_error *err);
+/* All documents of the ärende `key` (each its parsed data object, a new reference), oldest
+ * first. known_data (may be NULL) is document known_id's data, already parsed: used, not parsed
+ * again. */
+ps_status ps_search_arende_docs(ps_searcher *s, const char *key, ps_docid known_id,
+                                json_t *known_data, json_t **out, ps_error *err);
 /* The "documents" list of a hit from ps_search_arende_docs' list. */
 json_t *ps_search_documents_json(const json_t *docs);
 /* One hit of the result list (search.h's schema); own_date: its document's date, not the

@@ -325,6 +325,9 @@ static void search_opts(const run_state *r, ps_store_search_opts *o, uint32_t of
     o->collapse_slot = PS_SLOT_KEY;
     o->tiebreak_slot = PS_SLOT_ORDER; /* the same order over any sharding */
     o->facet_pairs = true;
+    /* Xapian's collapsed count is exact once it has looked at every match: up to
+     * EXACT_COUNT_MAX documents it does so in this same pass, so no second pass counts them */
+    o->check_at_least = EXACT_COUNT_MAX;
     if (by_date(r)) {
         o->sort = r->req->ascending ? PS_SORT_VALUE_ASC : PS_SORT_VALUE_DESC;
         o->sort_slot = PS_SLOT_DATE_ORDER;
@@ -440,7 +443,8 @@ static uint32_t pages_total(const pages *p)
 {
     uint32_t text = 0;
     if (p->res && p->count == COUNT_ESTIMATE)
-        text = ps_store_results_estimate(p->res);
+        text = ps_store_results_exact(p->res) ? ps_store_results_lower_bound(p->res)
+                                              : ps_store_results_estimate(p->res);
     else if (p->res) /* the distinct keys */
         text = (uint32_t)ps_store_results_facet_count(
             p->res, p->count == COUNT_FACETS ? PS_SEARCH_NFACETS : 0);
@@ -449,8 +453,7 @@ static uint32_t pages_total(const pages *p)
 
 static bool pages_exact(const pages *p)
 {
-    return p->count != COUNT_ESTIMATE ||
-           ps_store_results_lower_bound(p->res) == ps_store_results_upper_bound(p->res);
+    return p->count != COUNT_ESTIMATE || ps_store_results_exact(p->res);
 }
 
 static ps_status run_pages(run_state *r, unsigned mode, const char *also, uint32_t offset,

@@ -110,6 +110,7 @@ struct ps_store_results {
     std::vector<std::vector<ps_store_facet_value>> facets;
     std::vector<const char *> missing; /* shards that did not answer */
     uint32_t estimate = 0, lower = 0, upper = 0;
+    bool exact = false;
 };
 
 namespace
@@ -1722,6 +1723,10 @@ extern "C" ps_status ps_store_search(ps_store *store, const ps_store_query *quer
         res->estimate = mset.get_matches_estimated();
         res->lower = mset.get_matches_lower_bound();
         res->upper = mset.get_matches_upper_bound();
+        /* no more matches than check_at_least: Xapian looked at each (unless a time limit
+         * cut it short), and the lower bound counts what survived collapsing */
+        res->exact = res->lower == res->upper ||
+                     (opts->time_limit <= 0 && mset.get_uncollapsed_matches_upper_bound() <= check);
         res->hits.reserve(mset.size());
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             res->strings.emplace_back(it.get_document().get_data());
@@ -1783,6 +1788,11 @@ extern "C" uint32_t ps_store_results_lower_bound(const ps_store_results *res)
 extern "C" uint32_t ps_store_results_upper_bound(const ps_store_results *res)
 {
     return res ? res->upper : 0;
+}
+
+extern "C" bool ps_store_results_exact(const ps_store_results *res)
+{
+    return res && res->exact;
 }
 
 extern "C" size_t ps_store_results_facet_count(const ps_store_results *res, size_t i)
