@@ -111,7 +111,10 @@ static ps_status quick_search(ps_searcher *s, const char *q, const char *kommun,
     }
     for (size_t i = 0; st == PS_OK && i < ps_store_results_count(res); i++) {
         const ps_store_hit *h = ps_store_results_hit(res, i);
-        json_t *data = json_loadb(h->data, h->data_len, 0, NULL);
+        json_t *data = NULL;
+        ps_error ignored;
+        if (ps_search_parse_data(h, &data, &ignored) != PS_OK)
+            data = NULL; /* an unreadable document is left out */
         if (json_is_object(data) && json_array_append(*hits, data) != 0)
             st = ps_search_nomem(err);
         json_decref(data);
