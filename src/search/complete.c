@@ -125,7 +125,10 @@ static ps_status titles(ps_searcher *s, const char *stem, json_t *list, ps_error
     for (size_t i = 0; st == PS_OK && i < ps_store_results_count(res) && added < COMPLETE_TITLES;
          i++) {
         const ps_store_hit *h = ps_store_results_hit(res, i);
-        json_t *data = json_loadb(h->data, h->data_len, 0, NULL);
+        json_t *data = NULL;
+        ps_error ignored;
+        if (ps_search_parse_data(h, &data, &ignored) != PS_OK)
+            data = NULL; /* an unreadable document offers no title */
         const char *title = json_string_value(json_object_get(data, "title"));
         char *flat = title ? ps_query_fold(title, strlen(title)) : NULL; /* one line */
         bool dup = false;
