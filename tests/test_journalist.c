@@ -300,7 +300,7 @@ static void test_spelling(void **state)
     json_decref(res);
     /* a word the index has is left alone; so are phrases, excluded words and dnr queries */
     static const char *const kept[] = {"förbund", "\"forbundet\"", "utträde -forbund",
-                                       "2023.076 SN"};
+                                       "2023.076 SN", "Insjöriket", "ACTivera"};
     for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
         res = run_q(kept[i], false);
         if (!json_is_null(json_object_get(res, "suggestion")))

@@ -12,7 +12,8 @@
  *     two letters, with their diacritic variants) within 1 edit (5–7 letters) or 2 (8 and more;
  *     a swap of two neighbours is one edit, a missing diacritic none): förbudnet → förbundet.
  *     Fewest edits win, then the most documents.
- * A word the index has is replaced only by one at least PS_SPELL_MORE times as frequent.
+ * A word the index has is replaced only by a diacritic variant at least PS_SPELL_MORE times as
+ * frequent, and gets no typo fix (a rare word spelt right is no typo).
  * The cost is a few term-frequency look-ups and one walk over the terms sharing a two-letter
  * beginning, made only for queries that found little (search.c decides).
  */
@@ -27,6 +28,7 @@
 #define WORD_MAX 48      /* code points; longer words are not corrected */
 #define VARIANTS_MAX 256 /* diacritic variants tried per word */
 #define PS_SPELL_MORE 10 /* a known word yields only to one this many times as frequent */
+#define TYPO_SCAN 20000  /* exact forms looked at per two-letter beginning */
 
 /* ---- code points ------------------------------------------------------------------------- */
 
@@ -174,12 +176,15 @@ typedef struct {
     unsigned max;       /* edits allowed */
     unsigned best_dist; /* so far */
     uint32_t best_docs;
+    size_t scanned;
     char best[4 * WORD_MAX + 1];
 } typo_search;
 
 static bool typo_candidate(void *ctx, const char *term, size_t len, uint32_t docs)
 {
     typo_search *t = ctx;
+    if (++t->scanned > TYPO_SCAN) /* a huge index: the first forms with that beginning */
+        return false;
     uint32_t cp[WORD_MAX];
     size_t n = decode(term + 1, len - 1, cp, WORD_MAX); /* after the "E" */
     if (n == SIZE_MAX || n < 2)
@@ -255,7 +260,8 @@ static ps_status correct_word(ps_searcher *s, const char *text, size_t len, char
 
     /* 2. typos, among the exact forms beginning like the word */
     unsigned max = n >= 8 ? 2 : n >= 5 ? 1 : 0;
-    if (st == PS_OK && best_docs == 0 && max > 0) {
+    /* typos only for a word the index does not have: a rare word spelt right is no typo */
+    if (st == PS_OK && best_docs == 0 && max > 0 && have == 0) {
         typo_search t = {.n = n, .max = max, .best_dist = max + 1};
         memcpy(t.cp, cp, n * sizeof *cp);
         uint32_t c0[3], c1[3];
