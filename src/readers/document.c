@@ -133,16 +133,22 @@ ps_status ps_document_to_text(const char *bytes, size_t len, const ps_pdf_opts *
             *text_len = len;
         return PS_OK;
     }
+    return ps_reader_finish(st, &out, meta, "document", text, text_len, err);
+}
+
+ps_status ps_reader_finish(ps_status st, ps_buf *out, ps_pdf_meta *meta, const char *what,
+                           char **text, size_t *text_len, ps_error *err)
+{
     if (st != PS_OK) {
-        ps_buf_free(&out);
+        ps_buf_free(out);
         ps_pdf_meta_clear(meta);
         return st;
     }
     size_t n = 0;
-    *text = ps_buf_steal(&out, &n);
+    *text = ps_buf_steal(out, &n);
     if (!*text) {
         ps_pdf_meta_clear(meta);
-        return ps_error_set(err, PS_ERR_NOMEM, "out of memory");
+        return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading %s", what);
     }
     if (text_len)
         *text_len = n;

@@ -60,4 +60,10 @@ ps_status ps_office_to_text(const char *bytes, size_t len, ps_document_format fo
 ps_status ps_html_to_text(const char *bytes, size_t len, ps_buf *text, ps_pdf_meta *meta,
                           ps_error *err);
 
+/* The last step of every reader: when st is PS_OK, out's bytes become *text (NUL-terminated, the
+ * caller frees it) and their length *text_len (if not NULL); otherwise, or when that runs out of
+ * memory (the message names what, e.g. "PDF"), out is freed, meta cleared and the error returned. */
+ps_status ps_reader_finish(ps_status st, ps_buf *out, ps_pdf_meta *meta, const char *what,
+                           char **text, size_t *text_len, ps_error *err);
+
 #endif

@@ -29,6 +29,7 @@
 #include <glib.h>
 #include <poppler.h>
 
+#include "internal.h"
 #include "pdf_layout.h"
 #include "protokollsok/buf.h"
 
@@ -333,18 +334,5 @@ ps_status ps_pdf_to_text_opts(const char *bytes, size_t len, const ps_pdf_opts *
         meta->ocr_confidence = ocr.pages ? ocr.confidence_sum / ocr.pages : 0;
     }
     g_object_unref(doc);
-    if (st != PS_OK) {
-        ps_buf_free(&out);
-        ps_pdf_meta_clear(meta);
-        return st;
-    }
-    size_t n = 0;
-    *text = ps_buf_steal(&out, &n);
-    if (!*text) {
-        ps_pdf_meta_clear(meta);
-        return ps_error_set(err, PS_ERR_NOMEM, "out of memory reading PDF");
-    }
-    if (text_len)
-        *text_len = n;
-    return PS_OK;
+    return ps_reader_finish(st, &out, meta, "PDF", text, text_len, err);
 }
