@@ -690,16 +690,23 @@ static void test_facets_count_documents_when_collapsing(void **state)
     ps_store_close(s);
 }
 
-static void test_facets_count_distinct(void **state)
+/* Opens the fixture's database for writing with five uncommitted "taxa" documents of three
+ * cases: "same" in Borås and Vara, "other" only in Vara, "third" in Borås. */
+static ps_store *put_taxa_cases(fixture *f)
 {
-    fixture *f = *state;
     ps_store *s = open_write(f->db);
-    /* Case "same" has documents in Borås and Vara; "other" only in Vara; "third" in Borås. */
     put(s, "1", "taxa", "20230101", "same", "borås");
     put(s, "2", "taxa", "20230102", "same", "borås");
     put(s, "3", "taxa", "20230103", "same", "vara");
     put(s, "4", "taxa", "20230104", "other", "vara");
     put(s, "5", "taxa", "20230105", "third", "borås");
+    return s;
+}
+
+static void test_facets_count_distinct(void **state)
+{
+    fixture *f = *state;
+    ps_store *s = put_taxa_cases(f);
     put(s, "6", "annat", "20230106", "fourth", "borås");
     commit(s);
     unsigned slot = SLOT_KOMMUN_CASE;
@@ -726,13 +733,7 @@ static void test_facets_count_distinct(void **state)
 static void test_exact_collapsed_count(void **state)
 {
     fixture *f = *state;
-    ps_store *s = open_write(f->db);
-    /* five documents of three cases */
-    put(s, "1", "taxa", "20230101", "same", "borås");
-    put(s, "2", "taxa", "20230102", "same", "borås");
-    put(s, "3", "taxa", "20230103", "same", "vara");
-    put(s, "4", "taxa", "20230104", "other", "vara");
-    put(s, "5", "taxa", "20230105", "third", "borås");
+    ps_store *s = put_taxa_cases(f);
     commit(s);
     ps_store_search_opts opts;
     ps_store_search_opts_init(&opts);
