@@ -17,35 +17,7 @@
 
 #include "protokollsok/search.h"
 
-static ps_searcher *searcher;
-
-static int open_index(void **state)
-{
-    (void)state;
-    const char *db = getenv("PS_SEARCH_DB");
-    ps_error err;
-    if (!db || ps_searcher_open(db, &searcher, &err) != PS_OK) {
-        fprintf(stderr, "PS_SEARCH_DB (%s) does not open (run through ctest)\n", db ? db : "unset");
-        return -1;
-    }
-    return 0;
-}
-
-static int close_index(void **state)
-{
-    (void)state;
-    ps_searcher_close(searcher);
-    return 0;
-}
-
-static json_t *run(ps_search_request *req)
-{
-    json_t *res = NULL;
-    ps_error err;
-    if (ps_search_run(searcher, req, &res, &err) != PS_OK)
-        fail_msg("query [%s] failed: %s", req->q ? req->q : "", err.message);
-    return res;
-}
+#include "search_testutil.h"
 
 static json_t *run_q(const char *q, bool facets)
 {
@@ -53,7 +25,7 @@ static json_t *run_q(const char *q, bool facets)
     ps_search_request_init(&req);
     req.q = q;
     req.facets = facets;
-    return run(&req);
+    return search_req(&req);
 }
 
 static long long bar_count(const json_t *bars, const char *period)
@@ -116,7 +88,7 @@ static void test_histogram_months(void **state)
     req.facets = true;
     req.from = "2023-01-01";
     req.to = "2023-12-31";
-    json_t *res = run(&req);
+    json_t *res = search_req(&req);
     json_t *h = json_object_get(res, "histogram");
     assert_string_equal(json_string_value(json_object_get(h, "unit")), "month");
     json_t *bars = json_object_get(h, "bars");
@@ -185,7 +157,7 @@ static void test_csv(void **state)
     req.q = "förbund";
     req.export_rows = true;
     req.limit = 0;
-    json_t *res = run(&req);
+    json_t *res = search_req(&req);
     size_t nhits = json_array_size(json_object_get(res, "hits"));
     assert_true(nhits >= 3);
     /* an export makes no excerpts */
@@ -312,7 +284,7 @@ static void test_spelling(void **state)
     ps_search_request_init(&req);
     req.q = "forbundet";
     req.no_spelling = true;
-    res = run(&req);
+    res = search_req(&req);
     assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
     assert_true(json_is_null(json_object_get(res, "suggestion")));
     json_decref(res);
